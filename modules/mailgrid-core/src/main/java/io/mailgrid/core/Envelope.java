@@ -1,0 +1,133 @@
+package io.mailgrid.core;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+
+/**
+ * What travels with a mail besides its bytes: id, origin node, SMTP envelope and where it came
+ * from. Written to and read from {@link MailProperty message properties}.
+ *
+ * @param mailId        unique id assigned at ingress
+ * @param origin        node whose ingress accepted the mail
+ * @param mailFrom      envelope sender; empty for the null sender
+ * @param recipients    envelope recipients, at least one
+ * @param source        how the mail came in: smtp, pickup or submit
+ * @param clientAddress SMTP client address, or null
+ * @param helo          SMTP HELO/EHLO name, or null
+ * @param receivedAt    when ingress accepted the mail
+ * @param size          size of the received bytes
+ * @param generation    0 when received; incremented on each operator re-injection
+ */
+public record Envelope(String mailId, String origin, String mailFrom, List<String> recipients,
+        String source, String clientAddress, String helo, Instant receivedAt, long size, int generation) {
+
+    /** An address must not contain separators or line breaks: recipients travel comma-separated. */
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s,<>]*");
+
+    public Envelope {
+        Objects.requireNonNull(mailId, "mailId");
+        NodeNames.requireValid(origin);
+        mailFrom = mailFrom == null ? "" : mailFrom;
+        requireAddress(mailFrom);
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("a mail needs at least one recipient");
+        }
+        recipients.forEach(r -> {
+            requireAddress(r);
+            if (r.isEmpty()) {
+                throw new IllegalArgumentException("empty recipient address");
+            }
+        });
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
+    /** A new mail's envelope with a fresh id. */
+    public static Envelope received(String origin, String mailFrom, List<String> recipients, String source,
+            Instant receivedAt, long size) {
+        return new Envelope(newMailId(), origin, mailFrom, recipients, source, null, null, receivedAt, size, 0);
+    }
+
+    /** The same envelope with SMTP session details. */
+    public Envelope withSmtpClient(String address, String heloName) {
+        return new Envelope(mailId, origin, mailFrom, recipients, source, address, heloName, receivedAt, size, generation);
+    }
+
+    /** The same envelope under another id (ingress that derives ids from content). */
+    public Envelope withMailId(String id) {
+        return new Envelope(id, origin, mailFrom, recipients, source, clientAddress, helo, receivedAt, size, generation);
+    }
+
+    /** A fresh random mail id. */
+    public static String newMailId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Whether the address can travel in the envelope properties. */
+    public static boolean isAcceptableAddress(String address) {
+        return address != null && ADDRESS.matcher(address).matches();
+    }
+
+    /** Writes the envelope to a JMS message's properties. */
+    public void writeTo(Message message) throws JMSException {
+        message.setStringProperty(MailProperty.MAIL_ID, mailId);
+        message.setStringProperty(MailProperty.ORIGIN, origin);
+        message.setStringProperty(MailProperty.MAIL_FROM, mailFrom);
+        message.setStringProperty(MailProperty.RCPT_TO, String.join(",", recipients));
+        message.setStringProperty(MailProperty.SOURCE, source);
+        if (clientAddress != null) {
+            message.setStringProperty(MailProperty.CLIENT_ADDRESS, clientAddress);
+        }
+        if (helo != null) {
+            message.setStringProperty(MailProperty.HELO, helo);
+        }
+        message.setLongProperty(MailProperty.RECEIVED_AT, receivedAt.toEpochMilli());
+        message.setLongProperty(MailProperty.SIZE, size);
+        message.setIntProperty(MailProperty.GENERATION, generation);
+    }
+
+    /** Reads an envelope from message properties as Camel presents them (headers). */
+    public static Envelope fromHeaders(Map<String, Object> headers) {
+        Object id = headers.get(MailProperty.MAIL_ID);
+        if (id == null) {
+            throw new IllegalArgumentException("message has no " + MailProperty.MAIL_ID + " property: not a Mailgrid mail");
+        }
+        String rcpt = text(headers.get(MailProperty.RCPT_TO));
+        return new Envelope(id.toString(),
+                text(headers.get(MailProperty.ORIGIN)),
+                text(headers.get(MailProperty.MAIL_FROM)),
+                rcpt == null ? List.of() : Arrays.asList(rcpt.split(",")),
+                Objects.requireNonNullElse(text(headers.get(MailProperty.SOURCE)), "unknown"),
+                text(headers.get(MailProperty.CLIENT_ADDRESS)),
+                text(headers.get(MailProperty.HELO)),
+                Instant.ofEpochMilli(number(headers.get(MailProperty.RECEIVED_AT))),
+                number(headers.get(MailProperty.SIZE)),
+                (int) number(headers.get(MailProperty.GENERATION)));
+    }
+
+    private static void requireAddress(String address) {
+        if (!isAcceptableAddress(address)) {
+            throw new IllegalArgumentException("address contains whitespace, ',' or angle brackets: '" + address + "'");
+        }
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        return value == null ? 0 : Long.parseLong(value.toString());
+    }
+}

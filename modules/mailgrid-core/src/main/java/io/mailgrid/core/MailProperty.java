@@ -1,0 +1,67 @@
+package io.mailgrid.core;
+
+/**
+ * Names of the message properties that carry a mail's envelope and verdicts: the one place they
+ * are spelled.
+ *
+ * <p>A mail on the broker is a BytesMessage whose body is the exact bytes received; everything
+ * else travels in these properties. They share the prefix {@code mailgrid_} (underscores, not
+ * dots, because JMS property names must be Java identifiers and Camel would otherwise rewrite
+ * them). Camel routes see them as headers of the same name.
+ */
+public final class MailProperty {
+
+    /** Prefix shared by every Mailgrid property. */
+    public static final String PREFIX = "mailgrid_";
+
+    /** Unique id of the mail, assigned at ingress; stays the same through every stage. */
+    public static final String MAIL_ID = PREFIX + "id";
+    /** The node whose ingress accepted the mail; checked mail goes to this node's outbound queue. */
+    public static final String ORIGIN = PREFIX + "origin";
+    /** Envelope sender (SMTP MAIL FROM), empty for the null sender {@code <>}. */
+    public static final String MAIL_FROM = PREFIX + "from";
+    /** Envelope recipients (SMTP RCPT TO), comma-separated. */
+    public static final String RCPT_TO = PREFIX + "rcpt";
+    /** How the mail came in: smtp, pickup or submit. */
+    public static final String SOURCE = PREFIX + "source";
+    /** Address of the SMTP client, when the mail came over SMTP. */
+    public static final String CLIENT_ADDRESS = PREFIX + "client";
+    /** Name the SMTP client gave in HELO/EHLO, when the mail came over SMTP. */
+    public static final String HELO = PREFIX + "helo";
+    /** When ingress accepted the mail, epoch milliseconds. */
+    public static final String RECEIVED_AT = PREFIX + "received";
+    /** Size of the mail body in bytes, as received. */
+    public static final String SIZE = PREFIX + "size";
+    /**
+     * Generation of the mail: 0 when received, incremented each time an operator re-injects it
+     * (quarantine release with recheck). Part of every duplicate-detection id.
+     */
+    public static final String GENERATION = PREFIX + "generation";
+
+    /** Overall verdict of the policy chain, a {@link Verdict} name. */
+    public static final String VERDICT = PREFIX + "verdict";
+    /** Human-readable reason for a verdict other than CLEAN, or for a dead-lettered mail. */
+    public static final String REASON = PREFIX + "reason";
+    /** Names of the checks that ran, comma-separated, in order. */
+    public static final String CHECKS = PREFIX + "checks";
+    /** The node whose grabber processed the mail. */
+    public static final String PROCESSED_BY = PREFIX + "processed_by";
+    /** When the grabber finished processing, epoch milliseconds. */
+    public static final String PROCESSED_AT = PREFIX + "processed_at";
+    /** Which delivery attempt of the mailbox copy the grabber saw (JMSXDeliveryCount). */
+    public static final String ATTEMPT = PREFIX + "attempt";
+    /** Set when an operator released the mail from quarantine: who, when and the original verdict. */
+    public static final String RELEASED = PREFIX + "released";
+    /** The queue a dead-lettered mail came from. */
+    public static final String FAILED_QUEUE = PREFIX + "failed_queue";
+
+    /** Artemis's duplicate-detection property: the broker drops a second message with the same value. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** Artemis sets this on a message it moved to the dead-letter address itself. */
+    public static final String ARTEMIS_ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
+    /** JMS delivery count: 1 on the first delivery. */
+    public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+
+    private MailProperty() {
+    }
+}

@@ -1,0 +1,222 @@
+package io.mailgrid.core;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Mailgrid's settings: the documented properties file, overridden by environment variables,
+ * then by {@code -Dkey=value} system properties, then by command-line options.
+ *
+ * <p>An environment variable overrides a key when its name is the key in upper case with dots
+ * and dashes turned into underscores: {@code MAILGRID_NODE_NAME} sets {@code mailgrid.node.name}.
+ * Only keys that the properties file declares can be set from the environment, so a stray
+ * variable cannot change anything by accident.
+ *
+ * <p>Getters fail fast with a {@link ConfigException} that names the key and the bad value.
+ */
+public final class MailgridConfig {
+
+    /** Node name; empty means the host name. */
+    public static final String NODE_NAME = "mailgrid.node.name";
+    /** worker (ingress, checks, delivery) or host (ingress and delivery only). */
+    public static final String NODE_ROLE = "mailgrid.node.role";
+    /** The node's data directory; empty means ./var/&lt;node&gt;. */
+    public static final String DATA_DIR = "mailgrid.data.dir";
+    /** Directory of the Camel XML routes. */
+    public static final String ROUTES_DIR = "mailgrid.routes.dir";
+
+    /** Broker URL; empty means start the embedded broker. */
+    public static final String BROKER_URL = "mailgrid.broker.url";
+    /** The broker.xml the embedded broker starts from. */
+    public static final String BROKER_CONFIG = "mailgrid.broker.config";
+    /** Address the embedded broker's acceptor binds to. */
+    public static final String BROKER_HOST = "mailgrid.broker.host";
+    /** Port the embedded broker's acceptor binds to. */
+    public static final String BROKER_PORT = "mailgrid.broker.port";
+    /** User the node authenticates with. */
+    public static final String BROKER_USER = "mailgrid.broker.user";
+    /** Password the node authenticates with. */
+    public static final String BROKER_PASSWORD = "mailgrid.broker.password";
+    /** How long the broker keeps a silent client's connection (and its reserved mails). */
+    public static final String BROKER_CONNECTION_TTL = "mailgrid.broker.connection-ttl";
+    /** How often the client checks the broker is still there; below the TTL. */
+    public static final String BROKER_FAILURE_CHECK_PERIOD = "mailgrid.broker.client-failure-check-period";
+    /** How often the client retries a lost connection; -1 forever. */
+    public static final String BROKER_RECONNECT_ATTEMPTS = "mailgrid.broker.reconnect-attempts";
+    /** Client prefetch in bytes; 0 means a consumer gets one mail at a time. */
+    public static final String BROKER_CONSUMER_WINDOW = "mailgrid.broker.consumer-window-size";
+
+    /** Concurrent grabber consumers per mailbox. */
+    public static final String GRABBER_CONSUMERS = "mailgrid.grabber.consumers";
+    /** Processing deadline of one reserved mail. */
+    public static final String RESERVATION_TIMEOUT = "mailgrid.reservation.timeout";
+    /** Delay before the broker redelivers a rolled-back mail. */
+    public static final String REDELIVERY_DELAY = "mailgrid.redelivery.delay";
+    /** Deliveries of a mail before it goes to the dead-letter queue. */
+    public static final String REDELIVERY_MAX_ATTEMPTS = "mailgrid.redelivery.max-attempts";
+    /** How long a stopping node waits for in-flight mails before rolling them back. */
+    public static final String SHUTDOWN_GRACE = "mailgrid.shutdown.grace-period";
+
+    /** Whether the node drains &lt;data&gt;/pickup. */
+    public static final String PICKUP_ENABLED = "mailgrid.pickup.enabled";
+    /** How often the pickup folder is polled. */
+    public static final String PICKUP_INTERVAL = "mailgrid.pickup.interval";
+
+    /** Concurrent delivery consumers. */
+    public static final String DELIVERY_CONSUMERS = "mailgrid.delivery.consumers";
+    /** The Maildir checked mail is written to; empty means &lt;data&gt;/outbox. */
+    public static final String DELIVERY_MAILDIR = "mailgrid.delivery.maildir";
+
+    private static final String PREFIX = "mailgrid.";
+
+    private final Map<String, String> values;
+
+    private MailgridConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    /**
+     * Loads the properties file and applies the environment, the system properties and the
+     * given overrides, in that order.
+     */
+    public static MailgridConfig load(Path file, Map<String, String> environment, Properties system,
+            Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(readFile(file));
+        for (String key : values.keySet().toArray(String[]::new)) {
+            String fromEnv = environment.get(environmentName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        }
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith(PREFIX) || name.startsWith("camel.")) {
+                values.put(name, system.getProperty(name));
+            }
+        }
+        overrides.forEach((key, value) -> {
+            if (value != null) {
+                values.put(key, value);
+            }
+        });
+        return new MailgridConfig(values);
+    }
+
+    /** Settings from a map alone, for tests and tools that build their configuration in code. */
+    public static MailgridConfig of(Map<String, String> values) {
+        return new MailgridConfig(values);
+    }
+
+    /** A copy of these settings with some keys changed. */
+    public MailgridConfig with(Map<String, String> changes) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.putAll(changes);
+        return new MailgridConfig(copy);
+    }
+
+    /** A copy of these settings with one key changed. */
+    public MailgridConfig with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value of a key that must be set and not blank. */
+    public String string(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + " is not set; set it in the properties file, as "
+                    + environmentName(key) + " or with -D" + key + "=...");
+        }
+        return value.trim();
+    }
+
+    /** The value of a key, or the fallback when it is missing or blank. */
+    public String string(String key, String fallback) {
+        String value = values.get(key);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    /** Whether the key has a non-blank value. */
+    public boolean isSet(String key) {
+        String value = values.get(key);
+        return value != null && !value.isBlank();
+    }
+
+    /** A whole-number setting. */
+    public int integer(String key) {
+        String value = string(key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": expected a whole number, got '" + value + "'");
+        }
+    }
+
+    /** A whole-number setting that must be at least {@code min}. */
+    public int integer(String key, int min) {
+        int value = integer(key);
+        if (value < min) {
+            throw new ConfigException(key + ": must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /** A true/false setting. */
+    public boolean bool(String key) {
+        String value = string(key).toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigException(key + ": expected true or false, got '" + value + "'");
+        };
+    }
+
+    /** A duration such as {@code 500ms}, {@code 10s}, {@code 15m} or {@code 1h}; a bare number is milliseconds. */
+    public Duration duration(String key) {
+        String value = string(key);
+        try {
+            return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + ": expected a duration such as 500ms, 10s or 15m, got '" + value + "'", e);
+        }
+    }
+
+    /** Every setting, for handing to Camel as property placeholders. */
+    public Properties asProperties() {
+        Properties properties = new Properties();
+        values.forEach(properties::setProperty);
+        return properties;
+    }
+
+    /** Every setting as an unmodifiable map. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the properties file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+        return values;
+    }
+}

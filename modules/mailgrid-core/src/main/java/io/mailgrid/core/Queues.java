@@ -1,0 +1,50 @@
+package io.mailgrid.core;
+
+/**
+ * Names of every Mailgrid address and queue on the broker: the one place they are spelled.
+ *
+ * <p>{@code broker-config/broker.xml} declares the same names; a test checks the two agree.
+ */
+public final class Queues {
+
+    /** Prefix shared by every Mailgrid address, so one security and address setting covers them. */
+    public static final String PREFIX = "mailgrid.";
+
+    /** Mails that a check did not pass, with the verdict and reason in properties. */
+    public static final String QUARANTINE = PREFIX + "quarantine";
+
+    /** Mails that could not be processed after the configured attempts (poison mail). */
+    public static final String DLQ = PREFIX + "dlq";
+
+    /** Multicast address every node publishes its heartbeat to. */
+    public static final String HEARTBEAT = PREFIX + "heartbeat";
+
+    /** Last-value queue holding each node's latest status, keyed by node. */
+    public static final String STATUS = PREFIX + "status";
+
+    private static final String MAILBOX_PREFIX = PREFIX + "mailbox.";
+    private static final String OUTBOUND_PREFIX = PREFIX + "outbound.";
+
+    private Queues() {
+    }
+
+    /** The durable queue a node's ingress publishes to and its grabbers reserve mails from. */
+    public static String mailbox(String node) {
+        return MAILBOX_PREFIX + NodeNames.requireValid(node);
+    }
+
+    /** The durable queue holding checked mails that wait for the node's delivery. */
+    public static String outbound(String node) {
+        return OUTBOUND_PREFIX + NodeNames.requireValid(node);
+    }
+
+    /** The node whose mailbox this queue is, or {@code null} if it is not a mailbox. */
+    public static String nodeOfMailbox(String queue) {
+        return queue.startsWith(MAILBOX_PREFIX) ? queue.substring(MAILBOX_PREFIX.length()) : null;
+    }
+
+    /** The node whose outbound queue this is, or {@code null} if it is not an outbound queue. */
+    public static String nodeOfOutbound(String queue) {
+        return queue.startsWith(OUTBOUND_PREFIX) ? queue.substring(OUTBOUND_PREFIX.length()) : null;
+    }
+}

@@ -1,0 +1,23 @@
+package io.mailgrid.delivery;
+
+import java.util.Map;
+
+/**
+ * Hands a checked mail to its next stop. Called by the delivery route inside the JMS
+ * transaction of the outbound queue: returning commits (the mail leaves the queue), throwing
+ * rolls back (the broker redelivers it later, then dead-letters it after the configured attempts).
+ */
+public interface MailDelivery {
+
+    /**
+     * Delivers one mail.
+     *
+     * @param properties the mail's message properties (envelope, verdict, stamp fields)
+     * @param mail       the bytes as received; the stamp header block goes in front of them
+     * @throws Exception when the mail was not delivered and should be retried
+     */
+    void deliver(Map<String, Object> properties, byte[] mail) throws Exception;
+
+    /** A short description for the start-up log, such as "Maildir /var/a/outbox". */
+    String describe();
+}

@@ -1,0 +1,82 @@
+package io.mailgrid.node;
+
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.Stage;
+
+/**
+ * Decides what a failure means for a mail taken from a queue in a transaction; bound as
+ * {@code mailErrors} and used by routes/errors.xml.
+ *
+ * <p>Before the last allowed delivery, the failure is logged and the transaction rolls back (the
+ * broker redelivers). On the last one the mail goes to {@code mailgrid.dlq} with the reason.
+ */
+public final class MailErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailErrors.class);
+
+    private final int maxAttempts;
+
+    /** @param maxAttempts deliveries of one mail before it is dead-lettered; matches broker.xml */
+    public MailErrors(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Whether this delivery of the mail is the last the broker allows. */
+    public boolean isLastAttempt(Exchange exchange) {
+        return attempt(exchange.getMessage()) >= maxAttempts;
+    }
+
+    /** Records the reason and the queue the mail failed in, before the publish to the DLQ. */
+    public void prepareDeadLetter(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String reason = reason(exchange);
+        String queue = queueName(in);
+        in.setHeader(MailProperty.REASON, reason);
+        in.setHeader(MailProperty.FAILED_QUEUE, queue);
+        in.setHeader(MailProperty.DUPLICATE_ID, Stage.DLQ.duplicateId(in.getHeader(MailProperty.MAIL_ID, String.class),
+                in.getHeader(MailProperty.GENERATION, 0, Integer.class)));
+        LOG.warn("Mail {} moved to the dead-letter queue after {} attempts in {}: {}",
+                in.getHeader(MailProperty.MAIL_ID), attempt(in), queue, reason);
+    }
+
+    /** Logs a failure that the broker will retry. */
+    public void logRollback(Exchange exchange) {
+        Message in = exchange.getMessage();
+        LOG.warn("Mail {} attempt {}/{} in {} failed, rolled back for redelivery: {}",
+                in.getHeader(MailProperty.MAIL_ID), attempt(in), maxAttempts, queueName(in), reason(exchange));
+    }
+
+    private static int attempt(Message in) {
+        return in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class);
+    }
+
+    private static String reason(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            return "unknown failure";
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String queueName(Message in) {
+        Destination destination = in.getHeader("JMSDestination", Destination.class);
+        if (destination instanceof Queue queue) {
+            try {
+                return queue.getQueueName();
+            } catch (JMSException e) {
+                return destination.toString();
+            }
+        }
+        return String.valueOf(destination);
+    }
+}

@@ -1,0 +1,72 @@
+package io.mailgrid.node;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.mailgrid.broker.BrokerStartException;
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailgridConfig;
+
+/** The {@code mailgrid} command line: run a node, a broker, submit mail, show status. */
+@Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
+        description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
+        subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
+                CommandLine.HelpCommand.class})
+public final class MailgridCommand implements Runnable {
+
+    /** Exit code for bad settings or arguments. */
+    static final int EXIT_USAGE = 2;
+    /** Exit code when the broker or another runtime part failed. */
+    static final int EXIT_FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new MailgridCommand());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("mailgrid: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            if (e instanceof BrokerStartException) {
+                cmd.getErr().println("mailgrid: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** Options every command that reads the settings shares. */
+    static final class ConfigOptions {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Properties file (default: config/mailgrid.properties in the Mailgrid home)")
+        Path configFile;
+
+        MailgridConfig load(Map<String, String> overrides) {
+            Map<String, String> present = new HashMap<>();
+            overrides.forEach((key, value) -> {
+                if (value != null) {
+                    present.put(key, value);
+                }
+            });
+            return MailgridHome.fromSystem().load(configFile, present);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.mailgrid.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgrid.broker.EmbeddedBroker;
+import io.mailgrid.checks.Check;
+import io.mailgrid.checks.CheckStep;
+import io.mailgrid.checks.PassAll;
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.Queues;
+import io.mailgrid.delivery.MailDelivery;
+import io.mailgrid.delivery.MaildirDelivery;
+import io.mailgrid.ingress.MailPublisher;
+import io.mailgrid.ingress.PickupIngress;
+
+/**
+ * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
+ * from {@code routes/}, the grabber for the node's own mailbox and the delivery of its outbound
+ * queue.
+ *
+ * <p>Start with {@link #start(MailgridConfig)} or {@link #builder(MailgridConfig)}; {@link #close()}
+ * stops gracefully: ingress first, in-flight mails finish or roll back within
+ * {@code mailgrid.shutdown.grace-period}, then the broker.
+ */
+public final class MailgridNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailgridNode.class);
+
+    private final MailgridConfig config;
+    private final NodeSettings settings;
+    private final Clock clock;
+    private final Map<String, Object> extraBeans;
+    private EmbeddedBroker broker;
+    private MailPublisher publisher;
+    private Reservation reservation;
+    private Main main;
+
+    private MailgridNode(Builder builder) {
+        this.config = builder.config;
+        this.settings = NodeSettings.from(config);
+        this.clock = builder.clock;
+        this.extraBeans = builder.beans;
+    }
+
+    /** Starts a node with these settings. */
+    public static MailgridNode start(MailgridConfig config) throws Exception {
+        return builder(config).start();
+    }
+
+    /** A node with extra beans for the routes or a test clock. */
+    public static Builder builder(MailgridConfig config) {
+        return new Builder(config);
+    }
+
+    /** Options for starting a node. */
+    public static final class Builder {
+        private final MailgridConfig config;
+        private final Map<String, Object> beans = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(MailgridConfig config) {
+            this.config = config;
+        }
+
+        /** Binds a bean the routes can refer to, such as an extra policy step. */
+        public Builder bean(String name, Object bean) {
+            beans.put(name, bean);
+            return this;
+        }
+
+        /** The clock for received and processed times. */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** Starts the node; on failure everything already started is stopped again. */
+        public MailgridNode start() throws Exception {
+            MailgridNode node = new MailgridNode(this);
+            try {
+                node.doStart();
+            } catch (Exception | Error e) {
+                node.close();
+                throw e;
+            }
+            return node;
+        }
+    }
+
+    private void doStart() throws Exception {
+        String name = settings.name();
+        Path routesDir = Path.of(config.string(MailgridConfig.ROUTES_DIR));
+        if (!Files.isDirectory(routesDir)) {
+            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
+        }
+        Files.createDirectories(settings.pickupDir());
+        if (!config.isSet(MailgridConfig.BROKER_URL)) {
+            broker = EmbeddedBroker.start(config, settings.brokerDir());
+        }
+        ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
+        publisher = new MailPublisher(factory);
+        reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock);
+        MailDelivery delivery = delivery();
+
+        main = new Main();
+        main.setInitialProperties(camelProperties());
+        main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.xml");
+        Duration grace = config.duration(MailgridConfig.SHUTDOWN_GRACE);
+        main.configure().withShutdownTimeout((int) Math.max(1, grace.toSeconds()));
+        main.configure().withShutdownNowOnTimeout(true);
+        main.bind("jms", JmsSetup.component(factory));
+        main.bind("reservation", reservation);
+        main.bind("publishing", new Publishing());
+        main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
+        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
+        main.bind("delivery", delivery);
+        for (Check check : checks()) {
+            CheckStep step = new CheckStep(check);
+            main.bind(step.beanName(), step);
+        }
+        extraBeans.forEach(main::bind);
+        main.start();
+
+        CamelContext camel = main.getCamelContext();
+        addDelivery(camel, name);
+        if (settings.role() == NodeSettings.Role.WORKER) {
+            addGrabber(camel, name, 10);
+        }
+        LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}", name,
+                settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
+                settings.pickupDir(), broker == null ? BrokerConnection.url(config)
+                        : "embedded on " + BrokerConnection.url(config));
+    }
+
+    /** Starts a grabber for a node's mailbox (own node at priority 10, helpers lower). */
+    public void addGrabber(CamelContext camel, String mailboxNode, int priority) throws Exception {
+        TemplatedRouteBuilder.builder(camel, "grabber")
+                .routeId(grabberRouteId(mailboxNode))
+                .parameter("mailbox", mailboxNode)
+                .parameter("priority", String.valueOf(priority))
+                .add();
+    }
+
+    /** Starts delivery of a node's outbound queue. */
+    public void addDelivery(CamelContext camel, String outboundNode) throws Exception {
+        TemplatedRouteBuilder.builder(camel, "delivery")
+                .routeId(deliveryRouteId(outboundNode))
+                .parameter("outbound", outboundNode)
+                .add();
+    }
+
+    /** Route id of the grabber serving a node's mailbox. */
+    public static String grabberRouteId(String mailboxNode) {
+        return "grabber-" + mailboxNode;
+    }
+
+    /** Route id of the delivery of a node's outbound queue. */
+    public static String deliveryRouteId(String outboundNode) {
+        return "delivery-" + outboundNode;
+    }
+
+    private Properties camelProperties() {
+        Properties properties = config.asProperties();
+        properties.setProperty(MailgridConfig.NODE_NAME, settings.name());
+        properties.setProperty(MailgridConfig.DATA_DIR, settings.dataDir().toString());
+        return properties;
+    }
+
+    private MailDelivery delivery() throws IOException {
+        Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
+                ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()
+                : settings.outboxDir();
+        return new MaildirDelivery(maildir, true);
+    }
+
+    private static List<Check> checks() {
+        List<Check> checks = new ArrayList<>();
+        checks.add(new PassAll());
+        return checks;
+    }
+
+    /** This node's resolved name, role and data directory. */
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /** The Camel context running the routes. */
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    /** The embedded broker, or null when the node uses an external one. */
+    public EmbeddedBroker embeddedBroker() {
+        return broker;
+    }
+
+    /** Publishes mail to the broker on behalf of this node's ingress. */
+    public MailPublisher publisher() {
+        return publisher;
+    }
+
+    @Override
+    public void close() {
+        if (main != null) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                LOG.warn("Camel did not stop cleanly: {}", e.toString());
+            }
+        }
+        if (reservation != null) {
+            reservation.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        LOG.info("Mailgrid node {} stopped", settings.name());
+    }
+}

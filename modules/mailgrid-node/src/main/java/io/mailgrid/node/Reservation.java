@@ -1,0 +1,107 @@
+package io.mailgrid.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+
+import io.mailgrid.checks.CheckStep;
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.Verdict;
+
+/**
+ * Runs the policy chain ({@code direct:policy-chain}) on a reserved mail within the reservation
+ * deadline; bound as {@code reservation} and used by the grabber route.
+ *
+ * <p>The chain runs on a worker thread while the grabber's thread, which holds the JMS
+ * transaction, waits at most {@code mailgrid.reservation.timeout}. Past the deadline the worker is
+ * interrupted and {@link ReservationExpiredException} rolls the transaction back, so a hung
+ * check never holds a mail for longer than that. The chain never touches JMS; only the grabber
+ * thread publishes.
+ *
+ * <p>Before the chain runs, verdict fields are reset (a re-checked mail is judged afresh); after
+ * it, the processing node, time and attempt are recorded for the stamp.
+ */
+public final class Reservation implements Processor, AutoCloseable {
+
+    /** The route the policy chain starts at (routes/policy.xml). */
+    public static final String POLICY_CHAIN = "direct:policy-chain";
+
+    private final String node;
+    private final Duration timeout;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private volatile ProducerTemplate template;
+
+    /**
+     * @param node    this node's name, recorded as the processing node
+     * @param timeout the reservation deadline for one mail
+     * @param clock   source of the processing time
+     */
+    public Reservation(String node, Duration timeout, Clock clock) {
+        this.node = node;
+        this.timeout = timeout;
+        this.clock = clock;
+        AtomicInteger count = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "mailgrid-policy-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        in.setHeader(MailProperty.ATTEMPT, in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class));
+        in.setHeader(MailProperty.VERDICT, Verdict.CLEAN.name());
+        in.removeHeader(MailProperty.REASON);
+        in.removeHeader(MailProperty.CHECKS);
+
+        Exchange chain = exchange.copy();
+        Future<Exchange> run = workers.submit(() -> template(exchange).send(POLICY_CHAIN, chain));
+        try {
+            run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            throw new ReservationExpiredException(in.getHeader(MailProperty.MAIL_ID, String.class), timeout,
+                    chain.getProperty(CheckStep.CURRENT_STEP, String.class));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        if (chain.getException() != null) {
+            throw chain.getException();
+        }
+        in.setHeaders(chain.getMessage().getHeaders());
+        in.setHeader(MailProperty.PROCESSED_BY, node);
+        in.setHeader(MailProperty.PROCESSED_AT, clock.millis());
+    }
+
+    private ProducerTemplate template(Exchange exchange) {
+        ProducerTemplate current = template;
+        if (current == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = exchange.getContext().createProducerTemplate();
+                }
+                current = template;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,53 @@
+package io.mailgrid.node;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.mailgrid.core.MailgridConfig;
+
+/** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a Mailgrid node (with an embedded broker unless --broker is given).")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    MailgridCommand.ConfigOptions options;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "Node name (default: host name)")
+    String node;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./var/<node>)")
+    Path data;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "Connect to this broker instead of starting the embedded one, e.g. tcp://127.0.0.1:61616")
+    String broker;
+
+    @Option(names = "--routes", paramLabel = "DIR", description = "Directory of the Camel XML routes (default: routes/)")
+    Path routes;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(MailgridConfig.NODE_NAME, node);
+        overrides.put(MailgridConfig.DATA_DIR, data == null ? null : data.toString());
+        overrides.put(MailgridConfig.BROKER_URL, broker);
+        overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
+        MailgridConfig config = options.load(overrides);
+
+        MailgridNode running = MailgridNode.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "mailgrid-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
