@@ -23,6 +23,7 @@ import io.mailgrid.checks.Check;
 import io.mailgrid.checks.CheckStep;
 import io.mailgrid.checks.PassAll;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
@@ -130,6 +131,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("jms", JmsSetup.component(factory));
         main.bind("reservation", reservation);
         main.bind("publishing", new Publishing());
+        main.bind("commitGuard", new CommitGuard());
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
@@ -157,6 +159,7 @@ public final class MailgridNode implements AutoCloseable {
                 .routeId(grabberRouteId(mailboxNode))
                 .parameter("mailbox", mailboxNode)
                 .parameter("priority", String.valueOf(priority))
+                .parameter("clientId", ClientIds.grabber(settings.name(), mailboxNode))
                 .add();
     }
 
@@ -165,6 +168,7 @@ public final class MailgridNode implements AutoCloseable {
         TemplatedRouteBuilder.builder(camel, "delivery")
                 .routeId(deliveryRouteId(outboundNode))
                 .parameter("outbound", outboundNode)
+                .parameter("clientId", ClientIds.delivery(settings.name(), outboundNode))
                 .add();
     }
 

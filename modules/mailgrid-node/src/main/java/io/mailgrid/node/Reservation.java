@@ -2,6 +2,7 @@ package io.mailgrid.node;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 
 import io.mailgrid.checks.CheckStep;
 import io.mailgrid.core.MailProperty;
@@ -68,7 +70,11 @@ public final class Reservation implements Processor, AutoCloseable {
         in.removeHeader(MailProperty.REASON);
         in.removeHeader(MailProperty.CHECKS);
 
-        Exchange chain = exchange.copy();
+        // a fresh exchange, not a copy: the grabber's exchange (and its JMS transaction) must never
+        // share state with a thread that may be interrupted at the deadline
+        Exchange chain = new DefaultExchange(exchange.getContext());
+        chain.getMessage().setBody(in.getBody(byte[].class));
+        chain.getMessage().setHeaders(new HashMap<>(in.getHeaders()));
         Future<Exchange> run = workers.submit(() -> template(exchange).send(POLICY_CHAIN, chain));
         try {
             run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

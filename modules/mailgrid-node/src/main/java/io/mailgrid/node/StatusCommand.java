@@ -1,14 +1,80 @@
 package io.mailgrid.node;
 
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** Placeholder until the management client lands. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show queue depths and mails in flight per node.")
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.BrokerUnavailableException;
+import io.mailgrid.core.MailgridConfig;
+
+/** {@code mailgrid status}: queue depths and the mails in flight, per node. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show every Mailgrid queue's depth and which node holds each mail in flight.")
 final class StatusCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Mixin
+    MailgridCommand.ConfigOptions options;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
+    String broker;
+
+    @Option(names = "--json", description = "Print one JSON object instead of tables")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(MailgridConfig.BROKER_URL, broker);
+        MailgridConfig config = options.load(overrides);
+        StatusReport report;
+        try (BrokerManagement management = BrokerManagement.connect(config)) {
+            report = StatusReport.read(management);
+        } catch (BrokerUnavailableException e) {
+            System.err.println("mailgrid status: " + e.getMessage());
+            return MailgridCommand.EXIT_FAILURE;
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("broker", BrokerConnection.url(config));
+            out.put("queues", report.queues());
+            out.put("inFlight", report.inFlight());
+            System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(out));
+        } else {
+            print(System.out, BrokerConnection.url(config), report);
+        }
         return 0;
+    }
+
+    static void print(PrintStream out, String url, StatusReport report) {
+        out.println("Broker " + url);
+        out.println();
+        out.printf("%-40s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");
+        report.queues().forEach(q -> out.printf("%-40s %9d %9d %9d%n", q.name(), q.waiting(), q.inFlight(), q.consumers()));
+        out.println();
+        if (report.inFlight().isEmpty()) {
+            out.println("No mail in flight.");
+            return;
+        }
+        out.println("IN FLIGHT (reserved, not yet committed)");
+        out.printf("%-38s %-30s %-16s %s%n", "MAIL ID", "QUEUE", "HELD BY NODE", "SINCE");
+        report.inFlight().forEach(m -> out.printf("%-38s %-30s %-16s %s%n", m.mailId(), m.queue(), m.node(),
+                m.reservedAt() == null ? "" : TIME.format(m.reservedAt())));
     }
 }

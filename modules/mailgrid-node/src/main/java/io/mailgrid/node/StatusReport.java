@@ -1,0 +1,117 @@
+package io.mailgrid.node;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.ClientIds;
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.Queues;
+
+/**
+ * What {@code mailgrid status} shows: the depth of every Mailgrid queue and every mail in flight
+ * (reserved by a consumer, not yet committed) with the node that holds it, the classic
+ * "dispatched for &lt;server&gt;" view.
+ *
+ * @param queues   every Mailgrid queue, by name
+ * @param inFlight every reserved mail
+ */
+public record StatusReport(List<QueueDepth> queues, List<InFlightMail> inFlight) {
+
+    /**
+     * One queue.
+     *
+     * @param name      queue name
+     * @param waiting   mails waiting to be taken
+     * @param inFlight  mails reserved by a consumer
+     * @param consumers consumers attached
+     */
+    public record QueueDepth(String name, long waiting, long inFlight, int consumers) {
+    }
+
+    /**
+     * One reserved mail.
+     *
+     * @param mailId     Mailgrid mail id
+     * @param queue      the queue it was taken from
+     * @param node       the node holding it (from its client id), or "?" for a non-Mailgrid consumer
+     * @param clientId   the holding connection's client id
+     * @param reservedAt when the consumer last took a mail, if known
+     */
+    public record InFlightMail(String mailId, String queue, String node, String clientId, Instant reservedAt) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The session id inside Artemis's consumer description "ServerConsumer [id=conn:session:n, ...". */
+    private static final Pattern CONSUMER_SESSION = Pattern.compile("id=[^:]+:([^:,\\]]+):");
+    private static final String TEMPORARY_PREFIX = Queues.PREFIX + "tmp.";
+
+    /** Reads the current state from the broker. */
+    public static StatusReport read(BrokerManagement broker) throws Exception {
+        List<String> names = Arrays.stream((Object[]) broker.attribute("broker", "queueNames"))
+                .map(Object::toString)
+                .filter(name -> name.startsWith(Queues.PREFIX) && !name.startsWith(TEMPORARY_PREFIX))
+                .sorted()
+                .toList();
+        List<QueueDepth> queues = new ArrayList<>();
+        List<InFlightMail> inFlight = new ArrayList<>();
+        Map<String, JsonNode> consumersBySession = null;
+        for (String name : names) {
+            String resource = "queue." + name;
+            long waiting = number(broker.attribute(resource, "messageCount"));
+            long delivering = number(broker.attribute(resource, "deliveringCount"));
+            int consumers = (int) number(broker.attribute(resource, "consumerCount"));
+            queues.add(new QueueDepth(name, Math.max(0, waiting - delivering), delivering, consumers));
+            if (delivering > 0) {
+                if (consumersBySession == null) {
+                    consumersBySession = consumersBySession(broker);
+                }
+                inFlight.addAll(inFlight(broker, name, consumersBySession));
+            }
+        }
+        inFlight.sort(Comparator.comparing(InFlightMail::queue).thenComparing(InFlightMail::mailId));
+        return new StatusReport(queues, inFlight);
+    }
+
+    private static Map<String, JsonNode> consumersBySession(BrokerManagement broker) throws Exception {
+        Object result = broker.invoke("broker", "listConsumers", "", 1, 10_000);
+        Map<String, JsonNode> bySession = new HashMap<>();
+        for (JsonNode consumer : JSON.readTree(result.toString()).path("data")) {
+            bySession.put(consumer.path("session").asText(), consumer);
+        }
+        return bySession;
+    }
+
+    private static List<InFlightMail> inFlight(BrokerManagement broker, String queue,
+            Map<String, JsonNode> consumersBySession) throws Exception {
+        List<InFlightMail> mails = new ArrayList<>();
+        Object result = broker.invoke("queue." + queue, "listDeliveringMessagesAsJSON");
+        for (JsonNode consumer : JSON.readTree(result.toString())) {
+            Matcher session = CONSUMER_SESSION.matcher(consumer.path("consumerName").asText());
+            JsonNode holder = session.find() ? consumersBySession.get(session.group(1)) : null;
+            String clientId = holder == null ? "" : holder.path("clientID").asText("");
+            String node = ClientIds.nodeOf(clientId);
+            Instant since = holder == null || holder.path("lastDeliveredTime").asLong(0) == 0 ? null
+                    : Instant.ofEpochMilli(holder.path("lastDeliveredTime").asLong());
+            for (JsonNode message : consumer.path("elements")) {
+                String mailId = message.path(MailProperty.MAIL_ID).asText("(not a Mailgrid mail: " + message.path("messageID").asText() + ")");
+                mails.add(new InFlightMail(mailId, queue, node == null ? "?" : node, clientId, since));
+            }
+        }
+        return mails;
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
+    }
+}

@@ -1,0 +1,87 @@
+package io.mailgrid.node;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.Processor;
+import org.apache.camel.builder.AdviceWith;
+
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.testing.Maildir;
+import io.mailgrid.testing.TestHome;
+import io.mailgrid.testing.TestMail;
+
+/** A node named "a" with its embedded broker, on the real routes and broker.xml, for one test. */
+final class TestNode implements AutoCloseable {
+
+    final MailgridConfig config;
+    final MailgridNode node;
+
+    private TestNode(MailgridConfig config, MailgridNode node) {
+        this.config = config;
+        this.node = node;
+    }
+
+    static TestNode start(Path dir, Map<String, String> overrides) throws Exception {
+        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), overrides);
+        return new TestNode(config, MailgridNode.start(config));
+    }
+
+    /** Starts the node, then inserts a step at the head of the real policy chain. */
+    static TestNode withFirstPolicyStep(Path dir, Map<String, String> overrides, Processor step) throws Exception {
+        TestNode test = start(dir, overrides);
+        AdviceWith.adviceWith(test.node.camel(), "policy-chain", route -> route.weaveAddFirst().process(step));
+        return test;
+    }
+
+    /** Publishes a mail to node a's mailbox as ingress does; returns the mail id. */
+    String publish(TestMail mail) throws Exception {
+        byte[] bytes = mail.bytes();
+        Envelope envelope = Envelope.received("a", "alice@example.com", List.of("bob@example.com", "carol@example.com"),
+                "test", Instant.now(), bytes.length);
+        node.publisher().publish(envelope, bytes);
+        return envelope.mailId();
+    }
+
+    Maildir outbox() {
+        return Maildir.at(node.settings().outboxDir());
+    }
+
+    /** Receives one message from a queue, or null within the timeout. */
+    Message receive(String queue, long timeoutMillis) {
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+                JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                JMSConsumer consumer = context.createConsumer(context.createQueue(queue))) {
+            Message message = consumer.receive(timeoutMillis);
+            if (message instanceof BytesMessage bytes) {
+                bytes.getBodyLength(); // read while the context is open
+            }
+            return message;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Messages waiting plus in flight in a queue. */
+    long depth(String queue) throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(config)) {
+            return ((Number) management.attribute("queue." + queue, "messageCount")).longValue();
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}

@@ -1,0 +1,78 @@
+package io.mailgrid.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import io.mailgrid.core.MailgridConfig;
+
+/**
+ * The checkout under test and settings for test nodes: the real config/mailgrid.properties,
+ * routes/ and broker-config/broker.xml, with a free port, a temporary data directory and short
+ * redelivery delays so that tests run in seconds.
+ */
+public final class TestHome {
+
+    private TestHome() {
+    }
+
+    /** The checkout: -Dmailgrid.home (set by the build), else the nearest parent holding broker-config/. */
+    public static Path path() {
+        String configured = System.getProperty("mailgrid.home");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("broker-config/broker.xml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the Mailgrid checkout; set -Dmailgrid.home");
+        }
+        return dir;
+    }
+
+    /** The shipped routes directory. */
+    public static Path routes() {
+        return path().resolve("routes");
+    }
+
+    /**
+     * Test settings: the shipped properties file (ignoring this machine's environment), then
+     * fast-test values, then the given overrides.
+     *
+     * @param node    node name
+     * @param dataDir the node's data directory
+     * @param port    the broker port (embedded broker's acceptor, or where the external one listens)
+     */
+    public static MailgridConfig config(String node, Path dataDir, int port, Map<String, String> overrides) {
+        Path home = path();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(MailgridConfig.NODE_NAME, node);
+        values.put(MailgridConfig.DATA_DIR, dataDir.toString());
+        values.put(MailgridConfig.ROUTES_DIR, home.resolve("routes").toString());
+        values.put(MailgridConfig.BROKER_CONFIG, home.resolve("broker-config/broker.xml").toString());
+        values.put(MailgridConfig.BROKER_PORT, String.valueOf(port));
+        values.put(MailgridConfig.REDELIVERY_DELAY, "100ms");
+        values.put(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "3");
+        values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
+        values.put(MailgridConfig.PICKUP_INTERVAL, "100");
+        values.putAll(overrides);
+        return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
+    }
+
+    /** A TCP port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
