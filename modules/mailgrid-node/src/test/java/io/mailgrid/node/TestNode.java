@@ -34,8 +34,17 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(Path dir, Map<String, String> overrides) throws Exception {
-        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), overrides);
+        return start(TestHome.config("a", dir, TestHome.freePort(), overrides));
+    }
+
+    /** Starts (or restarts, on the same data directory and port) a node with these settings. */
+    static TestNode start(MailgridConfig config) throws Exception {
         return new TestNode(config, MailgridNode.start(config));
+    }
+
+    /** The broker URL for command-line tests. */
+    String brokerUrl() {
+        return BrokerConnection.url(config);
     }
 
     /** Starts the node, then inserts a step at the head of the real policy chain. */

@@ -1,0 +1,49 @@
+package io.mailgrid.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class StampTest {
+
+    private static Map<String, Object> properties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(MailProperty.MAIL_ID, "m1");
+        properties.put(MailProperty.ORIGIN, "a");
+        properties.put(MailProperty.PROCESSED_BY, "b");
+        properties.put(MailProperty.VERDICT, "CLEAN");
+        properties.put(MailProperty.CHECKS, "pass-all");
+        properties.put(MailProperty.ATTEMPT, 2);
+        properties.put(MailProperty.PROCESSED_AT, 0L);
+        return properties;
+    }
+
+    @Test
+    void theStampShouldListTheDocumentedFieldsInOrderWithTheMailsLineEnding() {
+        byte[] crlfMail = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] lfMail = "Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(new String(Stamp.render(properties(), crlfMail), StandardCharsets.US_ASCII)).isEqualTo(
+                "X-Mailgrid-Id: m1\r\nX-Mailgrid-Origin: a\r\nX-Mailgrid-Node: b\r\nX-Mailgrid-Verdict: CLEAN\r\n"
+                        + "X-Mailgrid-Checks: pass-all\r\nX-Mailgrid-Attempt: 2\r\n"
+                        + "X-Mailgrid-Processed: Thu, 1 Jan 1970 00:00:00 +0000\r\n");
+        assertThat(new String(Stamp.render(properties(), lfMail), StandardCharsets.US_ASCII))
+                .startsWith("X-Mailgrid-Id: m1\nX-Mailgrid-Origin: a\n");
+    }
+
+    @Test
+    void valuesShouldNeverBreakOutOfTheirHeaderLine() {
+        Map<String, Object> properties = properties();
+        properties.put(MailProperty.RELEASED, "by op\r\nBcc: victim@example.com \u00e9");
+
+        String stamp = new String(Stamp.render(properties, new byte[0]), StandardCharsets.US_ASCII);
+
+        assertThat(stamp).contains("X-Mailgrid-Released: by op  Bcc: victim@example.com ?".replace("?", "").trim())
+                .doesNotContain("\r\nBcc:");
+        assertThat(Stamp.sanitize("x".repeat(500))).hasSize(200);
+    }
+}
