@@ -64,6 +64,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         synchronized (EmbeddedBroker.class) {
             placeholders(config, dataDir).forEach(System::setProperty);
             try {
+                embedded.createActiveMQServer();
+                embedded.getActiveMQServer().registerBrokerPlugin(new FailedConnectionGuard());
                 embedded.start();
             } catch (Exception e) {
                 stopQuietly(embedded);

@@ -1,0 +1,134 @@
+package io.mailgrid.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.ingress.MailPublisher;
+import io.mailgrid.node.StatusReport;
+import io.mailgrid.testing.MailgridProcess;
+import io.mailgrid.testing.TestHome;
+import io.mailgrid.testing.TestMail;
+
+/**
+ * A standalone broker process and node processes on loopback, in one temporary directory,
+ * started the way an operator starts them. Closing stops every process it started.
+ */
+final class Cluster implements AutoCloseable {
+
+    final Path dir;
+    final int port;
+    final MailgridConfig clientConfig;
+    private final List<MailgridProcess> processes = new ArrayList<>();
+    private MailgridProcess broker;
+
+    private final Path logs;
+
+    /** @param dir temporary directory for data; logs go to target/it-logs/&lt;name&gt; and survive the test */
+    Cluster(Path dir, String name) {
+        this.dir = dir;
+        this.logs = Path.of("target", "it-logs", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+        this.port = TestHome.freePort();
+        this.clientConfig = TestHome.config("a", dir.resolve("client"), port,
+                Map.of(MailgridConfig.BROKER_URL, url()));
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
+    MailgridProcess startBroker() {
+        broker = track(MailgridProcess.start("broker", logs,
+                List.of("mailgrid.redelivery.delay=100ms"),
+                "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
+        return broker;
+    }
+
+    /** Starts {@code mailgrid run} for a node on the shared broker. */
+    MailgridProcess startNode(String node, Path routes, String... jvmProps) {
+        return track(MailgridProcess.start(node, logs, List.of(jvmProps),
+                "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
+                "--routes", routes.toString()));
+    }
+
+    Path dataDir(String node) {
+        return dir.resolve("nodes").resolve(node);
+    }
+
+    /**
+     * A copy of the shipped routes whose policy.xml has an extra first step, as an operator
+     * would edit it; {@code step} is Camel XML.
+     */
+    Path routesWithFirstStep(String name, String step) {
+        Path copy = dir.resolve("routes-" + name);
+        try {
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(TestHome.routes())) {
+                for (Path file : files.toList()) {
+                    String xml = Files.readString(file, StandardCharsets.UTF_8);
+                    if (file.getFileName().toString().equals("policy.xml")) {
+                        xml = xml.replace("<from uri=\"direct:policy-chain\"/>", "<from uri=\"direct:policy-chain\"/>\n    " + step);
+                    }
+                    Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
+    /** Publishes mails to a node's mailbox as its ingress would; returns their Message-IDs. */
+    List<String> publish(String node, int count, String marker) throws Exception {
+        List<String> messageIds = new ArrayList<>();
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
+                MailPublisher publisher = new MailPublisher(factory)) {
+            for (int i = 0; i < count; i++) {
+                TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
+                byte[] bytes = mail.bytes();
+                publisher.publish(Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
+                        "test", Instant.now(), bytes.length), bytes);
+                messageIds.add(mail.messageId());
+            }
+        }
+        return messageIds;
+    }
+
+    StatusReport status() throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(clientConfig)) {
+            return StatusReport.read(management);
+        }
+    }
+
+    long depth(String queue) throws Exception {
+        return status().queues().stream().filter(q -> q.name().equals(queue))
+                .mapToLong(q -> q.waiting() + q.inFlight()).sum();
+    }
+
+    private MailgridProcess track(MailgridProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    @Override
+    public void close() {
+        // nodes first, the broker last
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.mailgrid.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A {@code mailgrid} command (node or broker) running as its own JVM, as an operator would run it,
+ * for tests that kill processes. Output goes to a log file; {@link #close()} always stops it.
+ *
+ * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test.
+ */
+public final class MailgridProcess implements AutoCloseable {
+
+    private static final String MAIN = "io.mailgrid.node.MailgridCommand";
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private MailgridProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code mailgrid <args>} and waits until its log says it is ready.
+     *
+     * @param name      a label for the log file
+     * @param logDir    where {@code <name>.log} is written (appended across restarts)
+     * @param jvmProps  extra -D settings, e.g. "mailgrid.grabber.consumers=2"
+     * @param args      the command line after {@code mailgrid}
+     */
+    public static MailgridProcess start(String name, Path logDir, List<String> jvmProps, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Dmailgrid.home=" + TestHome.path());
+        jvmProps.forEach(p -> command.add("-D" + p));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN);
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Files.writeString(log, "=== start " + String.join(" ", args) + System.lineSeparator(),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            MailgridProcess started = new MailgridProcess(name, process, log);
+            started.awaitLog("ready", Duration.ofSeconds(60));
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the log (since the last start) contains the text; fails early if the process died. */
+    public void awaitLog(String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log
+                        + ":\n" + tail());
+            }
+            return currentRun().contains(text);
+        });
+    }
+
+    /** The log of the current run (after the last "=== start" marker). */
+    public String currentRun() {
+        try {
+            String all = Files.readString(log, StandardCharsets.UTF_8);
+            int start = all.lastIndexOf("=== start ");
+            return start < 0 ? all : all.substring(start);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String tail() {
+        String run = currentRun();
+        return run.length() > 4000 ? run.substring(run.length() - 4000) : run;
+    }
+
+    /** The operating-system process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** {@code kill -9}: no shutdown hook, no goodbye to the broker. */
+    public void kill9() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    /** {@code kill -STOP}: the process hangs with its connections open. */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}: a suspended process resumes. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** {@code kill -TERM} and wait for the graceful stop. */
+    public void stop(Duration timeout) {
+        process.destroy();
+        if (!waitFor(timeout)) {
+            kill9();
+        }
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            resume(); // a suspended process cannot act on TERM
+            stop(Duration.ofSeconds(20));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", log " + log + ")";
+    }
+}
