@@ -60,7 +60,7 @@ public final class BrokerManagement implements AutoCloseable {
             sessions = locator.createSessionFactory();
             ClientSession session = sessions.createSession(config.string(MailgridConfig.BROKER_USER),
                     config.string(MailgridConfig.BROKER_PASSWORD), false, true, true, false, 0);
-            return new BrokerManagement(locator, sessions, session, Queues.PREFIX + "tmp." + UUID.randomUUID(),
+            return new BrokerManagement(locator, sessions, session, Queues.TEMPORARY_PREFIX + UUID.randomUUID(),
                     Duration.ofSeconds(10));
         } catch (Exception e) {
             if (sessions != null) {

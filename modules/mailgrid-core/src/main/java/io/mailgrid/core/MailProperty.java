@@ -55,6 +55,12 @@ public final class MailProperty {
     /** The queue a dead-lettered mail came from. */
     public static final String FAILED_QUEUE = PREFIX + "failed_queue";
 
+    /**
+     * The node a heartbeat, status or control message is about: the last-value key of
+     * mailgrid.status and mailgrid.control.
+     */
+    public static final String NODE = PREFIX + "node";
+
     /** Artemis's duplicate-detection property: the broker drops a second message with the same value. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /** Artemis sets this on a message it moved to the dead-letter address itself. */

@@ -79,6 +79,15 @@ public final class MailgridConfig {
     /** The Maildir checked mail is written to; empty means &lt;data&gt;/outbox. */
     public static final String DELIVERY_MAILDIR = "mailgrid.delivery.maildir";
 
+    /** How often a node publishes its heartbeat. */
+    public static final String HEARTBEAT_INTERVAL = "mailgrid.heartbeat.interval";
+    /** Silence after which a peer counts as DOWN and is taken over. */
+    public static final String HEARTBEAT_TIMEOUT = "mailgrid.heartbeat.timeout";
+    /** Whether an idle worker helps peers with their mailboxes (load balancing). */
+    public static final String CLUSTER_HELP_PEERS = "mailgrid.cluster.help-peers";
+    /** Whether a worker takes over a failed peer's mailbox although its policy hash differs. */
+    public static final String CLUSTER_TAKEOVER_ON_DRIFT = "mailgrid.cluster.takeover-on-drift";
+
     private static final String PREFIX = "mailgrid.";
 
     private final Map<String, String> values;

@@ -22,6 +22,12 @@ public final class Queues {
     /** Last-value queue holding each node's latest status, keyed by node. */
     public static final String STATUS = PREFIX + "status";
 
+    /** Last-value queue holding the latest operator command per node (maintenance on/off), keyed by node. */
+    public static final String CONTROL = PREFIX + "control";
+
+    /** Prefix of the temporary reply queues of management requests. */
+    public static final String TEMPORARY_PREFIX = PREFIX + "tmp.";
+
     private static final String MAILBOX_PREFIX = PREFIX + "mailbox.";
     private static final String OUTBOUND_PREFIX = PREFIX + "outbound.";
 

@@ -20,4 +20,12 @@ public interface MailDelivery {
 
     /** A short description for the start-up log, such as "Maildir /var/a/outbox". */
     String describe();
+
+    /**
+     * Where this delivery puts mail, announced in heartbeats so a peer that takes over this node's
+     * outbound queue can deliver to the same place when it can reach it ("maildir:/var/a/outbox").
+     */
+    default String target() {
+        return describe();
+    }
 }

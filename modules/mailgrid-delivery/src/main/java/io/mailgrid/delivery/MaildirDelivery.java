@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.apache.camel.Body;
 import org.apache.camel.Headers;
@@ -31,6 +33,7 @@ import io.mailgrid.core.Stamp;
 public final class MaildirDelivery implements MailDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaildirDelivery.class);
+    private static final String TARGET_PREFIX = "maildir:";
 
     private final Path tmp;
     private final Path fresh;
@@ -59,7 +62,9 @@ public final class MaildirDelivery implements MailDelivery {
                     envelope.mailId(), name);
             return;
         }
-        Path temporary = tmp.resolve(name);
+        // unique per writer: a peer delivering this node's outbound after a takeover may write the
+        // same mail at the same time; both renames then put identical bytes under one name
+        Path temporary = tmp.resolve(name + "." + UUID.randomUUID());
         byte[] stamp = Stamp.render(properties, mail);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -83,6 +88,24 @@ public final class MaildirDelivery implements MailDelivery {
     @Override
     public String describe() {
         return "Maildir " + fresh.getParent();
+    }
+
+    @Override
+    public String target() {
+        return TARGET_PREFIX + fresh.getParent();
+    }
+
+    /**
+     * The Maildir behind a {@link #target()} string, if it exists on this machine (same host or a
+     * shared file system), so a peer can deliver into it.
+     */
+    public static Optional<Path> reachable(String target) {
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            return Optional.empty();
+        }
+        Path root = Path.of(target.substring(TARGET_PREFIX.length()));
+        return Files.isDirectory(root.resolve("new")) && Files.isWritable(root.resolve("tmp"))
+                ? Optional.of(root) : Optional.empty();
     }
 
     /** The Maildir file name of a mail: unique per mail, the same for every delivery of it. */

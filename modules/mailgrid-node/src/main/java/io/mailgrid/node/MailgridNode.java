@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -54,6 +57,9 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher publisher;
     private Reservation reservation;
     private Main main;
+    private MailDelivery ownDelivery;
+    private ClusterAgent cluster;
+    private boolean closed;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -125,8 +131,7 @@ public final class MailgridNode implements AutoCloseable {
         main = new Main();
         main.setInitialProperties(camelProperties());
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.xml");
-        Duration grace = config.duration(MailgridConfig.SHUTDOWN_GRACE);
-        main.configure().withShutdownTimeout((int) Math.max(1, grace.toSeconds()));
+        main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         main.bind("reservation", reservation);
@@ -143,10 +148,11 @@ public final class MailgridNode implements AutoCloseable {
         main.start();
 
         CamelContext camel = main.getCamelContext();
-        addDelivery(camel, name);
-        if (settings.role() == NodeSettings.Role.WORKER) {
-            addGrabber(camel, name, 10);
-        }
+        addDelivery(camel, name, "delivery");
+        ownDelivery = delivery;
+        cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
+                delivery.target(), clock);
+        cluster.start();
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
@@ -154,7 +160,7 @@ public final class MailgridNode implements AutoCloseable {
     }
 
     /** Starts a grabber for a node's mailbox (own node at priority 10, helpers lower). */
-    public void addGrabber(CamelContext camel, String mailboxNode, int priority) throws Exception {
+    private void addGrabber(CamelContext camel, String mailboxNode, int priority) throws Exception {
         TemplatedRouteBuilder.builder(camel, "grabber")
                 .routeId(grabberRouteId(mailboxNode))
                 .parameter("mailbox", mailboxNode)
@@ -163,13 +169,61 @@ public final class MailgridNode implements AutoCloseable {
                 .add();
     }
 
-    /** Starts delivery of a node's outbound queue. */
-    public void addDelivery(CamelContext camel, String outboundNode) throws Exception {
+    /** Starts delivery of a node's outbound queue through the named delivery bean. */
+    private void addDelivery(CamelContext camel, String outboundNode, String deliveryBean) throws Exception {
         TemplatedRouteBuilder.builder(camel, "delivery")
                 .routeId(deliveryRouteId(outboundNode))
                 .parameter("outbound", outboundNode)
+                .parameter("deliveryBean", deliveryBean)
                 .parameter("clientId", ClientIds.delivery(settings.name(), outboundNode))
                 .add();
+    }
+
+    /** Stops a route gracefully (in-flight mails finish within the grace period) and removes it. */
+    private void removeRoute(String routeId) throws Exception {
+        CamelContext camel = main.getCamelContext();
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().stopRoute(routeId, Math.max(1, grace().toSeconds()), TimeUnit.SECONDS);
+            camel.removeRoute(routeId);
+        }
+    }
+
+    private Duration grace() {
+        return config.duration(MailgridConfig.SHUTDOWN_GRACE);
+    }
+
+    /** Every check the policy chain uses, with whether it is available now. */
+    private Map<String, Boolean> checkHealth() {
+        Map<String, Boolean> health = new TreeMap<>();
+        main.lookupByType(CheckStep.class).values().forEach(step -> health.put(step.check().name(), true));
+        return health;
+    }
+
+    /** How the cluster agent changes this node's routes. */
+    private final class NodeRoutes implements ClusterAgent.Routes {
+        @Override
+        public void grab(String mailboxNode, int priority) throws Exception {
+            addGrabber(main.getCamelContext(), mailboxNode, priority);
+        }
+
+        @Override
+        public void stopGrabbing(String mailboxNode) throws Exception {
+            removeRoute(grabberRouteId(mailboxNode));
+        }
+
+        @Override
+        public void deliverFor(String peer, String peerTarget) throws Exception {
+            String bean = "delivery-for-" + peer;
+            Optional<Path> peerMaildir = MaildirDelivery.reachable(peerTarget);
+            MailDelivery delivery = peerMaildir.isPresent() ? new MaildirDelivery(peerMaildir.get(), true) : ownDelivery;
+            main.bind(bean, delivery);
+            addDelivery(main.getCamelContext(), peer, bean);
+        }
+
+        @Override
+        public void stopDeliveringFor(String peer) throws Exception {
+            removeRoute(deliveryRouteId(peer));
+        }
     }
 
     /** Route id of the grabber serving a node's mailbox. */
@@ -202,6 +256,11 @@ public final class MailgridNode implements AutoCloseable {
         return checks;
     }
 
+    /** The node's part in the cluster: state, peers, takeover. */
+    ClusterAgent cluster() {
+        return cluster;
+    }
+
     /** This node's resolved name, role and data directory. */
     public NodeSettings settings() {
         return settings;
@@ -223,7 +282,14 @@ public final class MailgridNode implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (cluster != null) {
+            cluster.close();
+        }
         if (main != null) {
             try {
                 main.stop();

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -44,6 +45,8 @@ public final class Reservation implements Processor, AutoCloseable {
     private final Clock clock;
     private final ExecutorService workers;
     private volatile ProducerTemplate template;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong processed = new AtomicLong();
 
     /**
      * @param node    this node's name, recorded as the processing node
@@ -64,6 +67,26 @@ public final class Reservation implements Processor, AutoCloseable {
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        inFlight.incrementAndGet();
+        try {
+            reserve(exchange);
+            processed.incrementAndGet();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Mails in the policy chain right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Mails whose policy chain finished since the node started. */
+    public long processed() {
+        return processed.get();
+    }
+
+    private void reserve(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         in.setHeader(MailProperty.ATTEMPT, in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class));
         in.setHeader(MailProperty.VERDICT, Verdict.CLEAN.name());

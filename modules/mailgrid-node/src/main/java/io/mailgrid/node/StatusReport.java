@@ -54,13 +54,12 @@ public record StatusReport(List<QueueDepth> queues, List<InFlightMail> inFlight)
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The session id inside Artemis's consumer description "ServerConsumer [id=conn:session:n, ...". */
     private static final Pattern CONSUMER_SESSION = Pattern.compile("id=[^:]+:([^:,\\]]+):");
-    private static final String TEMPORARY_PREFIX = Queues.PREFIX + "tmp.";
 
     /** Reads the current state from the broker. */
     public static StatusReport read(BrokerManagement broker) throws Exception {
         List<String> names = Arrays.stream((Object[]) broker.attribute("broker", "queueNames"))
                 .map(Object::toString)
-                .filter(name -> name.startsWith(Queues.PREFIX) && !name.startsWith(TEMPORARY_PREFIX))
+                .filter(name -> name.startsWith(Queues.PREFIX) && !name.startsWith(Queues.TEMPORARY_PREFIX))
                 .sorted()
                 .toList();
         List<QueueDepth> queues = new ArrayList<>();

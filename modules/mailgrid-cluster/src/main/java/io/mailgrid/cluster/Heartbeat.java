@@ -1,0 +1,69 @@
+package io.mailgrid.cluster;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One node's announcement of itself, published every heartbeat interval to the multicast
+ * address {@code mailgrid.heartbeat} and kept per node in the last-value queue
+ * {@code mailgrid.status}. Travels as JSON; field names are part of the wire format.
+ *
+ * @param node       node name
+ * @param role       "worker" or "host"
+ * @param state      what the node says it is doing
+ * @param reason     why it is in that state (maintenance requested, check unavailable), or null
+ * @param sequence   increases by one with every heartbeat of one run
+ * @param startedAt  when the node started, epoch milliseconds
+ * @param sentAt     when this heartbeat was sent, epoch milliseconds (sender's clock)
+ * @param inFlight   mails its grabbers hold right now
+ * @param capacity   mails its grabbers can hold at once (consumers for its own mailbox)
+ * @param processed  mails its grabbers have finished since it started
+ * @param checks     every check of its policy chain, true when available and healthy
+ * @param configHash hash of its routes and policy settings: equal hashes mean equal policy
+ * @param delivery   where its delivery puts mail, e.g. "maildir:/var/mailgrid/a/outbox"
+ */
+public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+        long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+        String delivery) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public Heartbeat {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(state, "state");
+        checks = checks == null ? Map.of() : Map.copyOf(new TreeMap<>(checks));
+    }
+
+    /** Whether the node is a worker (runs checks) rather than a mail host. */
+    public boolean isWorker() {
+        return !"host".equals(role);
+    }
+
+    /** Whether every check of its policy is available. */
+    public boolean checksHealthy() {
+        return checks.values().stream().allMatch(Boolean::booleanValue);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("heartbeat cannot be written as JSON", e);
+        }
+    }
+
+    /** Reads a heartbeat; throws IllegalArgumentException for anything that is not one. */
+    public static Heartbeat fromJson(String json) {
+        try {
+            return JSON.readValue(json, Heartbeat.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not a Mailgrid heartbeat: " + e.getMessage(), e);
+        }
+    }
+}
