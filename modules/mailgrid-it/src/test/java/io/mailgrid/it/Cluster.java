@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,15 @@ import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
+import static org.awaitility.Awaitility.await;
+
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.MailPublisher;
+import io.mailgrid.ingress.PublishException;
+import io.mailgrid.testing.Maildir;
 import io.mailgrid.node.StatusReport;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.TestHome;
@@ -56,6 +61,14 @@ final class Cluster implements AutoCloseable {
                 List.of("mailgrid.redelivery.delay=100ms"),
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
         return broker;
+    }
+
+    /** Runs the {@code mailgrid} command line in this JVM against the shared broker; returns its exit code. */
+    int command(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--broker");
+        all.add(url());
+        return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
     }
 
     /** Starts {@code mailgrid run} for a node on the shared broker. */
@@ -98,19 +111,59 @@ final class Cluster implements AutoCloseable {
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
                 MailPublisher publisher = new MailPublisher(factory)) {
             for (int i = 0; i < count; i++) {
-                TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
-                byte[] bytes = mail.bytes();
-                publisher.publish(Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
-                        "test", Instant.now(), bytes.length), bytes);
-                messageIds.add(mail.messageId());
+                messageIds.add(publishOne(publisher, node, marker, i));
             }
         }
         return messageIds;
     }
 
+    /**
+     * Publishes like {@link #publish}, but keeps trying while the broker is away (as an SMTP client
+     * retries after a 4xx), re-sending the same mail id so the broker keeps one copy.
+     */
+    List<String> publishRetrying(String node, int count, String marker) throws Exception {
+        List<String> messageIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
+            byte[] bytes = mail.bytes();
+            Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
+                    "test", Instant.now(), bytes.length);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
+                        MailPublisher publisher = new MailPublisher(factory)) {
+                    publisher.publish(envelope, bytes);
+                    return true;
+                } catch (PublishException | RuntimeException e) {
+                    return false;
+                }
+            });
+            messageIds.add(mail.messageId());
+        }
+        return messageIds;
+    }
+
+    private static String publishOne(MailPublisher publisher, String node, String marker, int i) throws PublishException {
+        TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
+        byte[] bytes = mail.bytes();
+        publisher.publish(Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
+                "test", Instant.now(), bytes.length), bytes);
+        return mail.messageId();
+    }
+
+    /** The outbox Maildir of a node. */
+    Maildir outbox(String node) {
+        return Maildir.at(dataDir(node).resolve("outbox"));
+    }
+
+    /** How many times each Message-ID was delivered, over every node's outbox. */
+    Map<String, Integer> deliveredCounts(String... nodes) {
+        return Maildir.messageIdCounts(java.util.Arrays.stream(nodes).map(this::outbox).toList());
+    }
+
     StatusReport status() throws Exception {
-        try (BrokerManagement management = BrokerManagement.connect(clientConfig)) {
-            return StatusReport.read(management);
+        try (BrokerManagement management = BrokerManagement.connect(clientConfig);
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig)) {
+            return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), Instant.now());
         }
     }
 

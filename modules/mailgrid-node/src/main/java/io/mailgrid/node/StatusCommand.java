@@ -1,12 +1,15 @@
 package io.mailgrid.node;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -43,8 +46,10 @@ final class StatusCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         StatusReport report;
-        try (BrokerManagement management = BrokerManagement.connect(config)) {
-            report = StatusReport.read(management);
+        try (BrokerManagement management = BrokerManagement.connect(config);
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
+            report = StatusReport.read(management, factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
+                    config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Instant.now());
         } catch (BrokerUnavailableException e) {
             System.err.println("mailgrid status: " + e.getMessage());
             return MailgridCommand.EXIT_FAILURE;
@@ -52,6 +57,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("broker", BrokerConnection.url(config));
+            out.put("nodes", report.nodes());
             out.put("queues", report.queues());
             out.put("inFlight", report.inFlight());
             System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
@@ -65,6 +71,17 @@ final class StatusCommand implements Callable<Integer> {
     static void print(PrintStream out, String url, StatusReport report) {
         out.println("Broker " + url);
         out.println();
+        if (report.nodes().isEmpty()) {
+            out.println("No node has published a heartbeat yet.");
+        } else {
+            out.printf("%-16s %-7s %-12s %9s %9s %9s  %-14s %s%n", "NODE", "ROLE", "STATE", "HEARTBEAT", "LOAD",
+                    "DONE", "CONFIG", "CHECKS");
+            report.nodes().forEach(n -> out.printf("%-16s %-7s %-12s %9s %9s %9d  %-14s %s%s%n", n.node(), n.role(),
+                    n.state(), age(n.ageMillis()), n.inFlight() + "/" + n.capacity(), n.processed(),
+                    n.configHash() + (n.drift() ? " DRIFT" : ""), checks(n.checks()),
+                    n.reason() == null ? "" : "  (" + n.reason() + ")"));
+        }
+        out.println();
         out.printf("%-40s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");
         report.queues().forEach(q -> out.printf("%-40s %9d %9d %9d%n", q.name(), q.waiting(), q.inFlight(), q.consumers()));
         out.println();
@@ -72,9 +89,19 @@ final class StatusCommand implements Callable<Integer> {
             out.println("No mail in flight.");
             return;
         }
-        out.println("IN FLIGHT (reserved, not yet committed)");
+        out.println("IN FLIGHT (reserved, not yet committed: the 'dispatched for' view)");
         out.printf("%-38s %-30s %-16s %s%n", "MAIL ID", "QUEUE", "HELD BY NODE", "SINCE");
         report.inFlight().forEach(m -> out.printf("%-38s %-30s %-16s %s%n", m.mailId(), m.queue(), m.node(),
                 m.reservedAt() == null ? "" : TIME.format(m.reservedAt())));
+    }
+
+    private static String age(long millis) {
+        return millis < 60_000 ? String.format("%.1fs ago", millis / 1000.0) : (millis / 60_000) + "m ago";
+    }
+
+    private static String checks(Map<String, Boolean> checks) {
+        StringBuilder text = new StringBuilder();
+        checks.forEach((name, ok) -> text.append(text.length() == 0 ? "" : ",").append(name).append(ok ? "" : "(UNAVAILABLE)"));
+        return text.length() == 0 ? "-" : text.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.mailgrid.node;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,9 +11,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.jms.ConnectionFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailgrid.cluster.Heartbeat;
+import io.mailgrid.cluster.HeartbeatChannel;
+import io.mailgrid.cluster.Membership;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.MailProperty;
@@ -23,10 +29,30 @@ import io.mailgrid.core.Queues;
  * (reserved by a consumer, not yet committed) with the node that holds it, the classic
  * "dispatched for &lt;server&gt;" view.
  *
+ * @param nodes    every node known from heartbeats
  * @param queues   every Mailgrid queue, by name
  * @param inFlight every reserved mail
  */
-public record StatusReport(List<QueueDepth> queues, List<InFlightMail> inFlight) {
+public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List<InFlightMail> inFlight) {
+
+    /**
+     * One node, from its latest heartbeat in the status queue.
+     *
+     * @param node       node name
+     * @param role       worker or host
+     * @param state      what its peers conclude: UP, SUSPECT, DOWN, MAINTENANCE, LEAVING, STARTING
+     * @param reason     why it is in maintenance, or what it said last when DOWN
+     * @param ageMillis  how old its latest heartbeat is
+     * @param inFlight   mails it holds
+     * @param capacity   mails it can hold at once
+     * @param processed  mails it finished since it started
+     * @param checks     its checks, true when available
+     * @param configHash its policy hash
+     * @param drift      true when its policy hash differs from most nodes'
+     */
+    public record NodeStatus(String node, String role, String state, String reason, long ageMillis, int inFlight,
+            int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift) {
+    }
 
     /**
      * One queue.
@@ -55,7 +81,40 @@ public record StatusReport(List<QueueDepth> queues, List<InFlightMail> inFlight)
     /** The session id inside Artemis's consumer description "ServerConsumer [id=conn:session:n, ...". */
     private static final Pattern CONSUMER_SESSION = Pattern.compile("id=[^:]+:([^:,\\]]+):");
 
-    /** Reads the current state from the broker. */
+    /** Reads queues and reservations from the broker, and nodes from the status queue. */
+    public static StatusReport read(BrokerManagement broker, ConnectionFactory factory, Duration interval,
+            Duration timeout, Instant now) throws Exception {
+        StatusReport queues = read(broker);
+        return new StatusReport(nodes(factory, interval, timeout, now), queues.queues(), queues.inFlight());
+    }
+
+    /** Every node that ever published a heartbeat, judged by the age of its latest one. */
+    static List<NodeStatus> nodes(ConnectionFactory factory, Duration interval, Duration timeout, Instant now) {
+        List<HeartbeatChannel.Status> statuses = HeartbeatChannel.readStatus(factory, now);
+        Membership judge = new Membership("", interval, timeout);
+        Map<String, Long> hashes = new HashMap<>();
+        statuses.forEach(s -> {
+            judge.learned(s.heartbeat(), s.age(), now);
+            hashes.merge(s.heartbeat().configHash(), 1L, Long::sum);
+        });
+        String common = hashes.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse("");
+        List<NodeStatus> nodes = new ArrayList<>();
+        for (HeartbeatChannel.Status status : statuses) {
+            Heartbeat beat = status.heartbeat();
+            String state = judge.peer(beat.node()).map(p -> p.state().name()).orElse("?");
+            String reason = beat.reason();
+            if (state.equals("DOWN") && beat.state().name().equals("LEAVING")) {
+                reason = "stopped";
+            }
+            nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, status.age().toMillis(), beat.inFlight(),
+                    beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
+                    !common.equals(beat.configHash())));
+        }
+        return nodes;
+    }
+
+    /** Reads queues and reservations (no nodes) from the broker. */
     public static StatusReport read(BrokerManagement broker) throws Exception {
         List<String> names = Arrays.stream((Object[]) broker.attribute("broker", "queueNames"))
                 .map(Object::toString)
@@ -79,7 +138,7 @@ public record StatusReport(List<QueueDepth> queues, List<InFlightMail> inFlight)
             }
         }
         inFlight.sort(Comparator.comparing(InFlightMail::queue).thenComparing(InFlightMail::mailId));
-        return new StatusReport(queues, inFlight);
+        return new StatusReport(List.of(), queues, inFlight);
     }
 
     private static Map<String, JsonNode> consumersBySession(BrokerManagement broker) throws Exception {

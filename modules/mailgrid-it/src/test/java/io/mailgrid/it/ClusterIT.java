@@ -1,0 +1,220 @@
+package io.mailgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mailgrid.core.Queues;
+import io.mailgrid.node.StatusReport;
+import io.mailgrid.testing.Maildir;
+import io.mailgrid.testing.MailgridProcess;
+
+/**
+ * Several node processes on one standalone broker: failover after kill -9 and SIGSTOP, maintenance,
+ * load balancing, host-only nodes, a broker restart. Every test counts Message-IDs over all outboxes:
+ * each mail exactly once.
+ */
+class ClusterIT {
+
+    private static final String SLOW_STEP = "<delay><constant>40</constant></delay>";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void whenANodeIsKilledItsPeersShouldTakeOverAndDeliverEveryMailExactlyOnce() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "failover-kill")) {
+            cluster.startBroker();
+            Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
+            MailgridProcess a = cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+            cluster.startNode("c", routes);
+
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 2000, "failover"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 400);
+            long killedAt = System.nanoTime();
+            a.kill9();
+            int atKill = cluster.outbox("a").count();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> cluster.outbox("a").count() > atKill);
+            double takeover = (System.nanoTime() - killedAt) / 1e9;
+
+            List<String> sent = sending.get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b", "c").size() == sent.size()
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            double drained = (System.nanoTime() - killedAt) / 1e9;
+
+            Map<String, Integer> delivered = cluster.deliveredCounts("a", "b", "c");
+            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(delivered.values()).as("every mail exactly once").allMatch(n -> n == 1);
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            assertThat(takeover).as("first delivery by a peer after kill -9, seconds").isLessThan(5.0);
+            System.out.printf("failover after kill -9: %d of %d delivered at the kill; first peer delivery after %.2f s;"
+                    + " all delivered %.2f s after the kill; processed by %s%n", atKill, sent.size(), takeover, drained,
+                    processedBy(cluster.outbox("a")));
+        }
+    }
+
+    @Test
+    void aHungNodeShouldLoseItsMailsToPeersAndResumeWithoutDuplicates() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "failover-stop")) {
+            cluster.startBroker();
+            Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
+            MailgridProcess a = cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+            cluster.startNode("c", routes);
+
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 800, "hung"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 150);
+            long stoppedAt = System.nanoTime();
+            a.suspend();
+            List<String> sent = sending.get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b", "c").size() == sent.size());
+            double drained = (System.nanoTime() - stoppedAt) / 1e9;
+
+            a.resume();
+            await().atMost(Duration.ofSeconds(30)).until(() -> nodeState(cluster, "a").equals("UP")
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            // a new mail after the resume: a is fully back (grabs, delivers) and nothing of the old ones repeats
+            List<String> after = cluster.publish("a", 20, "after-resume");
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.deliveredCounts("a", "b", "c").size() == sent.size() + 20);
+
+            Map<String, Integer> delivered = cluster.deliveredCounts("a", "b", "c");
+            assertThat(delivered.keySet()).containsAll(sent).containsAll(after);
+            assertThat(delivered.values()).as("every mail exactly once, also after kill -CONT").allMatch(n -> n == 1);
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            System.out.printf("hung node (SIGSTOP): all %d mails delivered %.2f s after the stop; processed by %s%n",
+                    sent.size(), drained, processedBy(cluster.outbox("a")));
+        }
+    }
+
+    @Test
+    void maintenanceShouldHandTheMailboxToPeersWhileTheNodeStillDelivers() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "maintenance")) {
+            cluster.startBroker();
+            Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
+            cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+            CompletableFuture<List<String>> before = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 300, "before"));
+
+            assertThat(cluster.command("maintenance", "a", "on")).isZero();
+            assertThat(nodeState(cluster, "a")).isEqualTo("MAINTENANCE");
+            List<String> during = cluster.publish("a", 100, "during");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.deliveredCounts("a", "b").keySet().containsAll(during));
+            Map<String, String> nodeOfDuring = processingNodes(cluster.outbox("a"), during);
+            assertThat(nodeOfDuring.values()).as("checked by the peer, delivered by a itself").containsOnly("b");
+
+            assertThat(cluster.command("maintenance", "a", "off")).isZero();
+            List<String> after = cluster.publish("a", 100, "after");
+            List<String> all = new java.util.ArrayList<>(before.get());
+            all.addAll(during);
+            all.addAll(after);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.deliveredCounts("a", "b").size() == all.size());
+            assertThat(processingNodes(cluster.outbox("a"), after).values()).contains("a");
+            assertThat(cluster.deliveredCounts("a", "b").values()).allMatch(n -> n == 1);
+            assertThat(cluster.outbox("b").count()).as("a's mail is delivered by a").isZero();
+        }
+    }
+
+    @Test
+    void idleNodesShouldTakeAFairShareOfABusyNodesMailAndSendItBackToItsOutbound() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "balance")) {
+            cluster.startBroker();
+            // a slow check: mail arrives faster than a alone can check it, so a falls behind
+            Path routes = cluster.routesWithFirstStep("slower", "<delay><constant>100</constant></delay>");
+            cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+            cluster.startNode("c", routes);
+
+            List<String> sent = cluster.publish("a", 600, "balance");
+            await().atMost(Duration.ofSeconds(90)).until(() -> cluster.outbox("a").count() == sent.size());
+
+            Map<String, Long> share = processedBy(cluster.outbox("a"));
+            System.out.println("load balancing, 600 mails arriving at a only, processed by: " + share);
+            assertThat(share.keySet()).containsExactlyInAnyOrder("a", "b", "c");
+            assertThat(share.values()).as("each node takes at least a fifth").allMatch(n -> n >= sent.size() / 5);
+            assertThat(cluster.outbox("a").mails()).allMatch(m -> m.stamp("Origin").orElse("").equals("a"));
+            assertThat(cluster.outbox("b").count() + cluster.outbox("c").count()).isZero();
+            assertThat(cluster.deliveredCounts("a").values()).allMatch(n -> n == 1);
+        }
+    }
+
+    @Test
+    void aHostOnlyNodesMailShouldBeCheckedByWorkersAndDeliveredByTheHost() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "host-only")) {
+            cluster.startBroker();
+            cluster.startNode("h", io.mailgrid.testing.TestHome.routes(), "mailgrid.node.role=host");
+            cluster.startNode("w", io.mailgrid.testing.TestHome.routes());
+
+            List<String> sent = cluster.publish("h", 50, "host");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("h").count() == sent.size());
+
+            assertThat(processedBy(cluster.outbox("h"))).containsOnlyKeys("w");
+            assertThat(cluster.deliveredCounts("h", "w").keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            StatusReport.NodeStatus host = cluster.status().nodes().stream().filter(n -> n.node().equals("h")).findFirst().orElseThrow();
+            assertThat(host.role()).isEqualTo("host");
+            assertThat(host.capacity()).isZero();
+        }
+    }
+
+    @Test
+    void nodesShouldReconnectByThemselvesAfterABrokerRestartAndLoseNothing() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "broker-restart")) {
+            MailgridProcess broker = cluster.startBroker();
+            Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
+            cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return cluster.publishRetrying("a", 600, "restart");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 100);
+            broker.stop(Duration.ofSeconds(30));
+            cluster.startBroker();
+
+            List<String> sent = sending.get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b").size() == sent.size()
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            Map<String, Integer> delivered = cluster.deliveredCounts("a", "b");
+            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(delivered.values()).allMatch(n -> n == 1);
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+        }
+    }
+
+    private static List<String> publish(Cluster cluster, String node, int count, String marker) {
+        try {
+            return cluster.publish(node, count, marker);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nodeState(Cluster cluster, String node) throws Exception {
+        return cluster.status().nodes().stream().filter(n -> n.node().equals(node)).map(StatusReport.NodeStatus::state)
+                .findFirst().orElse("unknown");
+    }
+
+    private static Map<String, Long> processedBy(Maildir outbox) {
+        return outbox.mails().stream().collect(Collectors.groupingBy(m -> m.stamp("Node").orElse("?"), Collectors.counting()));
+    }
+
+    private static Map<String, String> processingNodes(Maildir outbox, List<String> messageIds) {
+        return outbox.mails().stream().filter(m -> messageIds.contains(m.header("Message-ID").orElse("")))
+                .collect(Collectors.toMap(m -> m.header("Message-ID").orElseThrow(), m -> m.stamp("Node").orElse("?"),
+                        (x, y) -> x + "," + y, java.util.TreeMap::new));
+    }
+}
