@@ -224,12 +224,12 @@ public final class SmtpIngress implements AutoCloseable {
             String client = client();
             if (body.tooLarge()) {
                 LOG.info("SMTP mail from {} ({}) refused: larger than {} bytes", printable(from), client, settings.sizeLimit());
-                throw new RejectException(552, "5.3.4 Message size exceeds fixed maximum message size of "
+                throw endTransaction(552, "5.3.4 Message size exceeds fixed maximum message size of "
                         + settings.sizeLimit() + " bytes");
             }
             if (body.longestLine() > settings.maxLineLength()) {
                 LOG.info("SMTP mail from {} ({}) refused: a line of {} bytes", printable(from), client, body.longestLine());
-                throw new RejectException(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
+                throw endTransaction(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
                         + " bytes per line");
             }
             byte[] mail = body.bytes();
@@ -239,11 +239,23 @@ public final class SmtpIngress implements AutoCloseable {
                 publisher.publish(envelope, mail);
             } catch (PublishException e) {
                 LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
-                throw new RejectException(451, "4.3.0 Mail not stored, try again later");
+                throw endTransaction(451, "4.3.0 Mail not stored, try again later");
             }
             LOG.info("Accepted mail {} over SMTP from {} ({}, {} bytes, {} recipients)", envelope.mailId(),
                     printable(from), client, mail.length, recipients.size());
             return "2.0.0 Ok: queued as " + envelope.mailId();
+        }
+
+        /**
+         * The reply that refuses the mail. The transaction ends with it (RFC 5321 4.1.1.4: the
+         * final reply to DATA clears the state), so the client can send MAIL FROM next without
+         * RSET; the library only does that itself after a 250.
+         */
+        private RejectException endTransaction(int code, String text) {
+            if (context instanceof Session session) {
+                session.resetMailTransaction();
+            }
+            return new RejectException(code, text);
         }
 
         private String client() {
