@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-
 import java.util.Map;
 
 import jakarta.mail.internet.MimeMessage;
