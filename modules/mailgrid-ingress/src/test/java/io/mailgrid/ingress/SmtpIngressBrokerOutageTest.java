@@ -50,8 +50,10 @@ class SmtpIngressBrokerOutageTest {
                 smtp.send("MAIL FROM:<alice@example.com>");
                 smtp.send("RCPT TO:<bob@example.com>");
                 broker.close();
+                long start = System.nanoTime();
                 assertThat(smtp.data(TestMail.to("bob@example.com").subject("lost?").bytes()))
                         .as("the broker is gone: temporary failure, the client keeps the mail").startsWith("451 4.3.0");
+                System.out.printf("broker stopped: DATA answered 451 after %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 assertThat(smtp.send("NOOP")).as("the session goes on").startsWith("250");
             }
 
