@@ -44,7 +44,7 @@ public final class RelayFollowUp {
         in.setHeader(MailProperty.RCPT_TO, in.removeHeader(MailProperty.REFUSED_RCPT));
         in.setHeader(MailProperty.REASON, in.removeHeader(MailProperty.REFUSED_REASON));
         in.setHeader(MailProperty.FAILED_QUEUE, MailErrors.queueName(in));
-        in.setHeader(MailProperty.RELAY_ATTEMPTS, attempt);
+        // RELAY_ATTEMPTS stays as received: toRetry, which may follow on this exchange, counts from it
         in.removeHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);
         in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_REFUSED.duplicateId(mailId(in), generation(in), attempt));
     }
