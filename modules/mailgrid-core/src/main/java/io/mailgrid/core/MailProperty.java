@@ -54,6 +54,25 @@ public final class MailProperty {
     public static final String RELEASED = PREFIX + "released";
     /** The queue a dead-lettered mail came from. */
     public static final String FAILED_QUEUE = PREFIX + "failed_queue";
+    /**
+     * Recipients an SMTP relay deferred (4xx) while it accepted others, comma-separated: set by
+     * the relay delivery for the delivery route, which sends a copy for just these back to the
+     * outbound queue. Travels only on a dead-letter copy of the same delivery, for information.
+     */
+    public static final String DEFERRED_RCPT = PREFIX + "deferred";
+    /**
+     * Recipients an SMTP relay refused for good (5xx) while it accepted or deferred others,
+     * comma-separated: set by the relay delivery for the delivery route, which sends a copy for
+     * just these to the dead-letter queue (where they become its {@link #RCPT_TO}).
+     */
+    public static final String REFUSED_RCPT = PREFIX + "refused";
+    /** The relay's replies for the refused recipients, the reason of their dead-letter copy. */
+    public static final String REFUSED_REASON = PREFIX + "refused_reason";
+    /**
+     * Relay attempts made before this copy of an outbound mail was published: 0 on the grabber's
+     * copy, the attempt count so far on a copy re-published for deferred recipients.
+     */
+    public static final String RELAY_ATTEMPTS = PREFIX + "relay_attempts";
 
     /**
      * The node a heartbeat, status or control message is about: the last-value key of
@@ -65,6 +84,8 @@ public final class MailProperty {
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /** Artemis sets this on a message it moved to the dead-letter address itself. */
     public static final String ARTEMIS_ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
+    /** Artemis delivers a message carrying this property (epoch milliseconds) no earlier than then. */
+    public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** JMS delivery count: 1 on the first delivery. */
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 

@@ -78,6 +78,29 @@ public final class MailgridConfig {
     public static final String DELIVERY_CONSUMERS = "mailgrid.delivery.consumers";
     /** The Maildir checked mail is written to; empty means &lt;data&gt;/outbox. */
     public static final String DELIVERY_MAILDIR = "mailgrid.delivery.maildir";
+    /** Next hop for checked mail, {@code smtp://host:port}; empty means the Maildir. */
+    public static final String DELIVERY_RELAY = "mailgrid.delivery.relay";
+    /** How long delivery waits for the relay to connect or answer one command. */
+    public static final String DELIVERY_RELAY_TIMEOUT = "mailgrid.delivery.relay-timeout";
+    /** Name delivery gives in EHLO to the relay; empty means the host name. */
+    public static final String DELIVERY_RELAY_HELO = "mailgrid.delivery.relay-helo";
+
+    /** Port of the SMTP listener; 0 disables it. */
+    public static final String SMTP_PORT = "mailgrid.smtp.port";
+    /** Address the SMTP listener binds to. */
+    public static final String SMTP_BIND_ADDRESS = "mailgrid.smtp.bind-address";
+    /** Client networks (CIDR, comma-separated) allowed to send; empty means loopback clients only. */
+    public static final String SMTP_ALLOWED_NETWORKS = "mailgrid.smtp.allowed-networks";
+    /** Largest mail accepted over SMTP, in bytes; advertised as SIZE. */
+    public static final String SMTP_SIZE_LIMIT = "mailgrid.smtp.size-limit";
+    /** Most RCPT TO accepted for one mail. */
+    public static final String SMTP_MAX_RECIPIENTS = "mailgrid.smtp.max-recipients";
+    /** Longest line accepted in a mail, in bytes without the line ending. */
+    public static final String SMTP_MAX_LINE_LENGTH = "mailgrid.smtp.max-line-length";
+    /** Most SMTP connections open at once. */
+    public static final String SMTP_MAX_CONNECTIONS = "mailgrid.smtp.max-connections";
+    /** How long an SMTP connection may stay silent before it is closed. */
+    public static final String SMTP_IDLE_TIMEOUT = "mailgrid.smtp.idle-timeout";
 
     /** How often a node publishes its heartbeat. */
     public static final String HEARTBEAT_INTERVAL = "mailgrid.heartbeat.interval";

@@ -13,7 +13,17 @@ public enum Stage {
     /** The mail was moved to the dead-letter queue with a reason. */
     DLQ,
     /** An operator released the mail from quarantine for delivery as it is. */
-    RELEASE;
+    RELEASE,
+    /**
+     * Delivery re-published the mail for the recipients an SMTP relay deferred; the id also
+     * names the relay attempt ({@link #duplicateId(String, int, int)}).
+     */
+    RELAY_RETRY,
+    /**
+     * Delivery dead-lettered the recipients an SMTP relay refused while it took others; the id
+     * also names the relay attempt.
+     */
+    RELAY_REFUSED;
 
     /**
      * The duplicate-detection id for publishing this mail at this stage.
@@ -23,5 +33,13 @@ public enum Stage {
      */
     public String duplicateId(String mailId, int generation) {
         return mailId + ":" + name().toLowerCase(Locale.ROOT) + ":" + generation;
+    }
+
+    /**
+     * The duplicate-detection id of a publish that can legitimately happen once per relay
+     * attempt of the same mail (re-published deferred recipients, dead-lettered refused ones).
+     */
+    public String duplicateId(String mailId, int generation, int relayAttempt) {
+        return duplicateId(mailId, generation) + ":" + relayAttempt;
     }
 }

@@ -23,7 +23,9 @@ import io.mailgrid.core.Stage;
  * mail to its sender when {@link #publish} returns. The message carries the duplicate-detection
  * id of the mailbox stage, so a publish retried after a lost reply cannot make a second copy.
  *
- * <p>Thread-safe: JMS contexts are pooled, one per concurrent caller.
+ * <p>Thread-safe: JMS contexts are pooled, one per concurrent caller. A pooled context that fails
+ * is dropped and the send is tried once more on a new one, so a broker restart costs no mail a
+ * spurious failure when the factory does not reconnect by itself.
  */
 public final class MailPublisher implements AutoCloseable {
 
@@ -44,7 +46,21 @@ public final class MailPublisher implements AutoCloseable {
         if (closed) {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
-        JMSContext context = idle.poll();
+        JMSContext pooled = idle.poll();
+        if (pooled != null) {
+            try {
+                send(pooled, envelope, body);
+                return;
+            } catch (PublishException e) {
+                // the pooled context's connection may have died while idle (broker restarted):
+                // try once more on a fresh one; the duplicate-detection id keeps one copy if both arrived
+            }
+        }
+        send(null, envelope, body);
+    }
+
+    private void send(JMSContext reuse, Envelope envelope, byte[] body) throws PublishException {
+        JMSContext context = reuse;
         try {
             if (context == null) {
                 context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);

@@ -71,6 +71,11 @@ final class Cluster implements AutoCloseable {
         return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
     }
 
+    /** {@code kill -9} of the standalone broker. */
+    void killBroker() {
+        broker.kill9();
+    }
+
     /** Starts {@code mailgrid run} for a node on the shared broker. */
     MailgridProcess startNode(String node, Path routes, String... jvmProps) {
         return track(MailgridProcess.start(node, logs, List.of(jvmProps),

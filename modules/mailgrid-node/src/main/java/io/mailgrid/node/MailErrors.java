@@ -68,7 +68,7 @@ public final class MailErrors {
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private static String queueName(Message in) {
+    static String queueName(Message in) {
         Destination destination = in.getHeader("JMSDestination", Destination.class);
         if (destination instanceof Queue queue) {
             try {

@@ -33,8 +33,11 @@ import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
 import io.mailgrid.delivery.MailDelivery;
 import io.mailgrid.delivery.MaildirDelivery;
+import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
+import io.mailgrid.ingress.SmtpIngress;
+import io.mailgrid.ingress.SmtpSettings;
 
 /**
  * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
@@ -60,6 +63,9 @@ public final class MailgridNode implements AutoCloseable {
     private MailDelivery ownDelivery;
     private ClusterAgent cluster;
     private boolean closed;
+    private ActiveMQConnectionFactory smtpFactory;
+    private MailPublisher smtpPublisher;
+    private SmtpIngress smtp;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -120,6 +126,7 @@ public final class MailgridNode implements AutoCloseable {
             throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
         }
         Files.createDirectories(settings.pickupDir());
+        SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -140,6 +147,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
+        main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         for (Check check : checks()) {
             CheckStep step = new CheckStep(check);
             main.bind(step.beanName(), step);
@@ -153,10 +161,26 @@ public final class MailgridNode implements AutoCloseable {
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 delivery.target(), clock);
         cluster.start();
-        LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}", name,
+        startSmtp(smtpSettings, name, grace());
+        LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
-                        : "embedded on " + BrokerConnection.url(config));
+                        : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());
+    }
+
+    /**
+     * Starts the SMTP listener, last of all, so no client hears 250 before the node can process
+     * mail. Its publisher gives up within seconds when the broker is gone (the client hears 451
+     * and retries) instead of reconnecting forever as the routes' connections do.
+     */
+    private void startSmtp(SmtpSettings smtpSettings, String name, Duration grace) {
+        if (!smtpSettings.enabled()) {
+            return;
+        }
+        smtpFactory = BrokerConnection.forCommand(config);
+        smtpPublisher = new MailPublisher(smtpFactory);
+        smtp = new SmtpIngress(smtpSettings, smtpPublisher, name, clock, grace);
+        smtp.start();
     }
 
     /** Starts a grabber for a node's mailbox (own node at priority 10, helpers lower). */
@@ -244,6 +268,9 @@ public final class MailgridNode implements AutoCloseable {
     }
 
     private MailDelivery delivery() throws IOException {
+        if (config.isSet(MailgridConfig.DELIVERY_RELAY)) {
+            return SmtpRelayDelivery.from(config);
+        }
         Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
                 ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()
                 : settings.outboxDir();
@@ -287,6 +314,16 @@ public final class MailgridNode implements AutoCloseable {
             return;
         }
         closed = true;
+        // SMTP first: ingress stops before the grabbers, mails being received are stored or refused
+        if (smtp != null) {
+            smtp.close();
+        }
+        if (smtpPublisher != null) {
+            smtpPublisher.close();
+        }
+        if (smtpFactory != null) {
+            smtpFactory.close();
+        }
         if (cluster != null) {
             cluster.close();
         }

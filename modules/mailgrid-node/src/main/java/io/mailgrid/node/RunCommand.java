@@ -32,6 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--routes", paramLabel = "DIR", description = "Directory of the Camel XML routes (default: routes/)")
     Path routes;
 
+    @Option(names = "--smtp-port", paramLabel = "N", description = "Port of the SMTP listener (default: 2525; 0 disables SMTP)")
+    Integer smtpPort;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
@@ -39,6 +42,7 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.DATA_DIR, data == null ? null : data.toString());
         overrides.put(MailgridConfig.BROKER_URL, broker);
         overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
+        overrides.put(MailgridConfig.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
 
         MailgridNode running = MailgridNode.start(config);

@@ -46,6 +46,7 @@ public final class MailgridProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-Dmailgrid.home=" + TestHome.path());
+        command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
         jvmProps.forEach(p -> command.add("-D" + p));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -62,6 +62,7 @@ public final class TestHome {
         values.put(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "3");
         values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
         values.put(MailgridConfig.PICKUP_INTERVAL, "100");
+        values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
         values.putAll(overrides);
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
     }

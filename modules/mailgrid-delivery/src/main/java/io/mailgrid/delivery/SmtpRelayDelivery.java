@@ -1,0 +1,271 @@
+package io.mailgrid.delivery;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+
+import org.apache.camel.Body;
+import org.apache.camel.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Stamp;
+
+/**
+ * Delivers checked mail to an SMTP relay (the next hop, such as Postfix's reinjection port),
+ * with the original envelope sender and every recipient. The bytes sent are the stamp header
+ * block and the received bytes, unchanged but for CRLF line endings and SMTP dot-stuffing.
+ *
+ * <p>Outcome per recipient, from the relay's replies to RCPT TO and to the end of DATA:
+ * <ul>
+ * <li>every recipient accepted: done, the outbound queue lets go of the mail;</li>
+ * <li>no recipient accepted, some deferred (4xx) or the connection failed:
+ *     {@link TemporaryDeliveryException}, the transaction rolls back and the broker redelivers
+ *     with back-off;</li>
+ * <li>every recipient refused (5xx), or the sender refused: {@link PermanentDeliveryException},
+ *     the mail goes to mailgrid.dlq with the relay's reply as the reason;</li>
+ * <li>a mix: the recipients the relay took are done and are never sent again; the refused ones
+ *     are listed in {@link MailProperty#REFUSED_RCPT} and the deferred ones in
+ *     {@link MailProperty#DEFERRED_RCPT}, and the delivery route publishes a dead-letter copy
+ *     for the first and a later retry copy for the second, in the same transaction.</li>
+ * </ul>
+ * A recipient still deferred at the last attempt ({@code mailgrid.redelivery.max-attempts},
+ * counting the attempts of earlier retry copies) counts as refused.
+ *
+ * <p>At least once: if the node dies after the relay answered 250 to the end of DATA and before
+ * the outbound transaction commits, the mail is delivered again after the restart.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><th>key</th><th>type</th><th>default</th></tr>
+ * <tr><td>{@code mailgrid.delivery.relay}</td><td>{@code smtp://host[:port]}, port 25 if omitted</td><td>empty (Maildir)</td></tr>
+ * <tr><td>{@code mailgrid.delivery.relay-timeout}</td><td>duration: connect and each reply</td><td>2m</td></tr>
+ * <tr><td>{@code mailgrid.delivery.relay-helo}</td><td>EHLO name</td><td>host name</td></tr>
+ * <tr><td>{@code mailgrid.redelivery.max-attempts}</td><td>attempts before deferred counts as refused</td><td>5</td></tr>
+ * </table>
+ */
+public final class SmtpRelayDelivery implements MailDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpRelayDelivery.class);
+
+    private final String host;
+    private final int port;
+    private final Session session;
+    private final int maxAttempts;
+
+    /**
+     * @param host        relay host
+     * @param port        relay port
+     * @param timeout     connect timeout and the longest wait for one reply
+     * @param heloName    name given in EHLO
+     * @param maxAttempts attempts before a deferred recipient counts as refused
+     */
+    public SmtpRelayDelivery(String host, int port, Duration timeout, String heloName, int maxAttempts) {
+        this.host = host;
+        this.port = port;
+        this.maxAttempts = maxAttempts;
+        Properties properties = new Properties();
+        String millis = String.valueOf(timeout.toMillis());
+        properties.setProperty("mail.smtp.connectiontimeout", millis);
+        properties.setProperty("mail.smtp.timeout", millis);
+        properties.setProperty("mail.smtp.localhost", heloName);
+        // addresses with UTF-8 (SMTPUTF8) go out as UTF-8, not mangled to '?'
+        properties.setProperty("mail.mime.allowutf8", "true");
+        this.session = Session.getInstance(properties);
+    }
+
+    /** The relay delivery the settings ask for; fails naming the key when the relay URL is unusable. */
+    public static SmtpRelayDelivery from(MailgridConfig config) {
+        String value = config.string(MailgridConfig.DELIVERY_RELAY);
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !"smtp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null
+                || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+            throw new ConfigException(MailgridConfig.DELIVERY_RELAY + ": expected smtp://host:port, got '" + value + "'");
+        }
+        String helo = config.string(MailgridConfig.DELIVERY_RELAY_HELO, localHostName());
+        return new SmtpRelayDelivery(uri.getHost(), uri.getPort() < 0 ? 25 : uri.getPort(),
+                config.duration(MailgridConfig.DELIVERY_RELAY_TIMEOUT), helo,
+                config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+    }
+
+    @Override
+    public void deliver(@Headers Map<String, Object> properties, @Body byte[] mail)
+            throws TemporaryDeliveryException, PermanentDeliveryException {
+        properties.remove(MailProperty.DEFERRED_RCPT);
+        properties.remove(MailProperty.REFUSED_RCPT);
+        properties.remove(MailProperty.REFUSED_REASON);
+        Envelope envelope = Envelope.fromHeaders(properties);
+        int attempt = number(properties.get(MailProperty.RELAY_ATTEMPTS), 0)
+                + number(properties.get(MailProperty.DELIVERY_COUNT), 1);
+        Outcome outcome = send(envelope, Stamp.render(properties, mail), mail);
+
+        if (outcome.deferred.isEmpty() && outcome.refused.isEmpty()) {
+            LOG.info("Mail {} relayed to {} for {} recipient(s)", envelope.mailId(), relay(), outcome.accepted.size());
+            return;
+        }
+        if (attempt >= maxAttempts && !outcome.deferred.isEmpty()) {
+            outcome.deferred.forEach((rcpt, reply) -> outcome.refused.put(rcpt,
+                    "still deferred at attempt " + attempt + " of " + maxAttempts + ": " + reply));
+            outcome.deferred.clear();
+        }
+        if (outcome.accepted.isEmpty() && outcome.refused.isEmpty()) {
+            throw new TemporaryDeliveryException("relay " + relay() + " deferred the mail: " + describe(outcome.deferred), null);
+        }
+        if (outcome.accepted.isEmpty() && outcome.deferred.isEmpty()) {
+            throw new PermanentDeliveryException("relay " + relay() + " refused " + describe(outcome.refused));
+        }
+        // a mix: what the relay took is done; the route hands on the rest in this transaction
+        if (!outcome.refused.isEmpty()) {
+            properties.put(MailProperty.REFUSED_RCPT, String.join(",", outcome.refused.keySet()));
+            properties.put(MailProperty.REFUSED_REASON, "relay " + relay() + " refused " + describe(outcome.refused));
+        }
+        if (!outcome.deferred.isEmpty()) {
+            properties.put(MailProperty.DEFERRED_RCPT, String.join(",", outcome.deferred.keySet()));
+        }
+        LOG.info("Mail {} relayed to {} for {} recipient(s); deferred {}; refused {}", envelope.mailId(), relay(),
+                outcome.accepted.size(), describe(outcome.deferred), describe(outcome.refused));
+    }
+
+    @Override
+    public String describe() {
+        return "SMTP relay " + relay();
+    }
+
+    private Outcome send(Envelope envelope, byte[] stamp, byte[] mail) throws TemporaryDeliveryException,
+            PermanentDeliveryException {
+        Outcome outcome = new Outcome();
+        RelayConnection connection = new RelayConnection(session, new URLName("smtp", host, port, null, null, null));
+        try {
+            try {
+                connection.connect(host, port, null, null);
+            } catch (MessagingException e) {
+                throw new TemporaryDeliveryException("relay " + relay() + " not usable: " + message(e), e);
+            }
+            RelayConnection.Reply reply = connection.command("MAIL FROM:<" + envelope.mailFrom() + ">"
+                    + mailParameters(connection, envelope, stamp.length + (long) mail.length));
+            if (reply.permanent()) {
+                throw new PermanentDeliveryException("relay " + relay() + " refused the sender <" + envelope.mailFrom()
+                        + ">: " + reply);
+            }
+            if (!reply.positive()) {
+                throw new TemporaryDeliveryException("relay " + relay() + " deferred the sender <" + envelope.mailFrom()
+                        + ">: " + reply, null);
+            }
+            for (String recipient : envelope.recipients()) {
+                reply = connection.command("RCPT TO:<" + recipient + ">");
+                if (reply.code() < 0) {
+                    throw new TemporaryDeliveryException("relay " + relay() + " closed the connection: " + reply, null);
+                }
+                if (reply.positive()) {
+                    outcome.accepted.add(recipient);
+                } else if (reply.permanent()) {
+                    outcome.refused.put(recipient, reply.toString());
+                } else {
+                    outcome.deferred.put(recipient, reply.toString());
+                }
+            }
+            if (outcome.accepted.isEmpty()) {
+                connection.command("RSET");
+                return outcome;
+            }
+            reply = connection.data(stamp, mail);
+            if (reply.code() < 0) {
+                throw new TemporaryDeliveryException("relay " + relay() + " closed the connection during DATA", null);
+            }
+            if (!reply.positive()) {
+                for (String recipient : outcome.accepted) {
+                    (reply.permanent() ? outcome.refused : outcome.deferred).put(recipient, reply.toString());
+                }
+                outcome.accepted.clear();
+            }
+            return outcome;
+        } catch (MessagingException | java.io.IOException e) {
+            throw new TemporaryDeliveryException("relay " + relay() + " connection failed: " + message(e), e);
+        } finally {
+            try {
+                connection.close();
+            } catch (MessagingException | RuntimeException e) {
+                LOG.debug("Closing the relay connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** SIZE and BODY=8BITMIME when the relay supports them; SMTPUTF8 for addresses beyond ASCII. */
+    private static String mailParameters(RelayConnection connection, Envelope envelope, long size) {
+        StringBuilder parameters = new StringBuilder();
+        if (connection.supportsExtension("SIZE")) {
+            parameters.append(" SIZE=").append(size);
+        }
+        if (connection.supportsExtension("8BITMIME")) {
+            parameters.append(" BODY=8BITMIME");
+        }
+        List<String> addresses = new ArrayList<>(envelope.recipients());
+        addresses.add(envelope.mailFrom());
+        boolean ascii = addresses.stream().allMatch(a -> StandardCharsets.US_ASCII.newEncoder().canEncode(a));
+        if (!ascii && connection.supportsExtension("SMTPUTF8")) {
+            parameters.append(" SMTPUTF8");
+        }
+        return parameters.toString();
+    }
+
+    private String relay() {
+        return host + ":" + port;
+    }
+
+    private static String describe(Map<String, String> replies) {
+        List<String> parts = new ArrayList<>();
+        replies.forEach((rcpt, reply) -> parts.add("<" + rcpt + ">: " + reply));
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
+    }
+
+    private static String message(Exception e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString().replace('\n', ' ').strip();
+    }
+
+    private static int number(Object value, int fallback) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        return value == null ? fallback : Integer.parseInt(value.toString());
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** What the relay said, per recipient. */
+    private static final class Outcome {
+        final List<String> accepted = new ArrayList<>();
+        final Map<String, String> deferred = new LinkedHashMap<>();
+        final Map<String, String> refused = new LinkedHashMap<>();
+    }
+}

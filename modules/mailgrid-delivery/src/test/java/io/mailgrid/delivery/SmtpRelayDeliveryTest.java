@@ -1,0 +1,205 @@
+package io.mailgrid.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Stamp;
+import io.mailgrid.testing.SmtpSink;
+import io.mailgrid.testing.TestHome;
+import io.mailgrid.testing.TestMail;
+
+/** Delivery to real SMTP servers: a scripted sink that records bytes, and GreenMail. */
+class SmtpRelayDeliveryTest {
+
+    private SmtpSink sink;
+    private SmtpRelayDelivery delivery;
+
+    @BeforeEach
+    void startSink() {
+        sink = SmtpSink.start(TestHome.freePort());
+        delivery = new SmtpRelayDelivery("127.0.0.1", sink.port(), Duration.ofSeconds(10), "mailgrid.test", 3);
+    }
+
+    @AfterEach
+    void stopSink() {
+        sink.close();
+    }
+
+    private static Map<String, Object> properties(String from, String recipients, int deliveryCount) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(MailProperty.MAIL_ID, "6f1c2e0a-0000-4000-8000-000000000001");
+        properties.put(MailProperty.ORIGIN, "a");
+        properties.put(MailProperty.MAIL_FROM, from);
+        properties.put(MailProperty.RCPT_TO, recipients);
+        properties.put(MailProperty.SOURCE, "smtp");
+        properties.put(MailProperty.RECEIVED_AT, Instant.parse("2026-11-25T12:00:00Z").toEpochMilli());
+        properties.put(MailProperty.SIZE, 100L);
+        properties.put(MailProperty.GENERATION, 0);
+        properties.put(MailProperty.VERDICT, "CLEAN");
+        properties.put(MailProperty.CHECKS, "pass-all");
+        properties.put(MailProperty.PROCESSED_BY, "b");
+        properties.put(MailProperty.PROCESSED_AT, Instant.parse("2026-11-25T12:00:01Z").toEpochMilli());
+        properties.put(MailProperty.DELIVERY_COUNT, deliveryCount);
+        return properties;
+    }
+
+    @Test
+    void everyRecipientAcceptedShouldRelayTheStampedBytesWithTheOriginalEnvelope() throws Exception {
+        byte[] mail = TestMail.to("bob@example.com").header("X-Long", "q".repeat(3000))
+                .body("8-bit: \u00e4\u00f6\u00fc \u20ac\r\n.a line with a leading dot\r\n").bytes();
+        Map<String, Object> properties = properties("alice@example.com", "bob@example.com,carol@example.com,dave@example.org", 1);
+
+        delivery.deliver(properties, mail);
+
+        assertThat(sink.received()).singleElement().satisfies(received -> {
+            assertThat(received.from()).isEqualTo("alice@example.com");
+            assertThat(received.recipients()).containsExactly("bob@example.com", "carol@example.com", "dave@example.org");
+            assertThat(received.bytes()).isEqualTo(concat(Stamp.render(properties, mail), mail));
+        });
+        assertThat(properties).doesNotContainKeys(MailProperty.DEFERRED_RCPT, MailProperty.REFUSED_RCPT);
+    }
+
+    @Test
+    void theNullSenderShouldStayTheNullSender() throws Exception {
+        delivery.deliver(properties("", "bob@example.com", 1), TestMail.to("bob@example.com").bytes());
+
+        assertThat(sink.received()).singleElement().satisfies(received -> assertThat(received.from()).isEmpty());
+    }
+
+    @Test
+    void bareLineFeedsShouldBecomeCrlfAndNothingElseShouldChange() throws Exception {
+        byte[] mail = TestMail.to("bob@example.com").lf().subject("Gr\u00fc\u00dfe").body("one\n.two\nthree\n").bytes();
+        Map<String, Object> properties = properties("alice@example.com", "bob@example.com", 1);
+
+        delivery.deliver(properties, mail);
+
+        String sent = new String(concat(Stamp.render(properties, mail), mail), StandardCharsets.ISO_8859_1);
+        assertThat(new String(sink.received().get(0).bytes(), StandardCharsets.ISO_8859_1))
+                .isEqualTo(sent.replace("\n", "\r\n"));
+    }
+
+    @Test
+    void aRecipientRefusedWhileOthersAreTakenShouldBeListedWithTheRelaysReply() throws Exception {
+        sink.refuse("carol@example.com", 550, "5.1.1 <carol@example.com>: Recipient address rejected: User unknown");
+        Map<String, Object> properties = properties("alice@example.com", "bob@example.com,carol@example.com,dave@example.org", 1);
+
+        delivery.deliver(properties, TestMail.to("bob@example.com").bytes());
+
+        assertThat(sink.recipients()).containsExactly("bob@example.com", "dave@example.org");
+        assertThat(properties.get(MailProperty.REFUSED_RCPT)).isEqualTo("carol@example.com");
+        assertThat((String) properties.get(MailProperty.REFUSED_REASON))
+                .contains("550 5.1.1 <carol@example.com>: Recipient address rejected: User unknown");
+        assertThat(properties).doesNotContainKey(MailProperty.DEFERRED_RCPT);
+    }
+
+    @Test
+    void aRecipientDeferredWhileOthersAreTakenShouldBeListedForALaterAttempt() throws Exception {
+        sink.refuse("carol@example.com", 451, "4.3.0 try again later");
+        Map<String, Object> properties = properties("alice@example.com", "bob@example.com,carol@example.com", 1);
+
+        delivery.deliver(properties, TestMail.to("bob@example.com").bytes());
+
+        assertThat(sink.recipients()).containsExactly("bob@example.com");
+        assertThat(properties.get(MailProperty.DEFERRED_RCPT)).isEqualTo("carol@example.com");
+        assertThat(properties).doesNotContainKey(MailProperty.REFUSED_RCPT);
+    }
+
+    @Test
+    void everyRecipientRefusedShouldBeAPermanentFailureQuotingTheReply() {
+        sink.refuse("bob@example.com", 550, "5.1.1 no such user");
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
+                TestMail.to("bob@example.com").bytes()))
+                .isInstanceOf(PermanentDeliveryException.class)
+                .hasMessageContaining("<bob@example.com>: 550 5.1.1 no such user");
+        assertThat(sink.received()).isEmpty();
+    }
+
+    @Test
+    void everyRecipientDeferredShouldBeATemporaryFailureUntilTheLastAttempt() {
+        sink.refuse("bob@example.com", 452, "4.2.2 mailbox full");
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
+                TestMail.to("bob@example.com").bytes()))
+                .isInstanceOf(TemporaryDeliveryException.class).hasMessageContaining("452 4.2.2 mailbox full");
+        Map<String, Object> third = properties("alice@example.com", "bob@example.com", 2);
+        third.put(MailProperty.RELAY_ATTEMPTS, 1);
+        assertThatThrownBy(() -> delivery.deliver(third, TestMail.to("bob@example.com").bytes()))
+                .as("attempt 3 of 3 (one earlier copy, second delivery of this one)")
+                .isInstanceOf(PermanentDeliveryException.class)
+                .hasMessageContaining("still deferred at attempt 3 of 3: 452 4.2.2 mailbox full");
+    }
+
+    @Test
+    void aRelayThatIsDownShouldBeATemporaryFailure() {
+        sink.close();
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
+                TestMail.to("bob@example.com").bytes()))
+                .isInstanceOf(TemporaryDeliveryException.class).hasMessageContaining("127.0.0.1:" + sink.port());
+    }
+
+    @Test
+    void greenMailShouldReceiveTheMailForEveryRecipient() throws Exception {
+        int port = TestHome.freePort();
+        GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        try {
+            SmtpRelayDelivery toGreenMail = new SmtpRelayDelivery("127.0.0.1", port, Duration.ofSeconds(10), "mailgrid.test", 3);
+            TestMail mail = TestMail.to("bob@example.com").subject("to GreenMail");
+
+            toGreenMail.deliver(properties("alice@example.com", "bob@example.com,carol@example.com", 1), mail.bytes());
+
+            MimeMessage[] received = greenMail.getReceivedMessages();
+            assertThat(received).hasSize(2);
+            assertThat(received).allSatisfy(m -> {
+                assertThat(m.getSubject()).isEqualTo("to GreenMail");
+                assertThat(m.getHeader("X-Mailgrid-Verdict")).containsExactly("CLEAN");
+                assertThat(m.getMessageID()).isEqualTo(mail.messageId());
+            });
+            assertThat(greenMail.getReceivedMessagesForDomain("example.com")).hasSize(2);
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    @Test
+    void aRelayUrlThatIsNotSmtpShouldFailNamingTheKey() {
+        MailgridConfig config = MailgridConfig.of(Map.of(MailgridConfig.DELIVERY_RELAY, "http://x:25",
+                MailgridConfig.DELIVERY_RELAY_TIMEOUT, "1s", MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "3"));
+
+        assertThatThrownBy(() -> SmtpRelayDelivery.from(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(MailgridConfig.DELIVERY_RELAY);
+        assertThat(SmtpRelayDelivery.from(config.with(MailgridConfig.DELIVERY_RELAY, "smtp://127.0.0.1:10025")).describe())
+                .isEqualTo("SMTP relay 127.0.0.1:10025");
+        assertThat(SmtpRelayDelivery.from(config.with(MailgridConfig.DELIVERY_RELAY, "smtp://relay.example.net")).describe())
+                .isEqualTo("SMTP relay relay.example.net:25");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(a);
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
+
+}

@@ -1,0 +1,312 @@
+package io.mailgrid.ingress;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailgridConfig;
+
+/**
+ * The node's SMTP listener: each mail is published to the node's mailbox, and the client hears
+ * 250 only once the broker has stored it ({@link MailPublisher#publish} returned). If the broker
+ * does not confirm, the client hears {@code 451 4.3.0} and keeps the mail to try again.
+ *
+ * <p>The envelope (MAIL FROM, every RCPT TO, client address, HELO name, received time) travels
+ * with the mail as message properties; the body is exactly the bytes the client sent, after SMTP
+ * dot-unstuffing. No Received header is added: the mail is unchanged until delivery stamps it.
+ *
+ * <p>Replies besides 250: 452 4.5.3 past {@code max-recipients}; 553 5.1.3 (5.1.7 for the sender)
+ * for addresses that cannot travel in the envelope (whitespace, ',' or angle brackets); 552 5.3.4
+ * over {@code size-limit} (also at MAIL FROM when the client declares SIZE); 500 5.5.2 for a line
+ * longer than {@code max-line-length}; 554 5.7.1 at connect for a client outside
+ * {@code allowed-networks}; 421 when the node is stopping, too many connections are open or the
+ * client stays silent past {@code idle-timeout}. Unknown or malformed commands get 5xx and the
+ * session goes on. See {@link SmtpSettings} for the keys.
+ */
+public final class SmtpIngress implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
+    private static final String SOURCE = "smtp";
+
+    private final SmtpSettings settings;
+    private final MailPublisher publisher;
+    private final String node;
+    private final Clock clock;
+    private final Duration stopTimeout;
+    private final Object lock = new Object();
+    private int receiving;
+    private volatile boolean closing;
+    private SMTPServer server;
+
+    /**
+     * @param settings    listener settings
+     * @param publisher   publishes accepted mail to the broker
+     * @param node        this node's name: the mail's origin and mailbox
+     * @param clock       source of the received time
+     * @param stopTimeout how long {@link #close()} lets mails being received finish
+     */
+    public SmtpIngress(SmtpSettings settings, MailPublisher publisher, String node, Clock clock, Duration stopTimeout) {
+        this.settings = settings;
+        this.publisher = publisher;
+        this.node = node;
+        this.clock = clock;
+        this.stopTimeout = stopTimeout;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws ConfigException if the address cannot be bound (port in use, address not local)
+     */
+    public void start() {
+        SMTPServer smtp = SMTPServer.port(settings.port())
+                .bindAddress(settings.bindAddress())
+                .hostName(hostName())
+                .softwareName("Mailgrid")
+                .messageHandlerFactory(Transaction::new)
+                .sessionHandler(new Admission())
+                .insertReceivedHeaders(false)
+                .maxMessageSize(settings.sizeLimit())
+                .maxRecipients(-1) // counted by Transaction, to answer with an enhanced status code
+                .maxConnections(settings.maxConnections())
+                .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis()))
+                .serverThreadName("mailgrid-smtp-" + settings.port())
+                .build();
+        try {
+            smtp.start();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConfigException("cannot listen for SMTP on " + address() + ": " + cause.getMessage()
+                    + " (choose another " + MailgridConfig.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
+        }
+        server = smtp;
+        LOG.info("SMTP listening on {} (clients: {}, size limit {} bytes)", address(), settings.allowedClients(),
+                settings.sizeLimit());
+    }
+
+    /** Where the listener is, {@code host:port}. */
+    public String address() {
+        String host = settings.bindAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.port();
+    }
+
+    /**
+     * Stops listening: new connections and transactions get 421, mails being received get up to
+     * the stop timeout to be stored and confirmed, then every connection is closed.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        if (server == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        synchronized (lock) {
+            while (receiving > 0 && System.nanoTime() < deadline) {
+                try {
+                    lock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (receiving > 0) {
+                LOG.warn("SMTP stopping with {} mail(s) still being received; their clients will retry", receiving);
+            }
+        }
+        server.stop();
+        server = null;
+        LOG.info("SMTP on {} stopped", address());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Decides at connect time whether a client may talk to us at all. */
+    private final class Admission implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(Session session) {
+            if (closing) {
+                return SessionAcceptance.failure(421, "4.3.2 Mailgrid node is stopping, try again later");
+            }
+            InetAddress client = session.getRemoteAddress().getAddress();
+            if (!settings.allowedClients().allows(client)) {
+                LOG.warn("SMTP client {} refused: not in {}", client.getHostAddress(), MailgridConfig.SMTP_ALLOWED_NETWORKS);
+                return SessionAcceptance.failure(554, "5.7.1 Access denied: " + client.getHostAddress()
+                        + " may not send mail here");
+            }
+            return SessionAcceptance.success();
+        }
+
+        @Override
+        public void onSessionEnd(Session session) {
+            // nothing held per session
+        }
+    }
+
+    /** One mail transaction: MAIL FROM, every RCPT TO, DATA. */
+    private final class Transaction implements MessageHandler {
+        private final MessageContext context;
+        private final Set<String> recipients = new LinkedHashSet<>();
+        private String from = "";
+
+        Transaction(MessageContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void from(String sender) throws RejectException {
+            if (closing) {
+                throw new DropConnectionException(421, "4.3.2 Mailgrid node is stopping, try again later");
+            }
+            if (!Envelope.isAcceptableAddress(sender)) {
+                throw new RejectException(553, "5.1.7 Sender address not accepted (whitespace, ',' or angle brackets): "
+                        + printable(sender));
+            }
+            from = sender;
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            if (recipient.isEmpty() || !Envelope.isAcceptableAddress(recipient)) {
+                throw new RejectException(553, "5.1.3 Recipient address not accepted (empty, whitespace, ',' or angle brackets): "
+                        + printable(recipient));
+            }
+            if (recipients.size() >= settings.maxRecipients() && !recipients.contains(recipient)) {
+                throw new RejectException(452, "4.5.3 Too many recipients (at most " + settings.maxRecipients()
+                        + " per mail; send the rest in another mail)");
+            }
+            recipients.add(recipient);
+        }
+
+        @Override
+        public String data(InputStream data) throws RejectException, IOException {
+            synchronized (lock) {
+                receiving++;
+            }
+            try {
+                return receive(data);
+            } finally {
+                synchronized (lock) {
+                    receiving--;
+                    lock.notifyAll();
+                }
+            }
+        }
+
+        private String receive(InputStream data) throws RejectException, IOException {
+            Body body = Body.read(data, settings.sizeLimit(), settings.maxLineLength());
+            String client = client();
+            if (body.tooLarge()) {
+                LOG.info("SMTP mail from {} ({}) refused: larger than {} bytes", printable(from), client, settings.sizeLimit());
+                throw endTransaction(552, "5.3.4 Message size exceeds fixed maximum message size of "
+                        + settings.sizeLimit() + " bytes");
+            }
+            if (body.longestLine() > settings.maxLineLength()) {
+                LOG.info("SMTP mail from {} ({}) refused: a line of {} bytes", printable(from), client, body.longestLine());
+                throw endTransaction(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
+                        + " bytes per line");
+            }
+            byte[] mail = body.bytes();
+            Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(), mail.length)
+                    .withSmtpClient(client, context.getHelo().orElse(null));
+            try {
+                publisher.publish(envelope, mail);
+            } catch (PublishException e) {
+                LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
+                throw endTransaction(451, "4.3.0 Mail not stored, try again later");
+            }
+            LOG.info("Accepted mail {} over SMTP from {} ({}, {} bytes, {} recipients)", envelope.mailId(),
+                    printable(from), client, mail.length, recipients.size());
+            return "2.0.0 Ok: queued as " + envelope.mailId();
+        }
+
+        /**
+         * The reply that refuses the mail. The transaction ends with it (RFC 5321 4.1.1.4: the
+         * final reply to DATA clears the state), so the client can send MAIL FROM next without
+         * RSET; the library only does that itself after a 250.
+         */
+        private RejectException endTransaction(int code, String text) {
+            if (context instanceof Session session) {
+                session.resetMailTransaction();
+            }
+            return new RejectException(code, text);
+        }
+
+        private String client() {
+            InetSocketAddress remote = (InetSocketAddress) context.getRemoteAddress();
+            return remote.getAddress().getHostAddress();
+        }
+
+        @Override
+        public void done() {
+            // nothing to release: the body lives only inside data()
+        }
+    }
+
+    /** An address for a reply or log line: printable ASCII only, never a line break. */
+    private static String printable(String text) {
+        StringBuilder clean = new StringBuilder(Math.min(text.length(), 200) + 2).append('<');
+        for (int i = 0; i < text.length() && i < 200; i++) {
+            char c = text.charAt(i);
+            clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return clean.append('>').toString();
+    }
+
+    /** The DATA bytes, read to the end even past the limits so the session can go on. */
+    record Body(byte[] bytes, boolean tooLarge, int longestLine) {
+
+        static Body read(InputStream in, int sizeLimit, int maxLineLength) throws IOException {
+            ByteArrayOutputStream kept = new ByteArrayOutputStream(8192);
+            byte[] chunk = new byte[8192];
+            long total = 0;
+            int line = 0;
+            int longest = 0;
+            int n;
+            while ((n = in.read(chunk)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    byte b = chunk[i];
+                    if (b == '\n') {
+                        longest = Math.max(longest, line);
+                        line = 0;
+                    } else if (b != '\r') {
+                        line++;
+                    }
+                }
+                if (total + n <= sizeLimit) {
+                    kept.write(chunk, 0, n);
+                }
+                total += n;
+            }
+            longest = Math.max(longest, line);
+            boolean tooLarge = total > sizeLimit;
+            return new Body(tooLarge ? new byte[0] : kept.toByteArray(), tooLarge, longest);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.mailgrid.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.testing.TestHome;
+
+class SmtpSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private MailgridConfig config(Map<String, String> values) {
+        return TestHome.config("a", dir, 1, values);
+    }
+
+    @Test
+    void theShippedDefaultsShouldListenOnLoopbackPort2525() {
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+
+        assertThat(settings.enabled()).isTrue();
+        assertThat(settings.bindAddress().isLoopbackAddress()).isTrue();
+        assertThat(settings.allowedClients().isEmpty()).isTrue();
+        assertThat(settings.sizeLimit()).isEqualTo(10 * 1024 * 1024);
+    }
+
+    @Test
+    void aListenerOtherMachinesCanReachShouldNeedTheAllowedNetworks() {
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525",
+                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS)
+                .hasMessageContaining("0.0.0.0");
+
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525",
+                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0", MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.1.0.0/16")));
+        assertThat(settings.allowedClients().isEmpty()).isFalse();
+    }
+
+    @Test
+    void portZeroShouldTurnSmtpOffWhateverTheBindAddress() {
+        assertThat(SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "0",
+                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0"))).enabled()).isFalse();
+    }
+
+    @Test
+    void badValuesShouldFailNamingTheKey() {
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.0.0.0/33"))))
+                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "office"))))
+                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "70000"))))
+                .hasMessageContaining(MailgridConfig.SMTP_PORT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_SIZE_LIMIT, "0"))))
+                .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT);
+    }
+
+    @Test
+    void networksShouldMatchByPrefixForIpv4AndIpv6() throws Exception {
+        ClientNetworks networks = ClientNetworks.parse("10.1.0.0/16, 192.0.2.7, 2001:db8::/32, 172.16.0.0/12");
+
+        assertThat(networks.allows(InetAddress.getByName("10.1.200.3"))).isTrue();
+        assertThat(networks.allows(InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(networks.allows(InetAddress.getByName("192.0.2.7"))).isTrue();
+        assertThat(networks.allows(InetAddress.getByName("192.0.2.8"))).isFalse();
+        assertThat(networks.allows(InetAddress.getByName("172.31.255.255"))).isTrue();
+        assertThat(networks.allows(InetAddress.getByName("172.32.0.0"))).isFalse();
+        assertThat(networks.allows(InetAddress.getByName("2001:db8:1::5"))).isTrue();
+        assertThat(networks.allows(InetAddress.getByName("2001:db9::5"))).isFalse();
+        assertThat(networks.allows(InetAddress.getByName("127.0.0.1"))).as("loopback is not implied once networks are listed").isFalse();
+        assertThat(ClientNetworks.parse("").allows(InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(ClientNetworks.parse("").allows(InetAddress.getByName("10.0.0.1"))).isFalse();
+    }
+}

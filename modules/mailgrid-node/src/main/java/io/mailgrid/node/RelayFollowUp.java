@@ -1,0 +1,89 @@
+package io.mailgrid.node;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.Stage;
+
+/**
+ * Prepares the copies the delivery route publishes when an SMTP relay took some recipients of a
+ * mail but not all (see {@code SmtpRelayDelivery}); bound as {@code relayFollowUp}.
+ *
+ * <p>Both copies are published in the delivery's transaction, so the recipients the relay took
+ * are never sent to again, and the others are neither lost nor doubled by a crash: either the
+ * outbound mail stays (nothing committed) or it is replaced by these copies.
+ */
+public final class RelayFollowUp {
+
+    private static final long MAX_DELAY_MILLIS = 60_000;
+
+    private final Duration delay;
+    private final Clock clock;
+
+    /**
+     * @param delay first retry delay ({@code mailgrid.redelivery.delay}); doubles per attempt up
+     *              to a minute, as the broker's redelivery does
+     * @param clock source of the scheduled retry time
+     */
+    public RelayFollowUp(Duration delay, Clock clock) {
+        this.delay = delay;
+        this.clock = clock;
+    }
+
+    /**
+     * Before the publish to mailgrid.dlq: a copy for just the refused recipients, with the
+     * relay's replies as the reason.
+     */
+    public void toDeadLetter(Exchange exchange) {
+        Message in = exchange.getMessage();
+        int attempt = attempt(in);
+        in.setHeader(MailProperty.RCPT_TO, in.removeHeader(MailProperty.REFUSED_RCPT));
+        in.setHeader(MailProperty.REASON, in.removeHeader(MailProperty.REFUSED_REASON));
+        in.setHeader(MailProperty.FAILED_QUEUE, MailErrors.queueName(in));
+        // RELAY_ATTEMPTS stays as received: toRetry, which may follow on this exchange, counts from it
+        in.removeHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);
+        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_REFUSED.duplicateId(mailId(in), generation(in), attempt));
+    }
+
+    /**
+     * Before the publish back to the outbound queue: a copy for just the deferred recipients,
+     * delivered by the broker no earlier than the back-off delay, counting this attempt.
+     */
+    public void toRetry(Exchange exchange) {
+        Message in = exchange.getMessage();
+        int attempt = attempt(in);
+        in.setHeader(MailProperty.RCPT_TO, in.removeHeader(MailProperty.DEFERRED_RCPT));
+        in.removeHeader(MailProperty.REASON);
+        in.removeHeader(MailProperty.FAILED_QUEUE);
+        in.setHeader(MailProperty.RELAY_ATTEMPTS, attempt);
+        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_RETRY.duplicateId(mailId(in), generation(in), attempt));
+        in.setHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY, clock.millis() + backOff(attempt));
+    }
+
+    /** Delay before retry copy number {@code attempt}: the configured delay, doubled per attempt, at most a minute. */
+    long backOff(int attempt) {
+        long millis = delay.toMillis();
+        for (int i = 1; i < attempt && millis < MAX_DELAY_MILLIS; i++) {
+            millis *= 2;
+        }
+        return Math.min(millis, MAX_DELAY_MILLIS);
+    }
+
+    /** Relay attempts so far, this one included: earlier copies' attempts plus this copy's deliveries. */
+    private static int attempt(Message in) {
+        return in.getHeader(MailProperty.RELAY_ATTEMPTS, 0, Integer.class)
+                + in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class);
+    }
+
+    private static String mailId(Message in) {
+        return in.getHeader(MailProperty.MAIL_ID, String.class);
+    }
+
+    private static int generation(Message in) {
+        return in.getHeader(MailProperty.GENERATION, 0, Integer.class);
+    }
+}

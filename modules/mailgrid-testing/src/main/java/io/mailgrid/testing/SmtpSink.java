@@ -1,0 +1,119 @@
+package io.mailgrid.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A real SMTP server on 127.0.0.1 for tests of SMTP delivery: it records each mail's envelope and
+ * exact bytes (no Received header added) and answers RCPT TO as scripted, so a test can make a
+ * relay refuse (5xx) or defer (4xx) chosen recipients.
+ */
+public final class SmtpSink implements AutoCloseable {
+
+    /** One mail the sink accepted: envelope and the bytes after SMTP dot-unstuffing. */
+    public record Received(String from, List<String> recipients, byte[] bytes) {
+    }
+
+    private final SMTPServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+
+    private SmtpSink(int port) {
+        this.server = SMTPServer.port(port)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("sink.test")
+                .insertReceivedHeaders(false)
+                .messageHandlerFactory(context -> new Handler())
+                .build();
+    }
+
+    /** Starts a sink on this port of 127.0.0.1. */
+    public static SmtpSink start(int port) {
+        SmtpSink sink = new SmtpSink(port);
+        sink.server.start();
+        return sink;
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    /** Answers RCPT TO for this recipient with the reply (e.g. 550 "5.1.1 no such user"), always. */
+    public SmtpSink refuse(String recipient, int code, String text) {
+        scripts.put(recipient, new Script(code, text, Integer.MAX_VALUE));
+        return this;
+    }
+
+    /** Answers RCPT TO for this recipient with the reply the first {@code times} times, then accepts it. */
+    public SmtpSink refuseFirst(String recipient, int times, int code, String text) {
+        scripts.put(recipient, new Script(code, text, times));
+        return this;
+    }
+
+    /** Every accepted mail so far, in order. */
+    public List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    /** How many times RCPT TO for this recipient was answered from the script. */
+    public int refusals(String recipient) {
+        AtomicInteger count = refusals.get(recipient);
+        return count == null ? 0 : Math.min(count.get(), scripts.get(recipient).times());
+    }
+
+    /** Every recipient of every accepted mail, in order. */
+    public List<String> recipients() {
+        List<String> all = new ArrayList<>();
+        received.forEach(mail -> all.addAll(mail.recipients()));
+        return all;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private record Script(int code, String text, int times) {
+    }
+
+    private final class Handler implements MessageHandler {
+        private String from;
+        private final List<String> recipients = new ArrayList<>();
+
+        @Override
+        public void from(String sender) {
+            from = sender;
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            Script script = scripts.get(recipient);
+            if (script != null && refusals.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet() <= script.times()) {
+                throw new RejectException(script.code(), script.text());
+            }
+            recipients.add(recipient);
+        }
+
+        @Override
+        public String data(InputStream data) throws IOException {
+            received.add(new Received(from, List.copyOf(recipients), data.readAllBytes()));
+            return null;
+        }
+
+        @Override
+        public void done() {
+        }
+    }
+}
