@@ -1,0 +1,449 @@
+package io.mailgrid.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Queue;
+import jakarta.mail.Address;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.ingress.MailPublisher;
+
+/**
+ * The benchmark scenarios. Each starts real processes (a standalone {@code mailgrid broker}, node
+ * processes) in a fresh work directory, pushes mail, and measures from "accepted" (the publish or
+ * SMTP 250 returned) to "delivered" (the file appeared in the Maildir).
+ */
+final class Bench {
+
+    /** Settings shared by the scenarios. */
+    record Settings(Path work, int mails, int size, int producers, String ingress, String heap) {
+    }
+
+    /** Figures of one pipeline run. */
+    record PipelineResult(int nodes, int mails, double mailsPerSecond, Map<String, Double> latencyMs,
+            List<ProcessFigures> processes, int lost, int duplicates) {
+    }
+
+    /** CPU and memory of one process over a run. */
+    record ProcessFigures(String name, double cpuSeconds, double peakRssMib) {
+    }
+
+    private final Settings settings;
+    private final Path home;
+    private int runCounter;
+
+    Bench(Settings settings) {
+        this.settings = settings;
+        this.home = Path.of(System.getProperty("mailgrid.home", ".")).toAbsolutePath();
+    }
+
+    /** A broker process and node processes in one run directory. */
+    final class Run implements AutoCloseable {
+        final Path dir;
+        final int port = freePort();
+        final BenchProcess broker;
+        final List<BenchProcess> nodes = new ArrayList<>();
+        final MailgridConfig client;
+
+        Run(String name) throws IOException {
+            this.dir = settings.work().resolve(String.format("%02d-%s", ++runCounter, name));
+            Files.createDirectories(dir);
+            broker = BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
+                    "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
+            client = MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(),
+                    Map.of(MailgridConfig.BROKER_URL, url()));
+        }
+
+        String url() {
+            return "tcp://127.0.0.1:" + port;
+        }
+
+        BenchProcess startNode(String node, Path routes, int smtpPort) throws IOException {
+            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
+                    "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
+                    "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort));
+            nodes.add(process);
+            return process;
+        }
+
+        Path dataDir(String node) {
+            return dir.resolve("nodes").resolve(node);
+        }
+
+        Path outbox(String node) {
+            return dataDir(node).resolve("outbox");
+        }
+
+        List<ProcessFigures> figures(Map<String, Double> cpuBefore) {
+            List<ProcessFigures> figures = new ArrayList<>();
+            for (BenchProcess p : allProcesses()) {
+                figures.add(new ProcessFigures(p.name, Stats.round(p.cpuSeconds() - cpuBefore.getOrDefault(p.name, 0.0), 2),
+                        Stats.round(p.peakRssMib(), 1)));
+            }
+            return figures;
+        }
+
+        Map<String, Double> cpuNow() {
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            allProcesses().forEach(p -> cpu.put(p.name, p.cpuSeconds()));
+            return cpu;
+        }
+
+        private List<BenchProcess> allProcesses() {
+            List<BenchProcess> all = new ArrayList<>(nodes);
+            all.add(0, broker);
+            return all;
+        }
+
+        @Override
+        public void close() {
+            nodes.forEach(BenchProcess::close);
+            broker.close();
+        }
+    }
+
+    /** Routes: the shipped ones, or a copy whose policy chain starts with a delay (a check waiting on I/O). */
+    Path routes(long checkDelayMillis) throws IOException {
+        Path shipped = home.resolve("routes");
+        if (checkDelayMillis <= 0) {
+            return shipped;
+        }
+        Path copy = settings.work().resolve("routes-delay-" + checkDelayMillis);
+        if (!Files.isDirectory(copy)) {
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(shipped)) {
+                for (Path file : files.toList()) {
+                    String xml = Files.readString(file, StandardCharsets.UTF_8);
+                    if (file.getFileName().toString().equals("policy.xml")) {
+                        xml = xml.replace("<from uri=\"direct:policy-chain\"/>", "<from uri=\"direct:policy-chain\"/>\n"
+                                + "    <delay><constant>" + checkDelayMillis + "</constant></delay>");
+                    }
+                    Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * The broker's own limit: plain JMS, same size, persistent sends (blocking, as ingress), and
+     * transacted receives committed one by one (as the grabbers), same number of producers and
+     * consumers, no Camel, no checks.
+     */
+    double rawBroker(int consumers) throws Exception {
+        try (Run run = new Run("raw-broker");
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client)) {
+            byte[] body = new BenchMails(settings.size(), 1).mail(0, "<raw@bench>");
+            int total = settings.mails();
+            AtomicInteger received = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(settings.producers() + consumers);
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int c = 0; c < consumers; c++) {
+                tasks.add(threads.submit(() -> {
+                    try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                            JMSConsumer consumer = context.createConsumer(context.createQueue("mailgrid.mailbox.bench-raw"))) {
+                        while (received.get() < total) {
+                            if (consumer.receive(200) != null) {
+                                context.commit();
+                                if (received.incrementAndGet() == total) {
+                                    done.countDown();
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long start = System.nanoTime();
+            AtomicInteger sent = new AtomicInteger();
+            for (int p = 0; p < settings.producers(); p++) {
+                tasks.add(threads.submit(() -> {
+                    try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+                        Queue queue = context.createQueue("mailgrid.mailbox.bench-raw");
+                        JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+                        while (sent.getAndIncrement() < total) {
+                            BytesMessage message = context.createBytesMessage();
+                            message.writeBytes(body);
+                            producer.send(queue, message);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("raw broker run did not finish: " + received.get() + " of " + total);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            threads.shutdownNow();
+            return total / elapsed;
+        }
+    }
+
+    /**
+     * Mail through {@code nodes} node processes, spread over their mailboxes, as fast as the
+     * producers can hand it over ({@code rate <= 0}) or at a fixed rate in mails per second.
+     */
+    PipelineResult pipeline(String name, int nodes, int mails, long checkDelayMillis, double rate) throws Exception {
+        Path routes = routes(checkDelayMillis);
+        try (Run run = new Run(name)) {
+            List<String> names = new ArrayList<>();
+            List<Integer> smtpPorts = new ArrayList<>();
+            for (int i = 1; i <= nodes; i++) {
+                int smtp = settings.ingress().equals("smtp") ? freePort() : 0;
+                run.startNode("n" + i, routes, smtp);
+                names.add("n" + i);
+                smtpPorts.add(smtp);
+            }
+            Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList());
+            Map<String, Double> cpuBefore = run.cpuNow();
+            Map<String, Long> acceptedAt = send(run, names, smtpPorts, mails, rate, deliveries);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (deliveries.poll() < acceptedAt.size() && System.nanoTime() < deadline) {
+                BenchProcess.pause(5);
+            }
+            return result(run, nodes, acceptedAt, deliveries, cpuBefore);
+        }
+    }
+
+    /** Sends mails through the configured ingress; returns accept time (nanoTime) per mail id. */
+    Map<String, Long> send(Run run, List<String> nodes, List<Integer> smtpPorts, int mails, double rate,
+            Deliveries deliveries) throws Exception {
+        Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+        BenchMails generator = new BenchMails(settings.size(), 42);
+        List<byte[]> templates = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            templates.add(generator.mail(i, "<template-" + i + "@bench>"));
+        }
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService producers = Executors.newFixedThreadPool(settings.producers());
+        List<Future<?>> tasks = new ArrayList<>();
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client);
+                MailPublisher publisher = new MailPublisher(factory)) {
+            for (int p = 0; p < settings.producers(); p++) {
+                tasks.add(producers.submit(() -> {
+                    SmtpSender smtp = null;
+                    try {
+                        int n;
+                        while ((n = next.getAndIncrement()) < mails) {
+                            if (rate > 0) {
+                                long due = start + (long) (n / rate * 1e9);
+                                while (System.nanoTime() < due) {
+                                    BenchProcess.pause(1);
+                                }
+                            }
+                            int target = n % nodes.size();
+                            byte[] mail = personalise(templates.get(n % templates.size()), n);
+                            if (settings.ingress().equals("smtp")) {
+                                if (smtp == null) {
+                                    smtp = new SmtpSender(smtpPorts.get(target));
+                                }
+                                String id = smtp.send(mail, "rcpt" + n + "@example.org");
+                                acceptedAt.put(id, System.nanoTime());
+                            } else {
+                                Envelope envelope = Envelope.received(nodes.get(target), "sender@example.com",
+                                        List.of("rcpt" + n + "@example.org"), "bench", Instant.now(), mail.length);
+                                publisher.publish(envelope, mail);
+                                acceptedAt.put(envelope.mailId(), System.nanoTime());
+                            }
+                            if (n % 200 == 0) {
+                                deliveries.poll();
+                            }
+                        }
+                    } finally {
+                        if (smtp != null) {
+                            smtp.close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            producers.shutdownNow();
+        }
+        return acceptedAt;
+    }
+
+    private static byte[] personalise(byte[] template, int n) {
+        // a unique Message-ID per mail without rebuilding the body
+        String text = new String(template, StandardCharsets.ISO_8859_1);
+        return text.replaceFirst("Message-ID: <[^>]*>", "Message-ID: <" + n + "." + UUID.randomUUID() + "@bench>")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private PipelineResult result(Run run, int nodes, Map<String, Long> acceptedAt, Deliveries deliveries,
+            Map<String, Double> cpuBefore) throws IOException {
+        deliveries.poll();
+        List<Double> latencies = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int lost = 0;
+        for (Map.Entry<String, Long> accepted : acceptedAt.entrySet()) {
+            Long delivered = deliveries.deliveredAt(accepted.getKey());
+            first = Math.min(first, accepted.getValue());
+            if (delivered == null) {
+                lost++;
+                continue;
+            }
+            last = Math.max(last, delivered);
+            latencies.add(Math.max(0, delivered - accepted.getValue()) / 1e6);
+        }
+        double seconds = (last - first) / 1e9;
+        Map<String, Double> latency = new LinkedHashMap<>();
+        latency.put("p50", Stats.round(Stats.percentile(latencies, 50), 1));
+        latency.put("p95", Stats.round(Stats.percentile(latencies, 95), 1));
+        latency.put("p99", Stats.round(Stats.percentile(latencies, 99), 1));
+        latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
+        return new PipelineResult(nodes, acceptedAt.size(), Stats.round(latencies.size() / seconds, 1), latency,
+                run.figures(cpuBefore), lost, deliveries.files() - deliveries.count());
+    }
+
+    /** Failover: steady load into n1's mailbox on three nodes, kill -9 of n1, time to first peer delivery and to drain. */
+    Map<String, Object> failover(double rate, int seconds) throws Exception {
+        Path routes = routes(0);
+        try (Run run = new Run("failover")) {
+            for (int i = 1; i <= 3; i++) {
+                run.startNode("n" + i, routes, 0);
+            }
+            Deliveries deliveries = new Deliveries(List.of(run.outbox("n1"), run.outbox("n2"), run.outbox("n3")));
+            int mails = (int) (rate * seconds);
+            Map<String, Long> accepted = new ConcurrentHashMap<>();
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            Future<Map<String, Long>> sending = sender.submit(() -> send(run, List.of("n1"), List.of(0), mails, rate, deliveries));
+            BenchProcess.pause(seconds * 500L);
+            long killedAt = System.nanoTime();
+            run.nodes.get(0).kill9();
+            int atKill = deliveries.poll();
+            Long firstAfter = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (firstAfter == null && System.nanoTime() < deadline) {
+                if (deliveries.poll() > atKill) {
+                    firstAfter = System.nanoTime();
+                }
+                BenchProcess.pause(5);
+            }
+            accepted.putAll(sending.get());
+            sender.shutdown();
+            while (deliveries.poll() < accepted.size() && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(120)) {
+                BenchProcess.pause(10);
+            }
+            long drainedAt = deliveries.times().stream().mapToLong(Long::longValue).max().orElse(killedAt);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("mails", accepted.size());
+            result.put("deliveredBeforeKill", atKill);
+            result.put("firstPeerDeliverySeconds", firstAfter == null ? null : Stats.round((firstAfter - killedAt) / 1e9, 2));
+            result.put("drainedSeconds", Stats.round((drainedAt - killedAt) / 1e9, 2));
+            result.put("lost", accepted.size() - deliveries.count());
+            result.put("duplicates", deliveries.files() - deliveries.count());
+            return result;
+        }
+    }
+
+    /** Large mails through one node: does its resident memory stay within bounds? */
+    Map<String, Object> large(int count, int sizeBytes) throws Exception {
+        try (Run run = new Run("large")) {
+            BenchProcess node = run.startNode("n1", routes(0), 0);
+            Deliveries deliveries = new Deliveries(List.of(run.outbox("n1")));
+            byte[] big = new BenchMails(sizeBytes, 7).mail(2, "<large@bench>"); // kind 2: base64 attachment
+            long start = System.nanoTime();
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client);
+                    MailPublisher publisher = new MailPublisher(factory)) {
+                for (int i = 0; i < count; i++) {
+                    byte[] mail = personalise(big, i);
+                    publisher.publish(Envelope.received("n1", "sender@example.com", List.of("rcpt@example.org"), "bench",
+                            Instant.now(), mail.length), mail);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (deliveries.poll() < count && System.nanoTime() < deadline) {
+                BenchProcess.pause(50);
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("mails", count);
+            result.put("mailMib", Stats.round(big.length / 1048576.0, 1));
+            result.put("delivered", deliveries.count());
+            result.put("seconds", Stats.round((System.nanoTime() - start) / 1e9, 1));
+            result.put("nodePeakRssMib", Stats.round(node.peakRssMib(), 1));
+            result.put("brokerPeakRssMib", Stats.round(run.broker.peakRssMib(), 1));
+            result.put("heap", settings.heap());
+            return result;
+        }
+    }
+
+    /** One SMTP connection that sends many mails, reading the mail id from the 250 reply. */
+    static final class SmtpSender implements AutoCloseable {
+        private final Session session;
+        private final SMTPTransport transport;
+
+        SmtpSender(int port) throws Exception {
+            Properties props = new Properties();
+            props.put("mail.smtp.host", "127.0.0.1");
+            props.put("mail.smtp.port", String.valueOf(port));
+            props.put("mail.smtp.from", "sender@example.com");
+            session = Session.getInstance(props);
+            transport = (SMTPTransport) session.getTransport("smtp");
+            transport.connect();
+        }
+
+        String send(byte[] mail, String recipient) throws Exception {
+            MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(mail));
+            transport.sendMessage(message, new Address[] {new InternetAddress(recipient)});
+            String reply = transport.getLastServerResponse();
+            int at = reply.lastIndexOf("queued as ");
+            if (at < 0) {
+                throw new IllegalStateException("no mail id in the reply: " + reply);
+            }
+            return reply.substring(at + "queued as ".length()).trim();
+        }
+
+        @Override
+        public void close() throws Exception {
+            transport.close();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.mailgrid.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code mailgrid} broker or node started as its own JVM from the same class path as the
+ * benchmark, with its CPU time and peak resident memory read from /proc.
+ */
+final class BenchProcess implements AutoCloseable {
+
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    final String name;
+    private final Process process;
+    private final Path log;
+
+    private BenchProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code mailgrid <args>} with the given JVM options and waits for "ready" in its log. */
+    static BenchProcess start(String name, Path logDir, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dmailgrid.home=" + System.getProperty("mailgrid.home", "."));
+        command.add("-cp");
+        command.add(classPath());
+        command.add("io.mailgrid.node.MailgridCommand");
+        command.addAll(List.of(args));
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        BenchProcess started = new BenchProcess(name, process, log);
+        started.awaitReady(Duration.ofSeconds(90));
+        return started;
+    }
+
+    /** The class path of this JVM: the bench jar (whose manifest lists the libraries) or a test class path. */
+    private static String classPath() {
+        try {
+            Path location = Path.of(BenchProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return location.toString().endsWith(".jar") ? location.toString() : System.getProperty("java.class.path");
+        } catch (URISyntaxException e) {
+            return System.getProperty("java.class.path");
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (Files.readString(log, StandardCharsets.UTF_8).contains("ready")) {
+                return;
+            }
+            pause(100);
+        }
+        throw new IOException(name + " not ready after " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** CPU seconds (user + system) used so far. */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Peak resident set size in MiB (VmHWM). */
+    double peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not on Linux, or the process is gone
+        }
+        return Double.NaN;
+    }
+
+    void kill9() {
+        process.destroyForcibly();
+        waitFor(10);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(30)) {
+                kill9();
+            }
+        }
+    }
+
+    private boolean waitFor(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static void copyFile(Path from, Path to) {
+        try {
+            Files.copy(from, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

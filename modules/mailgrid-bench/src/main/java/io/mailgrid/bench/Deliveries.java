@@ -1,0 +1,77 @@
+package io.mailgrid.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Watches Maildirs for delivered mails and records when each one arrived (the file's
+ * modification time, nanosecond resolution on Linux file systems). Maildir file names carry the
+ * mail id ({@code <seconds>.<mail-id>.<origin>}), which ties a delivery to its accept time.
+ */
+final class Deliveries {
+
+    private final List<Path> maildirs;
+    private final Map<String, Long> deliveredAtNanos = new ConcurrentHashMap<>();
+    private final Set<String> seenFiles = new HashSet<>();
+    private final long epochNanosAtStart;
+    private final long nanoAtStart;
+
+    Deliveries(List<Path> maildirs) {
+        this.maildirs = maildirs;
+        this.epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
+        this.nanoAtStart = System.nanoTime();
+    }
+
+    /** Reads new files; returns how many mails are delivered so far. */
+    synchronized int poll() throws IOException {
+        for (Path maildir : maildirs) {
+            Path fresh = maildir.resolve("new");
+            if (!Files.isDirectory(fresh)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(fresh)) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (seenFiles.add(name)) {
+                        String[] parts = name.split("\\.");
+                        long modified = Files.readAttributes(file, BasicFileAttributes.class).lastModifiedTime()
+                                .to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                        deliveredAtNanos.merge(parts.length >= 3 ? parts[1] : name, toNano(modified), Math::min);
+                    }
+                }
+            }
+        }
+        return deliveredAtNanos.size();
+    }
+
+    /** When a mail was delivered, on the System.nanoTime() scale, or null. */
+    Long deliveredAt(String mailId) {
+        return deliveredAtNanos.get(mailId);
+    }
+
+    int count() {
+        return deliveredAtNanos.size();
+    }
+
+    /** Files seen in total (more than count() means a mail was delivered twice). */
+    synchronized int files() {
+        return seenFiles.size();
+    }
+
+    List<Long> times() {
+        return new ArrayList<>(deliveredAtNanos.values());
+    }
+
+    private long toNano(long epochNanos) {
+        return nanoAtStart + (epochNanos - epochNanosAtStart);
+    }
+}
