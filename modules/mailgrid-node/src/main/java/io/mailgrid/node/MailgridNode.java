@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,9 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.broker.EmbeddedBroker;
-import io.mailgrid.checks.Check;
 import io.mailgrid.checks.CheckStep;
-import io.mailgrid.checks.PassAll;
+import io.mailgrid.checks.Checks;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
@@ -53,6 +50,7 @@ public final class MailgridNode implements AutoCloseable {
     private EmbeddedBroker broker;
     private MailPublisher publisher;
     private Reservation reservation;
+    private Checks checks;
     private Main main;
 
     private MailgridNode(Builder builder) {
@@ -113,6 +111,8 @@ public final class MailgridNode implements AutoCloseable {
         if (!Files.isDirectory(routesDir)) {
             throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
         }
+        // a check the routes use that cannot start fails the node before anything else starts
+        checks = Checks.fromConfig(config);
         Files.createDirectories(settings.pickupDir());
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
@@ -135,14 +135,14 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
-        for (Check check : checks()) {
-            CheckStep step = new CheckStep(check);
+        for (CheckStep step : checks.steps()) {
             main.bind(step.beanName(), step);
         }
         extraBeans.forEach(main::bind);
         main.start();
 
         CamelContext camel = main.getCamelContext();
+        checks.logStatus();
         addDelivery(camel, name);
         if (settings.role() == NodeSettings.Role.WORKER) {
             addGrabber(camel, name, 10);
@@ -196,15 +196,14 @@ public final class MailgridNode implements AutoCloseable {
         return new MaildirDelivery(maildir, true);
     }
 
-    private static List<Check> checks() {
-        List<Check> checks = new ArrayList<>();
-        checks.add(new PassAll());
-        return checks;
-    }
-
     /** This node's resolved name, role and data directory. */
     public NodeSettings settings() {
         return settings;
+    }
+
+    /** The node's policy checks: which the routes use, and which of those are available here. */
+    public Checks checks() {
+        return checks;
     }
 
     /** The Camel context running the routes. */
