@@ -158,22 +158,32 @@ public final class MimeWalker {
                     }
                 }
             }
-        } catch (MaxHeaderLimitException e) {
-            throw new UnparseableMailException("more than " + limits.maxHeaders() + " header fields in one part", e);
-        } catch (MaxHeaderLengthLimitException | MaxLineLimitException e) {
-            throw new UnparseableMailException("a header longer than " + limits.maxHeaderBytes() + " bytes", e);
         } catch (MimeException e) {
-            throw new UnparseableMailException("MIME structure unreadable: " + e.getMessage(), e);
+            throw unparseable(e, limits);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
-            if (e.getCause() instanceof MimeException cause) {
-                throw new UnparseableMailException("MIME structure unreadable: " + cause.getMessage(), e);
+            if (e instanceof MaxLineLimitException || e.getCause() instanceof MimeException) {
+                throw unparseable(e, limits);
             }
             throw e;
         } finally {
             stream.stop();
         }
+    }
+
+    /** The reason for a parser failure: the limit it hit, else the parser's message. */
+    private static UnparseableMailException unparseable(Exception failure, MimeLimits limits) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MaxHeaderLimitException) {
+                return new UnparseableMailException("more than " + limits.maxHeaders() + " header fields in one part", failure);
+            }
+            if (cause instanceof MaxHeaderLengthLimitException || cause instanceof MaxLineLimitException) {
+                return new UnparseableMailException("a header longer than " + limits.maxHeaderBytes() + " bytes", failure);
+            }
+        }
+        Throwable root = failure.getCause() instanceof MimeException cause ? cause : failure;
+        return new UnparseableMailException("MIME structure unreadable: " + root.getMessage(), failure);
     }
 
     private static int deeper(int depth, MimeLimits limits) throws UnparseableMailException {

@@ -34,11 +34,12 @@ public final class BadMail {
                 + "Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n");
     }
 
-    /** A multipart boundary longer than RFC 2046 allows (70 characters). */
+    /** A multipart boundary longer than RFC 2046 allows (70 characters), around a blocked attachment. */
     public static byte[] overlongBoundary() {
         String boundary = "b".repeat(200);
         return ascii(HEAD + "Subject: long boundary\r\nContent-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n"
-                + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n--" + boundary + "--\r\n");
+                + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + "--" + boundary + "\r\nContent-Type: application/octet-stream; name=\"x.scr\"\r\n\r\nMZ\r\n--" + boundary + "--\r\n");
     }
 
     /** A base64 part full of characters base64 does not have, and missing its padding. */
