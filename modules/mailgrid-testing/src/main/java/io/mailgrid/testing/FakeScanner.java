@@ -33,6 +33,12 @@ public final class FakeScanner {
         return script("infected", "cat >/dev/null\necho 'stdin: " + malwareName.replace("'", "") + " FOUND'\nexit 1\n");
     }
 
+    /** Reports every mail infected while the file {@code flag} exists, clean once it is gone. */
+    public static String infectedWhileExists(Path flag, String malwareName) {
+        return script("infected-while", "cat >/dev/null\nif [ -e '" + flag.toAbsolutePath() + "' ]; then\n"
+                + "  echo 'stdin: " + malwareName.replace("'", "") + " FOUND'\n  exit 1\nfi\nexit 0\n");
+    }
+
     /** Reads the mail, then hangs in a child process that holds the output pipe open. */
     public static String hanging() {
         return script("hanging", "cat >/dev/null\nsleep 600\nexit 0\n");
