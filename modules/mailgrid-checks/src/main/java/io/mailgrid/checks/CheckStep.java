@@ -15,6 +15,7 @@ import io.mailgrid.core.Verdict;
  * <p>Records the check's name in {@code mailgrid_checks} and its verdict in
  * {@code mailgrid_verdict}/{@code mailgrid_reason}. Once a check has given a verdict other than
  * CLEAN, later steps are skipped: the mail goes to quarantine with the first reason found.
+ * A check that cannot decide fails the step with a {@link CheckFailedException} naming the check.
  */
 public final class CheckStep implements Processor {
 
@@ -41,7 +42,13 @@ public final class CheckStep implements Processor {
         }
         exchange.setProperty(CURRENT_STEP, beanName());
         MailUnderCheck mail = new MailUnderCheck(Envelope.fromHeaders(in.getHeaders()), in.getBody(byte[].class));
-        CheckResult result = check.check(mail);
+        CheckResult result;
+        try {
+            result = check.check(mail);
+        } catch (CheckFailedException e) {
+            // the DLQ reason names the check that could not decide
+            throw new CheckFailedException(check.name() + ": " + e.getMessage(), e);
+        }
         String ran = in.getHeader(MailProperty.CHECKS, String.class);
         in.setHeader(MailProperty.CHECKS, ran == null || ran.isEmpty() ? check.name() : ran + "," + check.name());
         in.setHeader(MailProperty.VERDICT, result.verdict().name());

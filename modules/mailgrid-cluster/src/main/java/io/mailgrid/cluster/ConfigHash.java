@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A short hash of what decides how mail is judged: every route file and every setting that is
- * not local to a node. Two nodes with equal hashes apply the same policy; heartbeats carry it so
+ * A short hash of what decides how mail is judged: every route file, every setting that is not
+ * local to a node, and the content of files such settings name (content rules). Two nodes with equal hashes apply the same policy; heartbeats carry it so
  * drift is seen.
  */
 public final class ConfigHash {
@@ -45,9 +45,22 @@ public final class ConfigHash {
         new TreeMap<>(settings).forEach((key, value) -> {
             if (key.startsWith("mailgrid.") && NODE_LOCAL_PREFIXES.stream().noneMatch(key::startsWith)) {
                 digest.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
+                digestFileNamedBy(value, digest);
             }
         });
         return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    }
+
+    /** A policy setting naming a file (content rules) makes the file's content part of the policy. */
+    private static void digestFileNamedBy(String value, MessageDigest digest) {
+        try {
+            Path file = Path.of(value.trim());
+            if (!value.isBlank() && Files.isRegularFile(file)) {
+                digest.update(Files.readAllBytes(file));
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a path, or unreadable: the setting's text alone counts
+        }
     }
 
     private static MessageDigest sha256() {

@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * What this node should consume, derived from its own condition and the membership table:
  * which mailboxes to grab at which consumer priority, and which peers' outbound queues to deliver.
  *
- * <p>Rules (docs/adr/0006):
+ * <p>Rules (docs/adr/0007):
  * <ul>
  * <li>A worker that is UP with every check available grabs its own mailbox at {@link #OWN_PRIORITY}.</li>
  * <li>It also grabs every peer's mailbox at {@link #HELPER_PRIORITY}: Artemis gives those consumers

@@ -50,7 +50,10 @@ public final class MailProperty {
     public static final String PROCESSED_AT = PREFIX + "processed_at";
     /** Which delivery attempt of the mailbox copy the grabber saw (JMSXDeliveryCount). */
     public static final String ATTEMPT = PREFIX + "attempt";
-    /** Set when an operator released the mail from quarantine: who, when and the original verdict. */
+    /**
+     * Set when an operator released the mail from quarantine for delivery as it is: who and when
+     * ("by op@host at ..."); the verdict and reason stay those of the quarantine.
+     */
     public static final String RELEASED = PREFIX + "released";
     /** The queue a dead-lettered mail came from. */
     public static final String FAILED_QUEUE = PREFIX + "failed_queue";

@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.util.TimeUtils;
 
@@ -111,7 +115,40 @@ public final class MailgridConfig {
     /** Whether a worker takes over a failed peer's mailbox although its policy hash differs. */
     public static final String CLUSTER_TAKEOVER_ON_DRIFT = "mailgrid.cluster.takeover-on-drift";
 
+    /** Command line of the virus scanner; the mail arrives on its standard input. */
+    public static final String VIRUS_SCAN_COMMAND = "mailgrid.virus-scan.command";
+    /** How long one scan may take before the scanner is killed and the mail retried. */
+    public static final String VIRUS_SCAN_TIMEOUT = "mailgrid.virus-scan.timeout";
+    /** Regular expression whose group 1 is the malware name in the scanner's output. */
+    public static final String VIRUS_SCAN_FOUND_PATTERN = "mailgrid.virus-scan.found-pattern";
+
+    /** File name extensions that are not allowed, comma-separated, without dots. */
+    public static final String ATTACHMENT_BLOCKED_EXTENSIONS = "mailgrid.attachment-policy.blocked-extensions";
+    /** MIME types that are not allowed, comma-separated; {@code type/*} blocks a whole type. */
+    public static final String ATTACHMENT_BLOCKED_TYPES = "mailgrid.attachment-policy.blocked-types";
+    /** Largest decoded size of one attachment or body part. */
+    public static final String ATTACHMENT_MAX_SIZE = "mailgrid.attachment-policy.max-size";
+    /** Most entries read from one archive before it counts as unreadable. */
+    public static final String ATTACHMENT_ARCHIVE_MAX_ENTRIES = "mailgrid.attachment-policy.archive-max-entries";
+    /** Most bytes unpacked from one archive before it counts as unreadable. */
+    public static final String ATTACHMENT_ARCHIVE_MAX_SIZE = "mailgrid.attachment-policy.archive-max-size";
+    /** Whether an archive that cannot be looked into (encrypted, broken, too large) blocks the mail. */
+    public static final String ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES = "mailgrid.attachment-policy.block-unreadable-archives";
+
+    /** File of content rules (name, where, keyword or regex), one per line. */
+    public static final String CONTENT_RULES_FILE = "mailgrid.content-rules.file";
+
+    /** Deepest nesting of multiparts and attached messages a mail may have. */
+    public static final String MIME_MAX_DEPTH = "mailgrid.mime.max-depth";
+    /** Most MIME parts (bodies, attachments) in one mail. */
+    public static final String MIME_MAX_PARTS = "mailgrid.mime.max-parts";
+    /** Longest header field (all folded lines together) and longest header line. */
+    public static final String MIME_MAX_HEADER_SIZE = "mailgrid.mime.max-header-size";
+    /** Most header fields in one message or part. */
+    public static final String MIME_MAX_HEADERS = "mailgrid.mime.max-headers";
+
     private static final String PREFIX = "mailgrid.";
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMG]B?|B)?", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
 
@@ -226,6 +263,39 @@ public final class MailgridConfig {
         } catch (RuntimeException e) {
             throw new ConfigException(key + ": expected a duration such as 500ms, 10s or 15m, got '" + value + "'", e);
         }
+    }
+
+    /**
+     * A size such as {@code 64KB}, {@code 25MB} or {@code 1GB} (binary units: 1KB = 1024 bytes);
+     * a bare number is bytes.
+     */
+    public long bytes(String key) {
+        String value = string(key);
+        Matcher size = SIZE.matcher(value);
+        if (!size.matches()) {
+            throw new ConfigException(key + ": expected a size such as 64KB, 25MB or 1GB, got '" + value + "'");
+        }
+        long number = Long.parseLong(size.group(1));
+        String unit = size.group(2) == null ? "" : size.group(2).toUpperCase(Locale.ROOT);
+        int shift = switch (unit) {
+            case "KB", "K" -> 10;
+            case "MB", "M" -> 20;
+            case "GB", "G" -> 30;
+            default -> 0;
+        };
+        if (number > (Long.MAX_VALUE >> shift)) {
+            throw new ConfigException(key + ": size too large: '" + value + "'");
+        }
+        return number << shift;
+    }
+
+    /** A comma-separated list, each item trimmed, empty items dropped; empty when the key is blank. */
+    public List<String> list(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     /** Every setting, for handing to Camel as property placeholders. */

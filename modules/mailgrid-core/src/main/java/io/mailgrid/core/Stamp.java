@@ -17,10 +17,11 @@ import java.util.Map;
  * X-Mailgrid-Origin: a              node whose ingress accepted it
  * X-Mailgrid-Node: b                node whose grabber checked it
  * X-Mailgrid-Verdict: CLEAN         verdict of the policy chain
- * X-Mailgrid-Checks: clean          checks that ran, in order
+ * X-Mailgrid-Reason: ...            why the verdict is not CLEAN (only on released mail)
+ * X-Mailgrid-Checks: virus-scan,... checks that ran, in order
  * X-Mailgrid-Attempt: 1             delivery attempt of the mailbox copy that was checked
  * X-Mailgrid-Processed: Wed, 25 Nov 2026 18:30:00 +0000
- * X-Mailgrid-Released: ...          only on mail an operator released from quarantine
+ * X-Mailgrid-Released: ...          only on mail an operator released from quarantine: who and when
  * </pre>
  */
 public final class Stamp {
@@ -42,6 +43,7 @@ public final class Stamp {
         put(fields, "Origin", properties.get(MailProperty.ORIGIN));
         put(fields, "Node", properties.get(MailProperty.PROCESSED_BY));
         put(fields, "Verdict", properties.get(MailProperty.VERDICT));
+        put(fields, "Reason", properties.get(MailProperty.REASON));
         put(fields, "Checks", properties.get(MailProperty.CHECKS));
         put(fields, "Attempt", properties.get(MailProperty.ATTEMPT));
         Object processedAt = properties.get(MailProperty.PROCESSED_AT);

@@ -64,6 +64,21 @@ class MailgridConfigTest {
     }
 
     @Test
+    void sizesShouldAcceptBinaryUnitsAndListsShouldDropEmptyItems() {
+        MailgridConfig config = MailgridConfig.of(Map.of("a", "64KB", "b", "25MB", "c", "1g", "d", "512", "e", "lots",
+                "l", " exe, ,scr ,", "empty", " "));
+
+        assertThat(config.bytes("a")).isEqualTo(65_536);
+        assertThat(config.bytes("b")).isEqualTo(25L << 20);
+        assertThat(config.bytes("c")).isEqualTo(1L << 30);
+        assertThat(config.bytes("d")).isEqualTo(512);
+        assertThatThrownBy(() -> config.bytes("e")).isInstanceOf(ConfigException.class).hasMessageContaining("e: expected a size");
+        assertThat(config.list("l")).containsExactly("exe", "scr");
+        assertThat(config.list("empty")).isEmpty();
+        assertThat(config.list("missing")).isEmpty();
+    }
+
+    @Test
     void badValuesShouldFailNamingTheKeyAndTheValue() {
         MailgridConfig config = MailgridConfig.of(Map.of("n", "four", "d", "soon", "b", "maybe", "small", "0"));
 

@@ -36,6 +36,19 @@ class StampTest {
     }
 
     @Test
+    void aReleasedMailShouldCarryItsVerdictReasonAndWhoReleasedIt() {
+        Map<String, Object> properties = properties();
+        properties.put(MailProperty.VERDICT, "INFECTED");
+        properties.put(MailProperty.REASON, "virus-scan: Eicar-Signature");
+        properties.put(MailProperty.RELEASED, "by op@host at Wed, 25 Nov 2026 19:00:00 +0000");
+
+        String stamp = new String(Stamp.render(properties, new byte[0]), StandardCharsets.US_ASCII);
+
+        assertThat(stamp).contains("X-Mailgrid-Verdict: INFECTED\r\nX-Mailgrid-Reason: virus-scan: Eicar-Signature\r\n")
+                .endsWith("X-Mailgrid-Released: by op@host at Wed, 25 Nov 2026 19:00:00 +0000\r\n");
+    }
+
+    @Test
     void valuesShouldNeverBreakOutOfTheirHeaderLine() {
         Map<String, Object> properties = properties();
         properties.put(MailProperty.RELEASED, "by op\r\nBcc: victim@example.com \u00e9");

@@ -48,7 +48,7 @@ public final class MailgridHome {
         MailgridConfig config = MailgridConfig.load(file == null ? defaultConfigFile() : file, System.getenv(),
                 System.getProperties(), overrides);
         Map<String, String> absolute = new LinkedHashMap<>();
-        for (String key : new String[] {MailgridConfig.ROUTES_DIR, MailgridConfig.BROKER_CONFIG}) {
+        for (String key : new String[] {MailgridConfig.ROUTES_DIR, MailgridConfig.BROKER_CONFIG, MailgridConfig.CONTENT_RULES_FILE}) {
             if (config.isSet(key)) {
                 absolute.put(key, home.resolve(config.string(key)).normalize().toString());
             }

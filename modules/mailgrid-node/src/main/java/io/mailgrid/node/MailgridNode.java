@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -22,9 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.broker.EmbeddedBroker;
-import io.mailgrid.checks.Check;
 import io.mailgrid.checks.CheckStep;
-import io.mailgrid.checks.PassAll;
+import io.mailgrid.checks.Checks;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
@@ -59,6 +56,7 @@ public final class MailgridNode implements AutoCloseable {
     private EmbeddedBroker broker;
     private MailPublisher publisher;
     private Reservation reservation;
+    private Checks checks;
     private Main main;
     private MailDelivery ownDelivery;
     private ClusterAgent cluster;
@@ -125,6 +123,8 @@ public final class MailgridNode implements AutoCloseable {
         if (!Files.isDirectory(routesDir)) {
             throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
         }
+        // a check the routes use that cannot start fails the node before anything else starts
+        checks = Checks.fromConfig(config);
         Files.createDirectories(settings.pickupDir());
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
@@ -148,14 +148,14 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
-        for (Check check : checks()) {
-            CheckStep step = new CheckStep(check);
+        for (CheckStep step : checks.steps()) {
             main.bind(step.beanName(), step);
         }
         extraBeans.forEach(main::bind);
         main.start();
 
         CamelContext camel = main.getCamelContext();
+        checks.logStatus();
         addDelivery(camel, name, "delivery");
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
@@ -216,10 +216,11 @@ public final class MailgridNode implements AutoCloseable {
         return config.duration(MailgridConfig.SHUTDOWN_GRACE);
     }
 
-    /** Every check the policy chain uses, with whether it is available now. */
+    /** Every check the policy chain uses, with whether it can run on this node now. */
     private Map<String, Boolean> checkHealth() {
         Map<String, Boolean> health = new TreeMap<>();
-        main.lookupByType(CheckStep.class).values().forEach(step -> health.put(step.check().name(), true));
+        Map<String, io.mailgrid.checks.CheckStatus> unavailable = checks.unavailableInChain();
+        checks.chain().forEach(name -> health.put(name, !unavailable.containsKey(name)));
         return health;
     }
 
@@ -277,12 +278,6 @@ public final class MailgridNode implements AutoCloseable {
         return new MaildirDelivery(maildir, true);
     }
 
-    private static List<Check> checks() {
-        List<Check> checks = new ArrayList<>();
-        checks.add(new PassAll());
-        return checks;
-    }
-
     /** The node's part in the cluster: state, peers, takeover. */
     ClusterAgent cluster() {
         return cluster;
@@ -291,6 +286,11 @@ public final class MailgridNode implements AutoCloseable {
     /** This node's resolved name, role and data directory. */
     public NodeSettings settings() {
         return settings;
+    }
+
+    /** The node's policy checks: which the routes use, and which of those are available here. */
+    public Checks checks() {
+        return checks;
     }
 
     /** The Camel context running the routes. */

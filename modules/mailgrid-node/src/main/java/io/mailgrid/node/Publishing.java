@@ -2,6 +2,8 @@ package io.mailgrid.node;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Stage;
@@ -13,6 +15,8 @@ import io.mailgrid.core.Stage;
  */
 public final class Publishing {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Publishing.class);
+
     /** Before the publish to mailgrid.outbound.&lt;origin&gt;. */
     public void toOutbound(Exchange exchange) {
         stage(exchange, Stage.OUTBOUND);
@@ -21,6 +25,9 @@ public final class Publishing {
     /** Before the publish to mailgrid.quarantine. */
     public void toQuarantine(Exchange exchange) {
         stage(exchange, Stage.QUARANTINE);
+        Message in = exchange.getMessage();
+        LOG.info("Mail {} quarantined: {}: {}", in.getHeader(MailProperty.MAIL_ID), in.getHeader(MailProperty.VERDICT),
+                in.getHeader(MailProperty.REASON));
     }
 
     static void stage(Exchange exchange, Stage stage) {

@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
  * A {@code mailgrid} command (node or broker) running as its own JVM, as an operator would run it,
  * for tests that kill processes. Output goes to a log file; {@link #close()} always stops it.
  *
- * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test.
+ * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test. Its virus
+ * scan is {@link FakeScanner#clean()} unless {@code jvmProps} set {@code mailgrid.virus-scan.command}.
  */
 public final class MailgridProcess implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class MailgridProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
+        // the stand-in scanner that says clean (ClamAV need not be installed); jvmProps may override it
+        command.add("-Dmailgrid.virus-scan.command=" + FakeScanner.clean());
         jvmProps.forEach(p -> command.add("-D" + p));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -63,6 +63,9 @@ public final class TestHome {
         values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
         values.put(MailgridConfig.PICKUP_INTERVAL, "100");
         values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
+        // tests scan with a stand-in that says clean; tests of the scan itself set their own
+        values.put(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.clean());
+        values.put(MailgridConfig.CONTENT_RULES_FILE, home.resolve("config/content-rules.txt").toString());
         values.putAll(overrides);
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
     }

@@ -1,0 +1,60 @@
+package io.mailgrid.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.testing.TestHome;
+
+/** The check registry: the chain from the routes, availability, and start-up failures. */
+class ChecksTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedRoutesShouldRunVirusScanThenAttachmentPolicyThenContentRules() {
+        Checks checks = Checks.fromConfig(Mails.config(dir, Map.of()));
+
+        assertThat(checks.chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
+        assertThat(checks.steps()).extracting(CheckStep::beanName)
+                .contains("check-virus-scan", "check-attachment-policy", "check-content-rules", "check-pass-all");
+        assertThat(checks.chainAvailable()).isTrue();
+    }
+
+    @Test
+    void aScannerNotInstalledShouldMakeTheChainUnavailableWithTheReason() {
+        Checks checks = Checks.fromConfig(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scan -")));
+
+        assertThat(checks.chainAvailable()).isFalse();
+        assertThat(checks.unavailableInChain()).containsOnlyKeys("virus-scan");
+        assertThat(checks.unavailableInChain().get("virus-scan").reason()).isEqualTo("not-installed-scan not found on PATH");
+        checks.logStatus();
+    }
+
+    @Test
+    void aCheckTheRoutesUseThatCannotStartShouldFailStartUpButAnUnusedOneOnlyBeReported() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("policy.xml"), Files.readString(TestHome.routes().resolve("policy.xml"))
+                .replace("<process ref=\"check-content-rules\"/>", ""));
+        Map<String, String> badRules = Map.of(MailgridConfig.CONTENT_RULES_FILE, dir.resolve("missing.txt").toString());
+
+        assertThatThrownBy(() -> Checks.fromConfig(Mails.config(dir, badRules))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(MailgridConfig.CONTENT_RULES_FILE);
+
+        Map<String, String> withoutContentRules = new java.util.HashMap<>(badRules);
+        withoutContentRules.put(MailgridConfig.ROUTES_DIR, routes.toString());
+        Checks checks = Checks.fromConfig(Mails.config(dir, withoutContentRules));
+        assertThat(checks.chain()).containsExactly("virus-scan", "attachment-policy");
+        assertThat(checks.statuses().get("content-rules").available()).isFalse();
+        assertThat(checks.chainAvailable()).isTrue();
+    }
+}

@@ -1,0 +1,241 @@
+package io.mailgrid.node;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+
+import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.NodeNames;
+import io.mailgrid.core.Queues;
+import io.mailgrid.core.Stage;
+
+/**
+ * The quarantine as an operator handles it: list and show the mails in {@code mailgrid.quarantine},
+ * release one for delivery as it is, release it for a new check, or delete it.
+ *
+ * <p>Release and delete take the mail by a JMS selector on {@code mailgrid_id} and publish (or
+ * drop) it in one local transaction: the mail is in the quarantine or in its next queue, never in
+ * both or neither. A released mail carries {@code mailgrid_released} (stamped as
+ * {@code X-Mailgrid-Released}) and the duplicate-detection id of the release stage; a re-checked
+ * mail goes back to its origin's mailbox with the next generation, so every stage's
+ * duplicate-detection id is new.
+ */
+public final class Quarantine {
+
+    /**
+     * One quarantined mail, as its properties describe it.
+     *
+     * @param mailId      the mail id
+     * @param verdict     why it is here: a verdict name
+     * @param reason      the check and its reason
+     * @param origin      the node whose ingress received it
+     * @param processedBy the node whose grabber checked it
+     * @param processedAt when it was checked, or null
+     * @param from        envelope sender
+     * @param recipients  envelope recipients, comma-separated
+     * @param size        size in bytes
+     * @param generation  0, or how often it was re-checked
+     */
+    public record Entry(String mailId, String verdict, String reason, String origin, String processedBy,
+            Instant processedAt, String from, String recipients, long size, int generation) {
+    }
+
+    /** A quarantined mail with every property and its header block. */
+    public record Details(Entry entry, Map<String, Object> properties, String headers) {
+    }
+
+    /** The mail is not (or no longer) in the quarantine. */
+    public static final class NotInQuarantineException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotInQuarantineException(String mailId) {
+            super("no mail " + mailId + " in " + Queues.QUARANTINE);
+        }
+    }
+
+    /** The properties a re-check clears, so the chain judges the mail afresh. */
+    private static final Set<String> VERDICT_PROPERTIES = Set.of(MailProperty.VERDICT, MailProperty.REASON,
+            MailProperty.CHECKS, MailProperty.PROCESSED_BY, MailProperty.PROCESSED_AT, MailProperty.ATTEMPT,
+            MailProperty.RELEASED);
+    private static final int HEADER_LIMIT = 64 * 1024;
+
+    private final ConnectionFactory factory;
+    private final Clock clock;
+    private final String operator;
+
+    /**
+     * @param factory  connections to the broker
+     * @param clock    the release time
+     * @param operator who releases, recorded in the released mail ("user@host")
+     */
+    public Quarantine(ConnectionFactory factory, Clock clock, String operator) {
+        this.factory = factory;
+        this.clock = clock;
+        this.operator = operator;
+    }
+
+    /** The operator running this process: {@code user@host}. */
+    public static String currentOperator() {
+        return System.getProperty("user.name", "unknown") + "@" + NodeNames.fromHostName();
+    }
+
+    /** Every quarantined mail, oldest first, without taking any. */
+    public List<Entry> list() throws JMSException {
+        List<Entry> entries = new ArrayList<>();
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = context.createBrowser(context.createQueue(Queues.QUARANTINE))) {
+            Enumeration<?> messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                entries.add(entry((Message) messages.nextElement()));
+            }
+        }
+        return entries;
+    }
+
+    /** One quarantined mail with its properties and header block, without taking it. */
+    public Optional<Details> show(String mailId) throws JMSException {
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = context.createBrowser(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
+            Enumeration<?> messages = browser.getEnumeration();
+            if (!messages.hasMoreElements()) {
+                return Optional.empty();
+            }
+            Message message = (Message) messages.nextElement();
+            Map<String, Object> properties = new TreeMap<>();
+            for (String name : Collections.list(propertyNames(message))) {
+                if (name.startsWith(MailProperty.PREFIX)) {
+                    properties.put(name, message.getObjectProperty(name));
+                }
+            }
+            return Optional.of(new Details(entry(message), properties, headers(message.getBody(byte[].class))));
+        }
+    }
+
+    /**
+     * Takes the mail out of the quarantine and, in the same transaction, publishes it: as it is to
+     * {@code mailgrid.outbound.<origin>} for delivery, or with {@code recheck} to
+     * {@code mailgrid.mailbox.<origin>} to go through the policy chain again.
+     *
+     * @return the mail as it was in the quarantine
+     * @throws NotInQuarantineException if no such mail is in the quarantine
+     */
+    public Entry release(String mailId, boolean recheck) throws NotInQuarantineException, JMSException {
+        try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
+            Message message = take(consumer, mailId, context);
+            Entry entry = entry(message);
+            String origin = NodeNames.requireValid(entry.origin());
+            BytesMessage copy = context.createBytesMessage();
+            copy.writeBytes(message.getBody(byte[].class));
+            for (String name : Collections.list(propertyNames(message))) {
+                if (name.startsWith(MailProperty.PREFIX) && !(recheck && VERDICT_PROPERTIES.contains(name))) {
+                    copy.setObjectProperty(name, message.getObjectProperty(name));
+                }
+            }
+            String destination;
+            if (recheck) {
+                int generation = entry.generation() + 1;
+                copy.setIntProperty(MailProperty.GENERATION, generation);
+                copy.setStringProperty(MailProperty.DUPLICATE_ID, Stage.MAILBOX.duplicateId(mailId, generation));
+                destination = Queues.mailbox(origin);
+            } else {
+                copy.setStringProperty(MailProperty.RELEASED, "by " + operator + " at " + Instant.now(clock));
+                copy.setStringProperty(MailProperty.DUPLICATE_ID, Stage.RELEASE.duplicateId(mailId, entry.generation()));
+                destination = Queues.outbound(origin);
+            }
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(destination), copy);
+            context.commit();
+            return entry;
+        }
+    }
+
+    /**
+     * Deletes the mail from the quarantine.
+     *
+     * @return the mail as it was
+     * @throws NotInQuarantineException if no such mail is in the quarantine
+     */
+    public Entry delete(String mailId) throws NotInQuarantineException, JMSException {
+        try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
+            Entry entry = entry(take(consumer, mailId, context));
+            context.commit();
+            return entry;
+        }
+    }
+
+    private static Message take(JMSConsumer consumer, String mailId, JMSContext context) throws NotInQuarantineException {
+        // with no prefetch, receiveNoWait asks the broker and gets a definite answer; the short wait
+        // covers a mail still being committed into the quarantine
+        Message message = consumer.receiveNoWait();
+        if (message == null) {
+            message = consumer.receive(1000);
+        }
+        if (message == null) {
+            context.rollback();
+            throw new NotInQuarantineException(mailId);
+        }
+        return message;
+    }
+
+    /** A JMS selector matching one mail id; quotes are doubled, as the selector syntax wants. */
+    static String selector(String mailId) {
+        return MailProperty.MAIL_ID + " = '" + mailId.replace("'", "''") + "'";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Enumeration<String> propertyNames(Message message) throws JMSException {
+        return (Enumeration<String>) message.getPropertyNames();
+    }
+
+    private static Entry entry(Message message) throws JMSException {
+        return new Entry(message.getStringProperty(MailProperty.MAIL_ID),
+                message.getStringProperty(MailProperty.VERDICT),
+                message.getStringProperty(MailProperty.REASON),
+                message.getStringProperty(MailProperty.ORIGIN),
+                message.getStringProperty(MailProperty.PROCESSED_BY),
+                message.propertyExists(MailProperty.PROCESSED_AT)
+                        ? Instant.ofEpochMilli(message.getLongProperty(MailProperty.PROCESSED_AT)) : null,
+                message.getStringProperty(MailProperty.MAIL_FROM),
+                message.getStringProperty(MailProperty.RCPT_TO),
+                message.propertyExists(MailProperty.SIZE) ? message.getLongProperty(MailProperty.SIZE) : -1,
+                message.propertyExists(MailProperty.GENERATION) ? message.getIntProperty(MailProperty.GENERATION) : 0);
+    }
+
+    /** The header block of a mail (up to the first empty line, at most 64 KB), printable characters only. */
+    static String headers(byte[] mail) {
+        int end = Math.min(mail.length, HEADER_LIMIT);
+        for (int i = 0; i + 1 < end; i++) {
+            if (mail[i] == '\n' && (mail[i + 1] == '\n' || (mail[i + 1] == '\r' && i + 2 < end && mail[i + 2] == '\n'))) {
+                end = i + 1;
+                break;
+            }
+        }
+        StringBuilder text = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            int b = mail[i] & 0xFF;
+            if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7F)) {
+                text.append((char) b);
+            } else if (b != '\r') {
+                text.append('?');
+            }
+        }
+        return text.toString();
+    }
+}

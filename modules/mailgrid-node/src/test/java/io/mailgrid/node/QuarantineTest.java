@@ -1,0 +1,144 @@
+package io.mailgrid.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
+import io.mailgrid.testing.FakeScanner;
+import io.mailgrid.testing.Maildir;
+import io.mailgrid.testing.MimeMail;
+import io.mailgrid.testing.TestMail;
+
+/** Quarantine end to end: what a quarantined mail carries, and the quarantine command. */
+class QuarantineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInfectedMailShouldBeQuarantinedWithVerdictReasonNodeAndTimeAndBeReleasableAsItIs() throws Exception {
+        Map<String, String> infected = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infected("Eicar-Test-Signature"));
+        try (TestNode a = TestNode.start(dir, infected)) {
+            TestMail mail = TestMail.to("bob@example.com").subject("invoice");
+            String id = a.publish(mail);
+
+            jakarta.jms.Message quarantined = browseUntilPresent(a, id);
+            assertThat(quarantined.getStringProperty("mailgrid_verdict")).isEqualTo("INFECTED");
+            assertThat(quarantined.getStringProperty("mailgrid_reason")).isEqualTo("virus-scan: Eicar-Test-Signature");
+            assertThat(quarantined.getStringProperty("mailgrid_processed_by")).isEqualTo("a");
+            assertThat(quarantined.getLongProperty("mailgrid_processed_at")).isPositive();
+            assertThat(quarantined.getStringProperty("mailgrid_checks")).isEqualTo("virus-scan");
+
+            String list = run("quarantine", "list", "--broker", a.brokerUrl());
+            assertThat(list).contains(id).contains("INFECTED").contains("virus-scan: Eicar-Test-Signature").contains("1 mail(s)");
+            String show = run("quarantine", "show", "--broker", a.brokerUrl(), id);
+            assertThat(show).contains("mailgrid_reason: virus-scan: Eicar-Test-Signature").contains("Subject: invoice");
+
+            String released = run("quarantine", "release", "--broker", a.brokerUrl(), id);
+            assertThat(released).contains("Released " + id + " to mailgrid.outbound.a");
+            await().atMost(WAIT).until(() -> a.outbox().count() == 1);
+            Maildir.Delivered delivered = a.outbox().mails().get(0);
+            assertThat(delivered.original()).isEqualTo(mail.bytes());
+            assertThat(delivered.stamp("Verdict")).contains("INFECTED");
+            assertThat(delivered.stamp("Reason")).contains("virus-scan: Eicar-Test-Signature");
+            assertThat(delivered.stamp("Released")).hasValueSatisfying(value -> assertThat(value).startsWith("by "));
+            assertThat(a.depth(Queues.QUARANTINE)).isZero();
+
+            assertThat(MailgridCommand.execute("quarantine", "release", "--broker", a.brokerUrl(), id))
+                    .as("releasing a mail that is no longer there").isEqualTo(MailgridCommand.EXIT_FAILURE);
+            assertThat(MailgridCommand.execute("quarantine", "delete", "--broker", a.brokerUrl(), "no-such-id"))
+                    .isEqualTo(MailgridCommand.EXIT_FAILURE);
+            assertThat(MailgridCommand.execute("quarantine", "show", "--broker", a.brokerUrl(), "it's-not-there"))
+                    .isEqualTo(MailgridCommand.EXIT_FAILURE);
+        }
+    }
+
+    @Test
+    void releaseWithRecheckShouldRunTheChainAgainUnderTheNextGeneration() throws Exception {
+        Path flag = Files.createFile(dir.resolve("infected.flag"));
+        Map<String, String> settings = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"));
+        try (TestNode a = TestNode.start(dir, settings)) {
+            String id = a.publish(TestMail.to("bob@example.com"));
+            browseUntilPresent(a, id);
+
+            // the scanner's signatures were fixed: the mail is clean now
+            Files.delete(flag);
+            assertThat(run("quarantine", "release", "--recheck", "--broker", a.brokerUrl(), id))
+                    .contains("Re-queued " + id + " to mailgrid.mailbox.a for a new check (generation 1)");
+
+            await().atMost(WAIT).until(() -> a.outbox().count() == 1);
+            Maildir.Delivered delivered = a.outbox().mails().get(0);
+            assertThat(delivered.stamp("Verdict")).contains("CLEAN");
+            assertThat(delivered.stamp("Released")).isEmpty();
+            assertThat(delivered.stamp("Reason")).isEmpty();
+            assertThat(a.depth(Queues.QUARANTINE)).isZero();
+        }
+    }
+
+    @Test
+    void deleteShouldRemoveExactlyTheNamedMail() throws Exception {
+        try (TestNode a = TestNode.start(dir, Map.of())) {
+            byte[] blocked = MimeMail.to("bob@example.com").text("x").attachment("run.exe", "application/octet-stream", new byte[4]).bytes();
+            String second = publishRaw(a, blocked);
+            String third = publishRaw(a, blocked);
+            browseUntilPresent(a, second);
+            browseUntilPresent(a, third);
+
+            assertThat(run("quarantine", "delete", "--broker", a.brokerUrl(), second)).contains("Deleted " + second + " (BLOCKED_ATTACHMENT)");
+
+            assertThat(run("quarantine", "list", "--broker", a.brokerUrl())).contains(third).doesNotContain(second);
+            assertThat(a.depth(Queues.QUARANTINE)).isEqualTo(1);
+        }
+    }
+
+    private static String publishRaw(TestNode a, byte[] bytes) throws Exception {
+        io.mailgrid.core.Envelope envelope = io.mailgrid.core.Envelope.received("a", "alice@example.com",
+                java.util.List.of("bob@example.com"), "test", java.time.Instant.now(), bytes.length);
+        a.node.publisher().publish(envelope, bytes);
+        return envelope.mailId();
+    }
+
+    /** Waits until the mail is in the quarantine and returns it (browsed, not taken). */
+    static jakarta.jms.Message browseUntilPresent(TestNode a, String id) {
+        jakarta.jms.Message[] found = new jakarta.jms.Message[1];
+        await().atMost(WAIT).until(() -> {
+            try (var factory = io.mailgrid.core.BrokerConnection.forCommand(a.config);
+                    var context = factory.createContext();
+                    var browser = context.createBrowser(context.createQueue(Queues.QUARANTINE), Quarantine.selector(id))) {
+                var messages = browser.getEnumeration();
+                found[0] = messages.hasMoreElements() ? (jakarta.jms.Message) messages.nextElement() : null;
+                if (found[0] != null) {
+                    found[0].getStringProperty("mailgrid_id"); // read while open
+                }
+            }
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    static String run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(MailgridCommand.execute(args)).as(String.join(" ", args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
