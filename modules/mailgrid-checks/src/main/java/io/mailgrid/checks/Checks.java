@@ -197,8 +197,8 @@ public final class Checks {
             if (status.available()) {
                 LOG.info("Check {}: available{}: {}", name, used ? "" : " (not in the routes)", what);
             } else if (used) {
-                LOG.warn("Check {}: UNAVAILABLE on this node: {}. Mail reaching it is retried, then dead-lettered, "
-                        + "never delivered unchecked", name, status.reason());
+                LOG.warn("Check {}: UNAVAILABLE on this node: {}. The node grabs no mail while a check of its "
+                        + "chain is unavailable (maintenance); peers that have it process its mailbox", name, status.reason());
             } else {
                 LOG.info("Check {}: unavailable (not in the routes): {}", name, status.reason());
             }

@@ -20,6 +20,13 @@ public final class ClientIds {
         return node + "/delivery/" + outboundNode;
     }
 
+    /** Client id of the large-mail lane of a route ({@code b/grabber-large/a}): each lane has its own connection. */
+    public static String largeLane(String clientId) {
+        int first = clientId.indexOf('/');
+        int second = clientId.indexOf('/', first + 1);
+        return clientId.substring(0, second) + "-large" + clientId.substring(second);
+    }
+
     /** The node a client id belongs to, or null if it is not a Mailgrid client id. */
     public static String nodeOf(String clientId) {
         if (clientId == null) {

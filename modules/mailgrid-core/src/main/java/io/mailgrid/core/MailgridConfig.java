@@ -106,6 +106,13 @@ public final class MailgridConfig {
     /** How long an SMTP connection may stay silent before it is closed. */
     public static final String SMTP_IDLE_TIMEOUT = "mailgrid.smtp.idle-timeout";
 
+    /** Mails of at least this size go through the large-mail lane of grabbers and deliveries. */
+    public static final String LARGE_MAIL_SIZE = "mailgrid.large-mail.size";
+    /** Concurrent consumers of the large-mail lane of each grabber and delivery. */
+    public static final String LARGE_MAIL_CONSUMERS = "mailgrid.large-mail.consumers";
+    /** Bytes of mail grabbers and deliveries may hold in memory at once; empty means 40% of the heap. */
+    public static final String MEMORY_MAIL_BUDGET = "mailgrid.memory.mail-budget";
+
     /** How often a node publishes its heartbeat. */
     public static final String HEARTBEAT_INTERVAL = "mailgrid.heartbeat.interval";
     /** Silence after which a peer counts as DOWN and is taken over. */

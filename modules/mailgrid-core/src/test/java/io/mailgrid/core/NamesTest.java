@@ -35,5 +35,7 @@ class NamesTest {
         assertThat(ClientIds.nodeOf(ClientIds.delivery("mail-1", "a"))).isEqualTo("mail-1");
         assertThat(ClientIds.nodeOf("someone-else")).isNull();
         assertThat(ClientIds.nodeOf(null)).isNull();
+        assertThat(ClientIds.largeLane("b/grabber/a")).isEqualTo("b/grabber-large/a");
+        assertThat(ClientIds.nodeOf(ClientIds.largeLane("b/delivery/a"))).isEqualTo("b");
     }
 }

@@ -167,6 +167,30 @@ class ClusterIT {
     }
 
     @Test
+    void aNodeWithoutTheScannerShouldNeverCheckMailButHandItsMailboxToAPeerThatHasOne() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "no-scanner")) {
+            cluster.startBroker();
+            Path routes = io.mailgrid.testing.TestHome.routes(); // the shipped chain, virus-scan included
+            cluster.startNode("a", routes);
+            MailgridProcess c = cluster.startNode("c", routes, "mailgrid.virus-scan.command=/nonexistent/clamdscan --no-summary -");
+            c.awaitLog("virus-scan", Duration.ofSeconds(10));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> nodeState(cluster, "c").equals("MAINTENANCE"));
+            StatusReport.NodeStatus status = cluster.status().nodes().stream().filter(n -> n.node().equals("c")).findFirst().orElseThrow();
+            assertThat(status.reason()).contains("virus-scan");
+            assertThat(status.checks()).containsEntry("virus-scan", false);
+
+            List<String> toC = cluster.publish("c", 60, "to-c");
+            List<String> toA = cluster.publish("a", 60, "to-a");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("c").count() == toC.size()
+                    && cluster.outbox("a").count() == toA.size());
+            assertThat(processedBy(cluster.outbox("c"))).as("c's own mail, checked by a, delivered by c").containsOnlyKeys("a");
+            assertThat(processedBy(cluster.outbox("a"))).containsOnlyKeys("a");
+            assertThat(cluster.outbox("c").mails()).allMatch(m -> m.stamp("Checks").orElse("").contains("virus-scan"));
+        }
+    }
+
+    @Test
     void nodesShouldReconnectByThemselvesAfterABrokerRestartAndLoseNothing() throws Exception {
         try (Cluster cluster = new Cluster(dir, "broker-restart")) {
             MailgridProcess broker = cluster.startBroker();

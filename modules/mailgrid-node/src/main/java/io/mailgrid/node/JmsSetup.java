@@ -2,7 +2,6 @@ package io.mailgrid.node;
 
 import jakarta.jms.ConnectionFactory;
 
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.jms.JmsMessageType;
 
@@ -29,9 +28,9 @@ final class JmsSetup {
         // (The larger cause of lost attempts on a crash is on the broker side: FailedConnectionGuard.)
         jms.setIdleTaskExecutionLimit(1_000_000);
         jms.setIdleConsumerLimit(1_000_000);
-        // the route logs failures itself (routes/errors.xml); Spring would log every rollback again
-        jms.setErrorHandlerLogStackTrace(false);
-        jms.setErrorHandlerLoggingLevel(LoggingLevel.DEBUG);
+        // the route logs failures itself (routes/errors.xml); Spring would log every rollback again,
+        // so only what escaped the route's error policy (JVM errors such as OutOfMemoryError) is logged
+        jms.setErrorHandler(new ListenerErrors());
         // a mail is always a BytesMessage holding the exact bytes received
         jms.setJmsMessageType(JmsMessageType.Bytes);
         jms.setDeliveryPersistent(true);

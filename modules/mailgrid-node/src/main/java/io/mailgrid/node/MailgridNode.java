@@ -25,6 +25,7 @@ import io.mailgrid.checks.Checks;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
@@ -144,6 +145,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("reservation", reservation);
         main.bind("publishing", new Publishing());
         main.bind("commitGuard", new CommitGuard());
+        main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
@@ -183,24 +185,54 @@ public final class MailgridNode implements AutoCloseable {
         smtp.start();
     }
 
-    /** Starts a grabber for a node's mailbox (own node at priority 10, helpers lower). */
+    /**
+     * Starts a grabber for a node's mailbox (own node at priority 10, helpers lower): two routes, the
+     * standard lane for small mails and the large-mail lane with few consumers.
+     */
     private void addGrabber(CamelContext camel, String mailboxNode, int priority) throws Exception {
-        TemplatedRouteBuilder.builder(camel, "grabber")
-                .routeId(grabberRouteId(mailboxNode))
-                .parameter("mailbox", mailboxNode)
-                .parameter("priority", String.valueOf(priority))
-                .parameter("clientId", ClientIds.grabber(settings.name(), mailboxNode))
-                .add();
+        String clientId = ClientIds.grabber(settings.name(), mailboxNode);
+        for (boolean large : new boolean[] {false, true}) {
+            TemplatedRouteBuilder.builder(camel, "grabber")
+                    .routeId(lane(grabberRouteId(mailboxNode), large))
+                    .parameter("mailbox", mailboxNode)
+                    .parameter("priority", String.valueOf(priority))
+                    .parameter("clientId", large ? ClientIds.largeLane(clientId) : clientId)
+                    .parameter("selector", selector(large))
+                    .parameter("consumers", String.valueOf(large ? largeConsumers()
+                            : config.integer(MailgridConfig.GRABBER_CONSUMERS, 1)))
+                    .add();
+        }
     }
 
-    /** Starts delivery of a node's outbound queue through the named delivery bean. */
+    /** Starts delivery of a node's outbound queue through the named delivery bean, in two lanes. */
     private void addDelivery(CamelContext camel, String outboundNode, String deliveryBean) throws Exception {
-        TemplatedRouteBuilder.builder(camel, "delivery")
-                .routeId(deliveryRouteId(outboundNode))
-                .parameter("outbound", outboundNode)
-                .parameter("deliveryBean", deliveryBean)
-                .parameter("clientId", ClientIds.delivery(settings.name(), outboundNode))
-                .add();
+        String clientId = ClientIds.delivery(settings.name(), outboundNode);
+        for (boolean large : new boolean[] {false, true}) {
+            TemplatedRouteBuilder.builder(camel, "delivery")
+                    .routeId(lane(deliveryRouteId(outboundNode), large))
+                    .parameter("outbound", outboundNode)
+                    .parameter("deliveryBean", deliveryBean)
+                    .parameter("clientId", large ? ClientIds.largeLane(clientId) : clientId)
+                    .parameter("selector", selector(large))
+                    .parameter("consumers", String.valueOf(large ? largeConsumers()
+                            : config.integer(MailgridConfig.DELIVERY_CONSUMERS, 1)))
+                    .add();
+        }
+    }
+
+    /** Which mails a lane takes: the standard lane also takes anything without a size (not a Mailgrid mail). */
+    private String selector(boolean large) {
+        long threshold = config.bytes(MailgridConfig.LARGE_MAIL_SIZE);
+        return large ? MailProperty.SIZE + " >= " + threshold
+                : MailProperty.SIZE + " IS NULL OR " + MailProperty.SIZE + " < " + threshold;
+    }
+
+    private int largeConsumers() {
+        return config.integer(MailgridConfig.LARGE_MAIL_CONSUMERS, 1);
+    }
+
+    private static String lane(String routeId, boolean large) {
+        return large ? routeId + "-large" : routeId;
     }
 
     /** Stops a route gracefully (in-flight mails finish within the grace period) and removes it. */
@@ -210,6 +242,14 @@ public final class MailgridNode implements AutoCloseable {
             camel.getRouteController().stopRoute(routeId, Math.max(1, grace().toSeconds()), TimeUnit.SECONDS);
             camel.removeRoute(routeId);
         }
+    }
+
+    /** Bytes of mail the grabbers and deliveries may hold at once: configured, or 40% of the heap. */
+    private long memoryBudget() {
+        if (config.isSet(MailgridConfig.MEMORY_MAIL_BUDGET)) {
+            return config.bytes(MailgridConfig.MEMORY_MAIL_BUDGET);
+        }
+        return Runtime.getRuntime().maxMemory() * 2 / 5;
     }
 
     private Duration grace() {
@@ -234,6 +274,7 @@ public final class MailgridNode implements AutoCloseable {
         @Override
         public void stopGrabbing(String mailboxNode) throws Exception {
             removeRoute(grabberRouteId(mailboxNode));
+            removeRoute(lane(grabberRouteId(mailboxNode), true));
         }
 
         @Override
@@ -248,15 +289,16 @@ public final class MailgridNode implements AutoCloseable {
         @Override
         public void stopDeliveringFor(String peer) throws Exception {
             removeRoute(deliveryRouteId(peer));
+            removeRoute(lane(deliveryRouteId(peer), true));
         }
     }
 
-    /** Route id of the grabber serving a node's mailbox. */
+    /** Route id of the grabber serving a node's mailbox (standard lane; the large-mail lane adds "-large"). */
     public static String grabberRouteId(String mailboxNode) {
         return "grabber-" + mailboxNode;
     }
 
-    /** Route id of the delivery of a node's outbound queue. */
+    /** Route id of the delivery of a node's outbound queue (standard lane; the large-mail lane adds "-large"). */
     public static String deliveryRouteId(String outboundNode) {
         return "delivery-" + outboundNode;
     }

@@ -97,12 +97,11 @@ class BadInputTest {
     }
 
     @Test
-    void aScannerThatCrashesHangsOrIsMissingShouldDeadLetterTheMailWithTheReasonNeverDeliverIt() throws Exception {
+    void aScannerThatCrashesHangsOrErrsShouldDeadLetterTheMailWithTheReasonNeverDeliverIt() throws Exception {
         Map<String, String> reasons = new LinkedHashMap<>();
         reasons.put(FakeScanner.crashing(), "virus-scan: scanner crashed (exit 139, signal 11)");
         reasons.put(FakeScanner.hanging(), "virus-scan: scanner gave no answer within 300 ms and was killed");
         reasons.put(FakeScanner.failing(2, "database missing"), "virus-scan: scanner error (exit 2): database missing");
-        reasons.put("not-installed-scanner -", "virus-scan: scanner unavailable: not-installed-scanner not found on PATH");
         int run = 0;
         for (Map.Entry<String, String> scanner : reasons.entrySet()) {
             Path data = dir.resolve("run" + run++);
@@ -131,12 +130,19 @@ class BadInputTest {
     }
 
     @Test
-    void aNodeWhoseScannerIsMissingShouldReportTheCheckUnavailable() throws Exception {
+    void aNodeWhoseScannerIsMissingShouldReportTheCheckUnavailableAndKeepItsMailWaiting() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scanner -"))) {
             assertThat(a.node.checks().chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
             assertThat(a.node.checks().unavailableInChain()).containsOnlyKeys("virus-scan");
             assertThat(a.node.checks().unavailableInChain().get("virus-scan").reason())
                     .isEqualTo("not-installed-scanner not found on PATH");
+
+            // it grabs nothing (maintenance): the mail waits for a node with a scanner, never unscanned, never lost
+            assertThat(a.node.cluster().state()).isEqualTo(io.mailgrid.cluster.NodeState.MAINTENANCE);
+            a.publish(TestMail.to("bob@example.com"));
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> a.depth(Queues.mailbox("a")) == 1);
+            assertThat(a.outbox().count()).isZero();
+            assertThat(a.depth(Queues.DLQ)).isZero();
         }
     }
 

@@ -46,6 +46,7 @@ public final class MailgridProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a node never goes on after running out of heap
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
         // the stand-in scanner that says clean (ClamAV need not be installed); jvmProps may override it
