@@ -4,6 +4,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +57,12 @@ public final class MailgridCommand implements Runnable {
             throw e;
         });
         return commandLine.execute(args);
+    }
+
+    /** JSON for {@code --json} output: dates as ISO-8601 text. */
+    static String json(Object value) throws JsonProcessingException {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(value);
     }
 
     /** Options every command that reads the settings shares. */

@@ -13,9 +13,6 @@ import java.util.concurrent.Callable;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -89,8 +86,7 @@ final class QuarantineCommand implements Runnable {
             return connection.run("list", quarantine -> {
                 List<Quarantine.Entry> entries = quarantine.list();
                 if (json) {
-                    System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(entries));
+                    System.out.println(MailgridCommand.json(entries));
                 } else {
                     print(System.out, entries);
                 }

@@ -11,9 +11,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +57,7 @@ final class StatusCommand implements Callable<Integer> {
             out.put("nodes", report.nodes());
             out.put("queues", report.queues());
             out.put("inFlight", report.inFlight());
-            System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(out));
+            System.out.println(MailgridCommand.json(out));
         } else {
             print(System.out, BrokerConnection.url(config), report);
         }

@@ -43,12 +43,12 @@ class QuarantineTest {
             assertThat(quarantined.getLongProperty("mailgrid_processed_at")).isPositive();
             assertThat(quarantined.getStringProperty("mailgrid_checks")).isEqualTo("virus-scan");
 
-            String list = run("quarantine", "list", "--broker", a.brokerUrl());
+            String list = TestNode.runCommand("quarantine", "list", "--broker", a.brokerUrl());
             assertThat(list).contains(id).contains("INFECTED").contains("virus-scan: Eicar-Test-Signature").contains("1 mail(s)");
-            String show = run("quarantine", "show", "--broker", a.brokerUrl(), id);
+            String show = TestNode.runCommand("quarantine", "show", "--broker", a.brokerUrl(), id);
             assertThat(show).contains("mailgrid_reason: virus-scan: Eicar-Test-Signature").contains("Subject: invoice");
 
-            String released = run("quarantine", "release", "--broker", a.brokerUrl(), id);
+            String released = TestNode.runCommand("quarantine", "release", "--broker", a.brokerUrl(), id);
             assertThat(released).contains("Released " + id + " to mailgrid.outbound.a");
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
             Maildir.Delivered delivered = a.outbox().mails().get(0);
@@ -77,7 +77,7 @@ class QuarantineTest {
 
             // the scanner's signatures were fixed: the mail is clean now
             Files.delete(flag);
-            assertThat(run("quarantine", "release", "--recheck", "--broker", a.brokerUrl(), id))
+            assertThat(TestNode.runCommand("quarantine", "release", "--recheck", "--broker", a.brokerUrl(), id))
                     .contains("Re-queued " + id + " to mailgrid.mailbox.a for a new check (generation 1)");
 
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
@@ -98,9 +98,9 @@ class QuarantineTest {
             browseUntilPresent(a, second);
             browseUntilPresent(a, third);
 
-            assertThat(run("quarantine", "delete", "--broker", a.brokerUrl(), second)).contains("Deleted " + second + " (BLOCKED_ATTACHMENT)");
+            assertThat(TestNode.runCommand("quarantine", "delete", "--broker", a.brokerUrl(), second)).contains("Deleted " + second + " (BLOCKED_ATTACHMENT)");
 
-            assertThat(run("quarantine", "list", "--broker", a.brokerUrl())).contains(third).doesNotContain(second);
+            assertThat(TestNode.runCommand("quarantine", "list", "--broker", a.brokerUrl())).contains(third).doesNotContain(second);
             assertThat(a.depth(Queues.QUARANTINE)).isEqualTo(1);
         }
     }
@@ -130,15 +130,4 @@ class QuarantineTest {
         return found[0];
     }
 
-    static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(MailgridCommand.execute(args)).as(String.join(" ", args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 }

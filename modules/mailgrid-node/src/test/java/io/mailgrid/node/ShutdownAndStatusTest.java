@@ -57,9 +57,9 @@ class ShutdownAndStatusTest {
                         assertThat(q.consumers()).as("4 standard + 1 large-mail consumer").isEqualTo(5);
                     });
 
-            String printed = run("status", "--broker", a.brokerUrl());
+            String printed = TestNode.runCommand("status", "--broker", a.brokerUrl());
             assertThat(printed).contains("mailgrid.mailbox.a").contains(id).contains("HELD BY NODE");
-            String json = run("status", "--json", "--broker", a.brokerUrl());
+            String json = TestNode.runCommand("status", "--json", "--broker", a.brokerUrl());
             assertThat(json).startsWith("{\"broker\":").contains("\"mailId\":\"" + id + "\"").contains("\"node\":\"a\"");
             hold.release();
         }
@@ -109,7 +109,7 @@ class ShutdownAndStatusTest {
             Path good = Files.write(dir.resolve("good.eml"), TestMail.to("bob@example.com").bytes());
             Path empty = Files.write(dir.resolve("empty.eml"), new byte[0]);
 
-            String out = run("submit", "--node", "a", "--broker", a.brokerUrl(), good.toString());
+            String out = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(), good.toString());
             assertThat(out.strip()).matches("[0-9a-f-]{36}");
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
             assertThat(a.outbox().mails().get(0).stamp("Id")).contains(out.strip());
@@ -125,15 +125,4 @@ class ShutdownAndStatusTest {
         assertThat(MailgridCommand.execute("run", "--node", "Bad Name")).isEqualTo(MailgridCommand.EXIT_USAGE);
     }
 
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(MailgridCommand.execute(args)).as(String.join(" ", args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -1,5 +1,10 @@
 package io.mailgrid.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -87,6 +92,19 @@ final class TestNode implements AutoCloseable {
         try (BrokerManagement management = BrokerManagement.connect(config)) {
             return ((Number) management.attribute("queue." + queue, "messageCount")).longValue();
         }
+    }
+
+    /** Runs the command line in this JVM, expects exit code 0, and returns what it printed. */
+    static String runCommand(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(MailgridCommand.execute(args)).as(String.join(" ", args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Override
