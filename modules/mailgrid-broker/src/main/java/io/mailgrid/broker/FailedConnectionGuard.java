@@ -3,7 +3,7 @@ package io.mailgrid.broker;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 
 /**
  * Broker plugin: when a client connection fails (its process died), stop every session of that
@@ -18,9 +18,11 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugi
  *
  * <p>The embedded broker registers it itself. For the official Artemis distribution, copy the
  * mailgrid-broker jar into the instance's {@code lib/} and enable it in broker.xml (see the
- * commented {@code broker-plugins} block there).
+ * commented {@code broker-plugins} block there, or {@code ./mailgrid merge-broker-config --plugin}). It
+ * implements the whole {@link ActiveMQServerPlugin} interface because a {@code <broker-plugin>} in
+ * broker.xml must (the distribution refuses a class that implements only the session part).
  */
-public final class FailedConnectionGuard implements ActiveMQServerSessionPlugin {
+public final class FailedConnectionGuard implements ActiveMQServerPlugin {
 
     private ActiveMQServer server;
 

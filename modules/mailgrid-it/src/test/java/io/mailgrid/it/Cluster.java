@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -39,20 +40,37 @@ final class Cluster implements AutoCloseable {
     final MailgridConfig clientConfig;
     private final List<MailgridProcess> processes = new ArrayList<>();
     private MailgridProcess broker;
+    private final String brokerUrl;
+    private final List<ArtemisInstance> instances = new ArrayList<>();
 
     private final Path logs;
 
     /** @param dir temporary directory for data; logs go to target/it-logs/&lt;name&gt; and survive the test */
     Cluster(Path dir, String name) {
+        this(dir, name, null);
+    }
+
+    /**
+     * Nodes on a broker this cluster does not start (an Artemis distribution instance, an HA pair).
+     *
+     * @param brokerUrl the URL nodes and clients use; null for {@link #startBroker()}'s broker
+     */
+    Cluster(Path dir, String name, String brokerUrl) {
         this.dir = dir;
         this.logs = Path.of("target", "it-logs", name + "-" + System.currentTimeMillis()).toAbsolutePath();
         this.port = TestHome.freePort();
+        this.brokerUrl = brokerUrl == null ? "tcp://127.0.0.1:" + port : brokerUrl;
         this.clientConfig = TestHome.config("a", dir.resolve("client"), port,
                 Map.of(MailgridConfig.BROKER_URL, url()));
     }
 
     String url() {
-        return "tcp://127.0.0.1:" + port;
+        return brokerUrl;
+    }
+
+    /** Where this cluster's process logs go. */
+    Path logs() {
+        return logs;
     }
 
     /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
@@ -124,27 +142,62 @@ final class Cluster implements AutoCloseable {
 
     /**
      * Publishes like {@link #publish}, but keeps trying while the broker is away (as an SMTP client
-     * retries after a 4xx), re-sending the same mail id so the broker keeps one copy.
+     * retries after a 4xx), re-sending the same mail id so the broker keeps one copy. A mail counts
+     * as accepted once its publish returned. One connection is reused until a publish fails.
      */
     List<String> publishRetrying(String node, int count, String marker) throws Exception {
+        return publishRetrying(node, count, marker, new AtomicInteger());
+    }
+
+    /** {@link #publishRetrying(String, int, String)}, counting the accepted mails in {@code accepted} as it goes. */
+    List<String> publishRetrying(String node, int count, String marker, AtomicInteger accepted) throws Exception {
         List<String> messageIds = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
-            byte[] bytes = mail.bytes();
-            Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
-                    "test", Instant.now(), bytes.length);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
-                        MailPublisher publisher = new MailPublisher(factory)) {
-                    publisher.publish(envelope, bytes);
-                    return true;
-                } catch (PublishException | RuntimeException e) {
-                    return false;
-                }
-            });
-            messageIds.add(mail.messageId());
+        try (RetryingPublisher retrying = new RetryingPublisher()) {
+            for (int i = 0; i < count; i++) {
+                TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
+                byte[] bytes = mail.bytes();
+                Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
+                        "test", Instant.now(), bytes.length);
+                // no poll delay: the first try is at once, only retries wait
+                await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                        .until(() -> retrying.publish(envelope, bytes));
+                messageIds.add(mail.messageId());
+                accepted.incrementAndGet();
+            }
         }
         return messageIds;
+    }
+
+    /** A publisher that opens a fresh connection after a failed publish. */
+    private final class RetryingPublisher implements AutoCloseable {
+        private ActiveMQConnectionFactory factory;
+        private MailPublisher publisher;
+
+        boolean publish(Envelope envelope, byte[] bytes) {
+            try {
+                if (publisher == null) {
+                    factory = BrokerConnection.forCommand(clientConfig);
+                    publisher = new MailPublisher(factory);
+                }
+                publisher.publish(envelope, bytes);
+                return true;
+            } catch (PublishException | RuntimeException e) {
+                close();
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (publisher != null) {
+                publisher.close();
+            }
+            if (factory != null) {
+                factory.close();
+            }
+            publisher = null;
+            factory = null;
+        }
     }
 
     private static String publishOne(MailPublisher publisher, String node, String marker, int i) throws PublishException {
@@ -182,11 +235,24 @@ final class Cluster implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Creates an instance of the official Artemis distribution ({@code artemis create}) in this
+     * cluster's directory; it is stopped after the nodes when the cluster closes.
+     */
+    ArtemisInstance artemis(String name, int brokerPort, String... createOptions) {
+        ArtemisInstance instance = ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, createOptions);
+        instances.add(instance);
+        return instance;
+    }
+
     @Override
     public void close() {
         // nodes first, the broker last
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
+        }
+        for (int i = instances.size() - 1; i >= 0; i--) {
+            instances.get(i).close();
         }
     }
 }

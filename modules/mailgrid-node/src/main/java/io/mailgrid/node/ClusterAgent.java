@@ -290,7 +290,15 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     private Heartbeat heartbeat() {
-        return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), state, reason, ++sequence,
+        // MAINTENANCE is announced only once the grabbers have stopped, so whoever waits for it
+        // (./mailgrid maintenance) knows this node checks no more mail
+        NodeState announced = state;
+        String why = reason;
+        if (announced == NodeState.MAINTENANCE && !applied.grab().isEmpty()) {
+            announced = NodeState.UP;
+            why = "entering maintenance: finishing in-flight mails";
+        }
+        return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
                 startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
                 configHash, deliveryTarget);
     }

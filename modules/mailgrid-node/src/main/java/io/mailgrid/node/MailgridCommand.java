@@ -21,7 +21,7 @@ import io.mailgrid.core.MailgridConfig;
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
-                MaintenanceCommand.class, QuarantineCommand.class,
+                MaintenanceCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MailgridCommand implements Runnable {
 

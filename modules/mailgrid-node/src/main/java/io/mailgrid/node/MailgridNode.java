@@ -58,6 +58,7 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher publisher;
     private Reservation reservation;
     private Checks checks;
+    private Publishing publishing;
     private Main main;
     private MailDelivery ownDelivery;
     private ClusterAgent cluster;
@@ -143,7 +144,8 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         main.bind("reservation", reservation);
-        main.bind("publishing", new Publishing());
+        publishing = new Publishing(factory);
+        main.bind("publishing", publishing);
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
@@ -378,6 +380,9 @@ public final class MailgridNode implements AutoCloseable {
         }
         if (reservation != null) {
             reservation.close();
+        }
+        if (publishing != null) {
+            publishing.close();
         }
         if (publisher != null) {
             publisher.close();

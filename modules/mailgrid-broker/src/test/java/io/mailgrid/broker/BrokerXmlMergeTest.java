@@ -1,0 +1,169 @@
+package io.mailgrid.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
+import io.mailgrid.testing.TestHome;
+
+/** Merging Mailgrid's entries into an existing broker's broker.xml. */
+class BrokerXmlMergeTest {
+
+    @TempDir
+    Path dir;
+
+    private final Path ours = TestHome.path().resolve("broker-config/broker.xml");
+
+    @Test
+    void mergeShouldAddEveryMailgridEntryAndKeepTheBrokersOwn() throws Exception {
+        Document merged = xml(BrokerXmlMerge.from(ours).merge(target(), false).text());
+
+        assertThat(attributes(merged, "address", "name")).contains("DLQ", Queues.QUARANTINE, Queues.DLQ, Queues.HEARTBEAT,
+                Queues.STATUS, Queues.CONTROL);
+        assertThat(attributes(merged, "address-setting", "match")).contains("#", Queues.PREFIX + "#",
+                Queues.PREFIX + "mailbox.#", Queues.PREFIX + "outbound.#", Queues.DLQ);
+        assertThat(attributes(merged, "security-setting", "match")).contains("#", "orders.#", Queues.PREFIX + "#");
+        assertThat(attributes(merged, "acceptor", "name")).containsExactly("artemis");
+        assertThat(merged.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "broker-plugins").getLength()).isZero();
+        assertThat(merged.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "security-settings").getLength()).isOne();
+    }
+
+    @Test
+    void theManagementAddressShouldGainTheNodeRoleAndLoseNothing() throws Exception {
+        Document merged = xml(BrokerXmlMerge.from(ours).merge(target(), false).text());
+
+        Element management = entry(merged, "security-setting", "match", "activemq.management.#");
+        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid");
+        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid");
+        assertThat(roles(management, "consume")).as("Mailgrid grants its node role no consume here").isEqualTo("admin");
+        assertThat(roles(management, "createAddress")).isEqualTo("admin");
+        assertThat(roles(entry(merged, "security-setting", "match", "#"), "send"))
+                .as("the broker's catch-all is left alone").isEqualTo("admin");
+    }
+
+    @Test
+    void mergingTwiceShouldGiveTheSameFileAndKeepTheOriginalOnce() throws Exception {
+        Path target = target();
+        String original = Files.readString(target);
+        BrokerXmlMerge merge = BrokerXmlMerge.from(ours);
+
+        merge.mergeInPlace(target, true);
+        Path backup = BrokerXmlMerge.backupOf(target);
+        String once = Files.readString(target);
+        merge.mergeInPlace(target, true);
+
+        assertThat(Files.readString(target)).isEqualTo(once);
+        assertThat(Files.readString(backup)).isEqualTo(original);
+        assertThat(attributes(xml(once), "broker-plugin", "class-name")).containsExactly(FailedConnectionGuard.class.getName());
+        assertThat(once).contains("${mailgrid.redelivery.max-attempts:5}").startsWith(original.substring(0, original.indexOf("<security-settings>")));
+    }
+
+    @Test
+    void theMergedFileShouldBootAnEmbeddedBrokerWithMailgridsAddresses() throws Exception {
+        Path target = target();
+        // the distribution's acceptor on a free port, as an operator's own broker would have it
+        Files.writeString(target, Files.readString(target).replace("tcp://0.0.0.0:61616?protocols=CORE,AMQP",
+                "tcp://127.0.0.1:${mailgrid.broker.port:61616}"));
+        BrokerXmlMerge.from(ours).mergeInPlace(target, false);
+        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(),
+                Map.of(MailgridConfig.BROKER_CONFIG, target.toString()));
+
+        try (EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("data"))) {
+            assertThat(broker.server().getAddressSettingsRepository().getMatch(Queues.mailbox("a")).getDeadLetterAddress()
+                    .toString()).isEqualTo(Queues.DLQ);
+            assertThat(broker.server().locateQueue(Queues.STATUS)).isNotNull();
+        }
+    }
+
+    @Test
+    void everythingOutsideTheMailgridBlocksShouldStayByteForByte() throws Exception {
+        Path target = target();
+        String original = Files.readString(target);
+
+        String merged = BrokerXmlMerge.from(ours).merge(target, false).text();
+
+        String withoutBlocks = merged.replaceAll("(?s)[ \\t]*<!-- mailgrid:begin.*?<!-- mailgrid:end -->\\n", "")
+                .replace("roles=\"admin,mailgrid\"", "roles=\"admin\"");
+        assertThat(withoutBlocks).isEqualTo(original);
+    }
+
+    @Test
+    void aBrokerWithoutAManagementEntryShouldGetANoteSayingWhatToGrant() throws Exception {
+        Path target = target();
+        Files.writeString(target, Files.readString(target).replace("activemq.management.#", "something.else.#"));
+
+        BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
+
+        assertThat(result.notes()).singleElement().asString().contains("activemq.management").contains("mailgrid");
+    }
+
+    @Test
+    void aFileThatIsNotABrokerXmlShouldBeRefusedWithItsName() throws Exception {
+        Path other = Files.writeString(dir.resolve("pom.xml"), "<project/>");
+
+        assertThatThrownBy(() -> BrokerXmlMerge.from(ours).merge(other, false))
+                .isInstanceOf(IOException.class).hasMessageContaining("pom.xml").hasMessageContaining("not an Artemis broker.xml");
+    }
+
+    private Path target() throws IOException {
+        Path target = dir.resolve("broker.xml");
+        try (var in = getClass().getResourceAsStream("/distribution-broker.xml")) {
+            Files.copy(in, target);
+        }
+        return target;
+    }
+
+    private static Document xml(String text) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new InputSource(new StringReader(text)));
+    }
+
+    private static List<String> attributes(Document doc, String element, String attribute) {
+        NodeList nodes = doc.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, element);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            values.add(((Element) nodes.item(i)).getAttribute(attribute));
+        }
+        return values;
+    }
+
+    private static Element entry(Document doc, String element, String attribute, String value) {
+        NodeList nodes = doc.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, element);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            if (((Element) nodes.item(i)).getAttribute(attribute).equals(value)) {
+                return (Element) nodes.item(i);
+            }
+        }
+        throw new AssertionError("no " + element + " " + attribute + "=" + value);
+    }
+
+    private static String roles(Element securitySetting, String type) {
+        NodeList permissions = securitySetting.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "permission");
+        for (int i = 0; i < permissions.getLength(); i++) {
+            Element permission = (Element) permissions.item(i);
+            if (permission.getAttribute("type").equals(type)) {
+                return permission.getAttribute("roles");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,167 @@
+package io.mailgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailgrid.core.ClientIds;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
+import io.mailgrid.node.StatusReport;
+
+/**
+ * Nodes beside the official Artemis distribution, run as its own process and set up exactly as the
+ * README's "Deploy beside an existing Artemis broker" says: Mailgrid's configuration merged into the
+ * instance's broker.xml (or the shipped broker.xml used as it is), the node user added with
+ * {@code artemis user add}. Status and the console's Jolokia endpoint show the queues and the
+ * nodes' consumers; a {@code kill -9} of the broker under load loses and duplicates nothing.
+ */
+class DistributionIT {
+
+    private static final String SLOW_STEP = "<delay><constant>20</constant></delay>";
+    /** Redelivery after 100 ms as with the ITs' `mailgrid broker`, set the way the README says (etc/artemis.profile). */
+    static final String[] BROKER_PROPERTIES = {"mailgrid.redelivery.delay-ms=100"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void nodesShouldRunOnAnExistingInstanceAndShowInStatusAndTheConsole() throws Exception {
+        int port = io.mailgrid.testing.TestHome.freePort();
+        try (Cluster cluster = new Cluster(dir, "distribution-console", "tcp://127.0.0.1:" + port)) {
+            ArtemisInstance broker = cluster.artemis("existing", port);
+            broker.mergeMailgridConfig(true);
+            broker.javaArgs(BROKER_PROPERTIES);
+            broker.start();
+            addNodeUser(broker, cluster);
+            Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
+            cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+
+            List<String> sent = cluster.publish("a", 100, "console");
+            // mail for a node that is not running: it waits in its mailbox, a depth the console must show
+            cluster.publish("z", 7, "waiting");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() == sent.size());
+            assertThat(cluster.deliveredCounts("a", "b").values()).allMatch(n -> n == 1);
+
+            StatusReport status = cluster.status();
+            assertThat(status.nodes()).extracting(StatusReport.NodeStatus::node).contains("a", "b");
+            assertThat(status.queues()).filteredOn(q -> q.name().equals(Queues.mailbox("z")))
+                    .singleElement().satisfies(q -> assertThat(q.waiting()).isEqualTo(7));
+            assertThat(cluster.command("status")).as("./mailgrid status against the distribution").isZero();
+
+            String brokerMBean = "org.apache.activemq.artemis:broker=%22existing%22";
+            JsonNode queueNames = broker.jolokia("read/" + brokerMBean + "/QueueNames");
+            assertThat(queueNames.toString()).contains(Queues.mailbox("a"), Queues.outbound("a"), Queues.mailbox("z"),
+                    Queues.DLQ, Queues.QUARANTINE);
+            String mailboxZ = brokerMBean + ",component=addresses,address=%22" + Queues.mailbox("z")
+                    + "%22,subcomponent=queues,routing-type=%22anycast%22,queue=%22" + Queues.mailbox("z") + "%22";
+            assertThat(broker.jolokia("read/" + mailboxZ + "/MessageCount").asLong()).isEqualTo(7);
+            // the consumers, named after the nodes: Consumers tab of the console (an empty string is "" in a Jolokia path)
+            JsonNode consumers = new ObjectMapper().readTree(
+                    broker.jolokia("exec/" + brokerMBean + "/listConsumers/%22%22/1/1000").asText()).path("data");
+            Map<String, Set<String>> clientIdsByQueue = new TreeMap<>();
+            consumers.forEach(c -> clientIdsByQueue.computeIfAbsent(c.path("queue").asText(), q -> new TreeSet<>())
+                    .add(c.path("clientID").asText()));
+            assertThat(clientIdsByQueue.get(Queues.mailbox("a"))).contains(ClientIds.grabber("a", "a"), ClientIds.grabber("b", "a"));
+            assertThat(clientIdsByQueue.get(Queues.outbound("a"))).containsExactly(ClientIds.delivery("a", "a"));
+            assertThat(clientIdsByQueue.get(Queues.outbound("b"))).containsExactly(ClientIds.delivery("b", "b"));
+            System.out.printf("distribution instance %s: %d mails delivered; Jolokia shows %d queues, consumers %s%n", broker,
+                    sent.size(), queueNames.size(), clientIdsByQueue);
+        }
+    }
+
+    @Test
+    void killingTheBrokerUnderLoadShouldLoseNoAcceptedMailAndDuplicateNone() throws Exception {
+        int port = io.mailgrid.testing.TestHome.freePort();
+        try (Cluster cluster = new Cluster(dir, "distribution-kill", "tcp://127.0.0.1:" + port)) {
+            ArtemisInstance broker = cluster.artemis("killed", port);
+            broker.mergeMailgridConfig(true);
+            broker.javaArgs(BROKER_PROPERTIES);
+            broker.start();
+            addNodeUser(broker, cluster);
+            Path routes = cluster.routesWithFirstStep("slower", "<delay><constant>100</constant></delay>");
+            cluster.startNode("a", routes);
+            cluster.startNode("b", routes);
+
+            // a publish that returned is a mail the broker accepted (as SMTP's 250); one that failed is retried
+            AtomicInteger accepted = new AtomicInteger();
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publishRetrying(cluster, 600, accepted));
+            // the kill comes while mail is still arriving and a backlog waits to be checked, so the time until
+            // delivery grows again measures the nodes' recovery, not the publisher's
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> accepted.get() >= 250 && cluster.outbox("a").count() >= 50
+                            && accepted.get() - cluster.outbox("a").count() >= 100);
+            broker.kill9();
+            int acceptedAtKill = accepted.get();
+            int atKill = cluster.outbox("a").count();
+            long killedAt = System.nanoTime();
+            broker.start();
+            double restarted = (System.nanoTime() - killedAt) / 1e9;
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cluster.outbox("a").count() > atKill + 10);
+            double flowing = (System.nanoTime() - killedAt) / 1e9;
+
+            List<String> sent = sending.get();
+            await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b").size() == sent.size()
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            Map<String, Integer> delivered = cluster.deliveredCounts("a", "b");
+            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(delivered.values()).as("every accepted mail exactly once").allMatch(n -> n == 1);
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            System.out.printf("distribution broker kill -9 with %d of %d mails accepted and %d delivered: restarted (active)"
+                    + " %.2f s after the kill, mail flowing again %.2f s after the kill; all %d delivered exactly once%n",
+                    acceptedAtKill, sent.size(), atKill, restarted, flowing, sent.size());
+        }
+    }
+
+    @Test
+    void theShippedBrokerXmlShouldBootUnchangedInTheDistributionAndServeNodes() throws Exception {
+        int port = io.mailgrid.testing.TestHome.freePort();
+        try (Cluster cluster = new Cluster(dir, "distribution-shipped", "tcp://127.0.0.1:" + port)) {
+            ArtemisInstance broker = cluster.artemis("shipped", port);
+            broker.useMailgridBrokerXml();
+            List<String> properties = new ArrayList<>(List.of(BROKER_PROPERTIES));
+            properties.add("mailgrid.broker.port=" + port);
+            broker.javaArgs(properties.toArray(String[]::new));
+            broker.start();
+            addNodeUser(broker, cluster);
+            cluster.startNode("a", io.mailgrid.testing.TestHome.routes());
+
+            List<String> sent = cluster.publish("a", 30, "shipped");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() == sent.size());
+            assertThat(cluster.deliveredCounts("a").keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(cluster.status().queues()).extracting(StatusReport.QueueDepth::name)
+                    .contains(Queues.mailbox("a"), Queues.DLQ, Queues.STATUS);
+        }
+    }
+
+    private static void addNodeUser(ArtemisInstance broker, Cluster cluster) {
+        broker.addUser(cluster.clientConfig.string(MailgridConfig.BROKER_USER),
+                cluster.clientConfig.string(MailgridConfig.BROKER_PASSWORD), "mailgrid");
+    }
+
+    private static List<String> publishRetrying(Cluster cluster, int count, AtomicInteger accepted) {
+        try {
+            return cluster.publishRetrying("a", count, "broker-kill", accepted);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.mailgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailgrid.broker.EmbeddedBroker;
+import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.NodeNames;
+import io.mailgrid.ingress.SmtpSettings;
+import io.mailgrid.testing.TestHome;
+
+/**
+ * docker/compose.yaml and docker/Dockerfile, checked without a Docker engine against the real
+ * configuration: every path exists, every MAILGRID_* variable is a real key, the node settings
+ * pass the node's own validation, ports and passwords agree with broker.xml and the broker's user
+ * files. (ArtemisContainerIT runs the broker part where Docker exists.)
+ */
+class DockerFilesTest {
+
+    private final Path docker = TestHome.path().resolve("docker");
+    private final JsonNode compose = DockerFiles.compose();
+
+    @Test
+    void composeShouldRunABrokerAndThreeNodesWithDistinctValidNames() {
+        assertThat(DockerFiles.names(compose.path("services"))).containsExactly("broker", "node-a", "node-b", "node-c");
+        List<String> nodes = new ArrayList<>();
+        for (String service : List.of("node-a", "node-b", "node-c")) {
+            nodes.add(NodeNames.requireValid(DockerFiles.environment(compose, service).get("MAILGRID_NODE_NAME")));
+        }
+        assertThat(nodes).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyHostPathInComposeShouldExist() {
+        compose.path("services").forEach(service -> {
+            service.path("volumes").forEach(volume -> {
+                String host = volume.asText().split(":")[0];
+                if (host.startsWith(".")) {
+                    assertThat(docker.resolve(host)).as(volume.asText()).exists();
+                } else {
+                    assertThat(compose.path("volumes").has(host)).as("named volume " + host + " is declared").isTrue();
+                }
+            });
+            if (service.has("build")) {
+                Path context = docker.resolve(service.path("build").path("context").asText()).normalize();
+                assertThat(context).isEqualTo(TestHome.path());
+                assertThat(context.resolve(service.path("build").path("dockerfile").asText())).isRegularFile();
+            }
+        });
+    }
+
+    @Test
+    void theBrokerShouldUseTheShippedBrokerXmlOnItsDefaultPortOnEveryInterface() throws Exception {
+        assertThat(DockerFiles.brokerMounts(compose)).containsEntry(
+                DockerFiles.ETC_OVERRIDE + "broker.xml", docker.resolve("../broker-config/broker.xml").normalize());
+        String brokerXml = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
+        int port = Integer.parseInt(shippedDefaults().getProperty(MailgridConfig.BROKER_PORT));
+        assertThat(brokerXml).contains("${mailgrid.broker.host:127.0.0.1}:${mailgrid.broker.port:" + port + "}");
+        assertThat(DockerFiles.environment(compose, "broker").get("JAVA_ARGS_APPEND"))
+                .isEqualTo("-Dmailgrid.broker.host=0.0.0.0");
+        assertThat(compose.path("services").path("broker").path("ports").toString()).contains(":" + port + "\"");
+    }
+
+    @Test
+    void nodeSettingsShouldBeRealKeysAndPassTheNodesOwnValidation() {
+        Properties defaults = shippedDefaults();
+        for (String service : List.of("node-a", "node-b", "node-c")) {
+            Map<String, String> environment = DockerFiles.environment(compose, service);
+            for (String variable : environment.keySet()) {
+                assertThat(defaults.stringPropertyNames().stream().map(MailgridConfig::environmentName))
+                        .as(service + ": " + variable + " names a key of config/mailgrid.properties").contains(variable);
+            }
+            MailgridConfig config = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"), environment,
+                    new Properties(), Map.of());
+            SmtpSettings smtp = SmtpSettings.from(config); // a non-loopback bind without allowed networks would fail here
+            assertThat(smtp.bindAddress().isAnyLocalAddress()).isTrue();
+            assertThat(config.string(MailgridConfig.SMTP_ALLOWED_NETWORKS)).isEqualTo(
+                    compose.path("networks").path("mailgrid").path("ipam").path("config").get(0).path("subnet").asText());
+            assertThat(config.string(MailgridConfig.BROKER_URL)).isEqualTo("tcp://broker:" + defaults.getProperty(MailgridConfig.BROKER_PORT));
+        }
+        assertThat(compose.path("services").path("node-a").path("ports").toString())
+                .contains(":" + defaults.getProperty(MailgridConfig.SMTP_PORT) + "\"");
+    }
+
+    @Test
+    void theNodeUserShouldExistOnTheBrokerWithTheRoleBrokerXmlGrantsAndTheNodesPassword() throws Exception {
+        Properties users = properties(docker.resolve("broker-etc/artemis-users.properties"));
+        Properties roles = properties(docker.resolve("broker-etc/artemis-roles.properties"));
+        String user = shippedDefaults().getProperty(MailgridConfig.BROKER_USER);
+
+        assertThat(users.getProperty(user)).isEqualTo(DockerFiles.environment(compose, "node-a").get("MAILGRID_BROKER_PASSWORD"));
+        assertThat(roles.getProperty(EmbeddedBroker.NODE_ROLE)).isEqualTo(user);
+        assertThat(Files.readString(TestHome.path().resolve("broker-config/broker.xml")))
+                .contains("roles=\"" + EmbeddedBroker.NODE_ROLE + ",amq\"");
+        String admin = DockerFiles.environment(compose, "broker").get("ARTEMIS_USER");
+        assertThat(users.getProperty(admin)).isEqualTo(DockerFiles.environment(compose, "broker").get("ARTEMIS_PASSWORD"));
+        assertThat(roles.getProperty("amq")).isEqualTo(admin);
+    }
+
+    @Test
+    void theNodeImageShouldRunAsANonRootUserAndCommentEveryExposedPort() throws Exception {
+        List<String> lines = Files.readAllLines(docker.resolve("Dockerfile"), StandardCharsets.UTF_8);
+        int lastFrom = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            lastFrom = lines.get(i).startsWith("FROM ") ? i : lastFrom;
+        }
+        List<String> runStage = lines.subList(lastFrom, lines.size());
+        assertThat(runStage).anyMatch(l -> l.startsWith("USER ") && !l.equals("USER root") && !l.equals("USER 0"));
+        List<String> exposed = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("EXPOSE ")) {
+                exposed.add(lines.get(i).substring(7).trim());
+                assertThat(lines.get(i - 1)).as("comment above " + lines.get(i)).startsWith("#");
+            }
+        }
+        assertThat(exposed).containsExactly(shippedDefaults().getProperty(MailgridConfig.SMTP_PORT));
+        for (String line : lines) {
+            if (line.startsWith("COPY ") && !line.contains("--from")) {
+                String source = line.split("\\s+")[1];
+                assertThat(TestHome.path().resolve(source)).as(line).exists();
+            }
+            // MAILGRID_JAVA_OPTS is the JVM options variable of ./mailgrid, not a setting
+            if (line.startsWith("ENV MAILGRID_") && !line.startsWith("ENV MAILGRID_JAVA_OPTS=")) {
+                String variable = line.substring(4, line.indexOf('='));
+                assertThat(shippedDefaults().stringPropertyNames().stream().map(MailgridConfig::environmentName)
+                        .toList()).as(line).contains(variable);
+            }
+        }
+        assertThat(String.join("\n", lines)).contains("-jar /opt/mailgrid/mailgrid-node.jar")
+                .contains("COPY --from=build /src/modules/mailgrid-node/target/mailgrid-node.jar ./")
+                .contains("WORKDIR /opt/mailgrid");
+    }
+
+    private static Properties shippedDefaults() {
+        return properties(TestHome.path().resolve("config/mailgrid.properties"));
+    }
+
+    private static Properties properties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return properties;
+    }
+}
