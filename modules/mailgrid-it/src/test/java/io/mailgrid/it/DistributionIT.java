@@ -80,8 +80,11 @@ class DistributionIT {
             consumers.forEach(c -> clientIdsByQueue.computeIfAbsent(c.path("queue").asText(), q -> new TreeSet<>())
                     .add(c.path("clientID").asText()));
             assertThat(clientIdsByQueue.get(Queues.mailbox("a"))).contains(ClientIds.grabber("a", "a"), ClientIds.grabber("b", "a"));
-            assertThat(clientIdsByQueue.get(Queues.outbound("a"))).containsExactly(ClientIds.delivery("a", "a"));
-            assertThat(clientIdsByQueue.get(Queues.outbound("b"))).containsExactly(ClientIds.delivery("b", "b"));
+            // each delivery has a standard lane and a large-mail lane, each its own connection
+            assertThat(clientIdsByQueue.get(Queues.outbound("a"))).containsExactlyInAnyOrder(ClientIds.delivery("a", "a"),
+                    ClientIds.largeLane(ClientIds.delivery("a", "a")));
+            assertThat(clientIdsByQueue.get(Queues.outbound("b"))).containsExactlyInAnyOrder(ClientIds.delivery("b", "b"),
+                    ClientIds.largeLane(ClientIds.delivery("b", "b")));
             System.out.printf("distribution instance %s: %d mails delivered; Jolokia shows %d queues, consumers %s%n", broker,
                     sent.size(), queueNames.size(), clientIdsByQueue);
         }
