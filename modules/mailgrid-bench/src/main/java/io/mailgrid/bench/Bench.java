@@ -49,7 +49,7 @@ import io.mailgrid.ingress.MailPublisher;
 final class Bench {
 
     /** Settings shared by the scenarios. */
-    record Settings(Path work, int mails, int size, int producers, String ingress, String heap) {
+    record Settings(Path work, int mails, int size, int producers, String ingress, String heap, List<String> nodeJvmOptions) {
     }
 
     /** Figures of one pipeline run. */
@@ -60,6 +60,9 @@ final class Bench {
     /** CPU and memory of one process over a run. */
     record ProcessFigures(String name, double cpuSeconds, double peakRssMib) {
     }
+
+    /** Mails sent (and delivered) before every measured run. */
+    static final int WARMUP_MAILS = 1500;
 
     private final Settings settings;
     private final Path home;
@@ -92,10 +95,15 @@ final class Bench {
         }
 
         BenchProcess startNode(String node, Path routes, int smtpPort) throws IOException {
-            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heap()));
+            jvm.addAll(settings.nodeJvmOptions());
+            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), jvm,
                     "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
                     "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort));
             nodes.add(process);
+            if (Files.readString(dir.resolve("logs").resolve(node + ".log")).contains("is now MAINTENANCE")) {
+                throw new IOException(node + " went into maintenance (a check is unavailable): see its log");
+            }
             return process;
         }
 
@@ -135,21 +143,27 @@ final class Bench {
         }
     }
 
-    /** Routes: the shipped ones, or a copy whose policy chain starts with a delay (a check waiting on I/O). */
+    /**
+     * Routes for a run: the shipped ones with the policy chain replaced by the CLEAN-only chain
+     * (check-pass-all), optionally after a delay that stands for a check waiting on I/O (a scanner
+     * taking 50 ms). The chain with the real checks needs a scanner on every node; its cost is
+     * outside what this benchmark compares with the broker.
+     */
     Path routes(long checkDelayMillis) throws IOException {
         Path shipped = home.resolve("routes");
-        if (checkDelayMillis <= 0) {
-            return shipped;
-        }
-        Path copy = settings.work().resolve("routes-delay-" + checkDelayMillis);
+        Path copy = settings.work().resolve("routes-clean-" + checkDelayMillis + "ms");
         if (!Files.isDirectory(copy)) {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(shipped)) {
                 for (Path file : files.toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
-                        xml = xml.replace("<from uri=\"direct:policy-chain\"/>", "<from uri=\"direct:policy-chain\"/>\n"
-                                + "    <delay><constant>" + checkDelayMillis + "</constant></delay>");
+                        String delay = checkDelayMillis > 0 ? "<delay><constant>" + checkDelayMillis + "</constant></delay>\n    " : "";
+                        xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- bench: the CLEAN-only chain -->\n"
+                                + "<routes xmlns=\"http://camel.apache.org/schema/spring\">\n"
+                                + "  <route id=\"policy-chain\" routeConfigurationId=\"policy-errors\">\n"
+                                + "    <from uri=\"direct:policy-chain\"/>\n    " + delay + "<process ref=\"check-pass-all\"/>\n"
+                                + "  </route>\n</routes>\n";
                     }
                     Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
                 }
@@ -166,51 +180,55 @@ final class Bench {
     double rawBroker(int consumers) throws Exception {
         try (Run run = new Run("raw-broker");
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client)) {
-            byte[] body = new BenchMails(settings.size(), 1).mail(0, "<raw@bench>");
-            int total = settings.mails();
-            AtomicInteger received = new AtomicInteger();
-            CountDownLatch done = new CountDownLatch(1);
-            ExecutorService threads = Executors.newFixedThreadPool(settings.producers() + consumers);
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int c = 0; c < consumers; c++) {
-                tasks.add(threads.submit(() -> {
-                    try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
-                            JMSConsumer consumer = context.createConsumer(context.createQueue("mailgrid.mailbox.bench-raw"))) {
-                        while (received.get() < total) {
-                            if (consumer.receive(200) != null) {
-                                context.commit();
-                                if (received.incrementAndGet() == total) {
-                                    done.countDown();
-                                }
+            rawRound(factory, consumers, Math.min(WARMUP_MAILS, settings.mails())); // warm-up, as for the pipeline
+            return rawRound(factory, consumers, settings.mails());
+        }
+    }
+
+    private double rawRound(ActiveMQConnectionFactory factory, int consumers, int total) throws Exception {
+        byte[] body = new BenchMails(settings.size(), 1).mail(0, "<raw@bench>");
+        AtomicInteger received = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(settings.producers() + consumers);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            tasks.add(threads.submit(() -> {
+                try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                        JMSConsumer consumer = context.createConsumer(context.createQueue("mailgrid.mailbox.bench-raw"))) {
+                    while (received.get() < total) {
+                        if (consumer.receive(200) != null) {
+                            context.commit();
+                            if (received.incrementAndGet() == total) {
+                                done.countDown();
                             }
                         }
                     }
-                    return null;
-                }));
-            }
-            long start = System.nanoTime();
-            AtomicInteger sent = new AtomicInteger();
-            for (int p = 0; p < settings.producers(); p++) {
-                tasks.add(threads.submit(() -> {
-                    try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-                        Queue queue = context.createQueue("mailgrid.mailbox.bench-raw");
-                        JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
-                        while (sent.getAndIncrement() < total) {
-                            BytesMessage message = context.createBytesMessage();
-                            message.writeBytes(body);
-                            producer.send(queue, message);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            if (!done.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("raw broker run did not finish: " + received.get() + " of " + total);
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            threads.shutdownNow();
-            return total / elapsed;
+                }
+                return null;
+            }));
         }
+        long start = System.nanoTime();
+        AtomicInteger sent = new AtomicInteger();
+        for (int p = 0; p < settings.producers(); p++) {
+            tasks.add(threads.submit(() -> {
+                try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+                    Queue queue = context.createQueue("mailgrid.mailbox.bench-raw");
+                    JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+                    while (sent.getAndIncrement() < total) {
+                        BytesMessage message = context.createBytesMessage();
+                        message.writeBytes(body);
+                        producer.send(queue, message);
+                    }
+                }
+                return null;
+            }));
+        }
+        if (!done.await(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("raw broker run did not finish: " + received.get() + " of " + total);
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        threads.shutdownNow();
+        return total / elapsed;
     }
 
     /**
@@ -228,7 +246,15 @@ final class Bench {
                 names.add("n" + i);
                 smtpPorts.add(smtp);
             }
-            Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList());
+            // warm-up: JIT compilation and connection set-up are not part of the sustained figures
+            Deliveries warm = new Deliveries(names.stream().map(run::outbox).toList());
+            int warmup = Math.min(WARMUP_MAILS, mails);
+            Map<String, Long> warmed = send(run, names, smtpPorts, warmup, rate, warm);
+            long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
+                BenchProcess.pause(5);
+            }
+            Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList(), warmed.keySet());
             Map<String, Double> cpuBefore = run.cpuNow();
             Map<String, Long> acceptedAt = send(run, names, smtpPorts, mails, rate, deliveries);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);

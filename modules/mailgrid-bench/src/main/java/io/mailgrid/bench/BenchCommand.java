@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark: throughput vs. the raw broker, latency, scaling, failover time, memory.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--mails", defaultValue = "3000", description = "Mails per throughput run (default ${DEFAULT-VALUE})")
+    @Option(names = "--mails", defaultValue = "6000", description = "Mails per throughput run (default ${DEFAULT-VALUE})")
     int mails;
 
     @Option(names = "--size", defaultValue = "20k", description = "Mail size: 2k, 20k, 1m ... (default ${DEFAULT-VALUE})")
@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "256m", description = "-Xmx of each node and broker process (default ${DEFAULT-VALUE})")
     String heap;
 
+    @Option(names = "--node-jvm-option", paramLabel = "OPTION",
+            description = "Extra JVM option for the node processes, repeatable (e.g. -XX:+UseParallelGC)")
+    List<String> nodeJvmOptions = new ArrayList<>();
+
     @Option(names = "--work", description = "Directory for journals, Maildirs and logs (default: target/bench-<time>)")
     Path work;
 
@@ -71,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = work != null ? work : Path.of("target", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(dir);
-        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap));
+        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions));
         PrintStream log = json ? System.err : System.out;
         Set<String> chosen = Set.copyOf(scenarios);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -85,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int r = 0; r < runs; r++) {
             if (chosen.contains("raw")) {
                 log.printf("[run %d] raw broker, %d x %s ...%n", r + 1, mails, size);
-                raw.add(bench.rawBroker(4));
+                raw.add(bench.rawBroker(8)); // as many consumers as a node has grabbers
             }
             if (chosen.contains("pipeline") || chosen.contains("latency")) {
                 log.printf("[run %d] pipeline, 1 node, %d x %s via %s ...%n", r + 1, mails, size, ingress);

@@ -22,11 +22,18 @@ final class Deliveries {
     private final List<Path> maildirs;
     private final Map<String, Long> deliveredAtNanos = new ConcurrentHashMap<>();
     private final Set<String> seenFiles = new HashSet<>();
+    private final Set<String> ignored;
     private final long epochNanosAtStart;
     private final long nanoAtStart;
 
     Deliveries(List<Path> maildirs) {
+        this(maildirs, Set.of());
+    }
+
+    /** Watches, ignoring files of mails delivered before (a warm-up). */
+    Deliveries(List<Path> maildirs, Set<String> ignoredMailIds) {
         this.maildirs = maildirs;
+        this.ignored = ignoredMailIds;
         this.epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
         this.nanoAtStart = System.nanoTime();
     }
@@ -41,8 +48,11 @@ final class Deliveries {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(fresh)) {
                 for (Path file : files) {
                     String name = file.getFileName().toString();
+                    String[] parts = name.split("\\.");
+                    if (parts.length >= 3 && ignored.contains(parts[1])) {
+                        continue;
+                    }
                     if (seenFiles.add(name)) {
-                        String[] parts = name.split("\\.");
                         long modified = Files.readAttributes(file, BasicFileAttributes.class).lastModifiedTime()
                                 .to(java.util.concurrent.TimeUnit.NANOSECONDS);
                         deliveredAtNanos.merge(parts.length >= 3 ? parts[1] : name, toNano(modified), Math::min);

@@ -54,7 +54,7 @@ class ShutdownAndStatusTest {
             assertThat(report.queues()).filteredOn(q -> q.name().equals(Queues.mailbox("a")))
                     .singleElement().satisfies(q -> {
                         assertThat(q.inFlight()).isEqualTo(1);
-                        assertThat(q.consumers()).as("4 standard + 1 large-mail consumer").isEqualTo(5);
+                        assertThat(q.consumers()).as("8 standard + 1 large-mail consumer").isEqualTo(9);
                     });
 
             String printed = TestNode.runCommand("status", "--broker", a.brokerUrl());
