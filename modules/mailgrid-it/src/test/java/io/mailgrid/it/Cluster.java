@@ -94,9 +94,19 @@ final class Cluster implements AutoCloseable {
         broker.kill9();
     }
 
-    /** Starts {@code mailgrid run} for a node on the shared broker. */
+    /**
+     * Concurrency the cluster tests are shaped around: their slow check (100 ms) and backlog
+     * thresholds assume 4 grabbers and 2 deliveries per node, so a change of the shipped defaults
+     * (tuned for throughput by the benchmark) does not change what these tests measure.
+     */
+    private static final List<String> TEST_CONCURRENCY = List.of("mailgrid.grabber.consumers=4",
+            "mailgrid.delivery.consumers=2");
+
+    /** Starts {@code mailgrid run} for a node on the shared broker; {@code jvmProps} win over {@link #TEST_CONCURRENCY}. */
     MailgridProcess startNode(String node, Path routes, String... jvmProps) {
-        return track(MailgridProcess.start(node, logs, List.of(jvmProps),
+        List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
+        props.addAll(List.of(jvmProps)); // a later -D of the same name wins
+        return track(MailgridProcess.start(node, logs, props,
                 "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
                 "--routes", routes.toString()));
     }

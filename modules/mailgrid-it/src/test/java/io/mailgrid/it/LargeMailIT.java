@@ -29,7 +29,8 @@ import io.mailgrid.testing.TestHome;
 
 /**
  * Very large mails through a node process started as {@code ./mailgrid run} starts it: embedded
- * broker, 4 grabber consumers, 2 deliveries, {@code -Xmx256m}, default redelivery. Six 25 MB mails
+ * broker, the default consumers (one large-mail lane consumer each for grabber and delivery),
+ * {@code -Xmx256m}, default redelivery. Six 25 MB mails
  * arrive at once and are delivered byte for byte, each at its first attempt (the memory budget
  * makes them wait for each other instead of running the heap out); then a 40 MB mail, over the
  * attachment limit, is quarantined. The node keeps running throughout.
