@@ -223,12 +223,22 @@ final class Bench {
                 return null;
             }));
         }
-        if (!done.await(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("raw broker run did not finish: " + received.get() + " of " + total);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (!done.await(200, TimeUnit.MILLISECONDS)) {
+                for (Future<?> task : tasks) {
+                    if (task.isDone()) {
+                        task.get(); // a producer or consumer that failed: its exception ends the run
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("raw broker run did not finish: " + received.get() + " of " + total);
+                }
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            threads.shutdownNow();
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        threads.shutdownNow();
-        return total / elapsed;
     }
 
     /**

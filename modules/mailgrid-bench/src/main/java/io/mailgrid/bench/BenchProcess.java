@@ -34,6 +34,7 @@ final class BenchProcess implements AutoCloseable {
     static BenchProcess start(String name, Path logDir, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs every process
         command.addAll(jvmOptions);
         command.add("-Dmailgrid.home=" + System.getProperty("mailgrid.home", "."));
         command.add("-cp");
