@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
  * One content rule: a keyword or regular expression, and where in a mail it applies. Written in
@@ -48,7 +49,13 @@ public record ContentRule(String name, Set<Where> where, Pattern pattern) {
         for (String word : words.trim().split("\\s+")) {
             parts.add(Pattern.quote(word));
         }
-        String regex = "(?<![\\p{L}\\p{N}_])" + String.join("\\s+", parts) + "(?![\\p{L}\\p{N}_])";
+        // The first word comes before the look-behind that checks the character in front of it: the
+        // regex engine then rejects most positions on their first character instead of running a
+        // Unicode class test at every character of the text (JMH: ContentRulesBenchmark).
+        String first = parts.get(0);
+        String regex = first + "(?<![\\p{L}\\p{N}_]" + first + ")"
+                + parts.subList(1, parts.size()).stream().map(part -> "\\s+" + part).collect(Collectors.joining())
+                + "(?![\\p{L}\\p{N}_])";
         return new ContentRule(name, where, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
     }
 

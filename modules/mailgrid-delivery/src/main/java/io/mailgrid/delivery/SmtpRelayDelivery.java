@@ -87,6 +87,8 @@ public final class SmtpRelayDelivery implements MailDelivery {
         properties.setProperty("mail.smtp.localhost", heloName);
         // addresses with UTF-8 (SMTPUTF8) go out as UTF-8, not mangled to '?'
         properties.setProperty("mail.mime.allowutf8", "true");
+        // without it, each mail waits ~40 ms for the relay's delayed ACK before the final dot goes out
+        properties.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
         this.session = Session.getInstance(properties);
     }
 
