@@ -1,18 +1,8 @@
 package io.mailgrid.bench.micro;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.mailgrid.checks.AttachmentPolicy;
 import io.mailgrid.checks.CheckFailedException;
@@ -29,13 +19,7 @@ import io.mailgrid.checks.MailUnderCheck;
  * mails of 2 KiB and 20 KiB (the default of {@code ./mailgrid bench}) in the three kinds that
  * bench rotates through. Each mail is clean, so the whole mail is read.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class AttachmentPolicyBenchmark {
+public class AttachmentPolicyBenchmark extends PerMailBenchmark {
 
     @Param({"2048", "20480"})
     int size;

@@ -1,19 +1,10 @@
 package io.mailgrid.bench.micro;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.mailgrid.checks.CheckFailedException;
 import io.mailgrid.checks.CheckResult;
@@ -34,13 +25,7 @@ import io.mailgrid.core.MailgridConfig;
  * active: what a site that turns the check on pays. Mails as in {@link AttachmentPolicyBenchmark};
  * each is clean, so every rule is tried on all of its text.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class ContentRulesBenchmark {
+public class ContentRulesBenchmark extends PerMailBenchmark {
 
     @Param({"2048", "20480"})
     int size;

@@ -2,7 +2,6 @@ package io.mailgrid.bench.micro;
 
 import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -11,15 +10,7 @@ import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.util.CaseInsensitiveMap;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
@@ -44,13 +35,7 @@ import io.mailgrid.ingress.RejectedMailException;
  * None depends on the mail's size (the stamp looks only at the first line ending, the header
  * parser stops at the end of the header block), so one 20 KiB mail is used.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class EnvelopeBenchmark {
+public class EnvelopeBenchmark extends PerMailBenchmark {
 
     private byte[] mail;
     private Envelope envelope;
