@@ -41,6 +41,7 @@ import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.delivery.NoDelaySocketFactory;
 import io.mailgrid.ingress.MailPublisher;
+import io.mailgrid.node.MailgridHome;
 
 /**
  * The benchmark scenarios. Each starts real processes (a standalone {@code mailgrid broker}, node
@@ -66,12 +67,11 @@ final class Bench {
     static final int WARMUP_MAILS = 1500;
 
     private final Settings settings;
-    private final Path home;
+    private final MailgridHome home = MailgridHome.fromSystem();
     private int runCounter;
 
     Bench(Settings settings) {
         this.settings = settings;
-        this.home = Path.of(System.getProperty("mailgrid.home", ".")).toAbsolutePath();
     }
 
     /** A broker process and node processes in one run directory. */
@@ -87,7 +87,7 @@ final class Bench {
             Files.createDirectories(dir);
             broker = BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
                     "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
-            client = MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(),
+            client = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(),
                     Map.of(MailgridConfig.BROKER_URL, url()));
         }
 
@@ -151,7 +151,7 @@ final class Bench {
      * outside what this benchmark compares with the broker.
      */
     Path routes(long checkDelayMillis) throws IOException {
-        Path shipped = home.resolve("routes");
+        Path shipped = home.path().resolve("routes");
         Path copy = settings.work().resolve("routes-clean-" + checkDelayMillis + "ms");
         if (!Files.isDirectory(copy)) {
             Files.createDirectories(copy);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.mailgrid.node.MailgridHome;
+
 /**
  * A {@code mailgrid} broker or node started as its own JVM from the same class path as the
  * benchmark, with its CPU time and peak resident memory read from /proc.
@@ -36,7 +38,7 @@ final class BenchProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs every process
         command.addAll(jvmOptions);
-        command.add("-Dmailgrid.home=" + System.getProperty("mailgrid.home", "."));
+        command.add("-D" + MailgridHome.HOME_PROPERTY + "=" + MailgridHome.fromSystem().path());
         command.add("-cp");
         command.add(classPath());
         command.add("io.mailgrid.node.MailgridCommand");

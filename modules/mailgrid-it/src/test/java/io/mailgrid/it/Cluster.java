@@ -15,12 +15,14 @@ import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
 import io.mailgrid.testing.Maildir;
@@ -226,6 +228,23 @@ final class Cluster implements AutoCloseable {
     /** How many times each Message-ID was delivered, over every node's outbox. */
     Map<String, Integer> deliveredCounts(String... nodes) {
         return Maildir.messageIdCounts(java.util.Arrays.stream(nodes).map(this::outbox).toList());
+    }
+
+    /**
+     * Waits until as many mails as {@code sent} are in the {@code nodes}' outboxes and the
+     * {@code origin} node's mailbox and outbound queue are empty.
+     */
+    void awaitAllDelivered(String origin, List<String> sent, String... nodes) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> deliveredCounts(nodes).size() == sent.size()
+                && depth(Queues.mailbox(origin)) == 0 && depth(Queues.outbound(origin)) == 0);
+    }
+
+    /** What every failure test promises: each mail of {@code sent} delivered exactly once, none dead-lettered. */
+    void assertEveryMailDeliveredOnce(List<String> sent, String... nodes) throws Exception {
+        Map<String, Integer> delivered = deliveredCounts(nodes);
+        assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(delivered.values()).as("every mail exactly once").allMatch(n -> n == 1);
+        assertThat(depth(Queues.DLQ)).as("no mail dead-lettered").isZero();
     }
 
     StatusReport status() throws Exception {

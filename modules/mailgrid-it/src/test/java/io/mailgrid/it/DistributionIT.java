@@ -122,12 +122,8 @@ class DistributionIT {
             double flowing = (System.nanoTime() - killedAt) / 1e9;
 
             List<String> sent = sending.get();
-            await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b").size() == sent.size()
-                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
-            Map<String, Integer> delivered = cluster.deliveredCounts("a", "b");
-            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
-            assertThat(delivered.values()).as("every accepted mail exactly once").allMatch(n -> n == 1);
-            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            cluster.awaitAllDelivered("a", sent, "a", "b");
+            cluster.assertEveryMailDeliveredOnce(sent, "a", "b");
             System.out.printf("distribution broker kill -9 with %d of %d mails accepted and %d delivered: restarted (active)"
                     + " %.2f s after the kill, mail flowing again %.2f s after the kill; all %d delivered exactly once%n",
                     acceptedAtKill, sent.size(), atKill, restarted, flowing, sent.size());

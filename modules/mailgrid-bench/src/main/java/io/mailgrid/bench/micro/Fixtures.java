@@ -20,6 +20,7 @@ import io.mailgrid.checks.MailUnderCheck;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
+import io.mailgrid.node.MailgridHome;
 
 /**
  * What every microbenchmark starts from: the shipped settings, read from the Mailgrid home
@@ -31,11 +32,11 @@ final class Fixtures {
     }
 
     /** The checkout holding config/; benchmarks are run from there. */
-    static Path home() {
-        Path home = Path.of(System.getProperty("mailgrid.home", ".")).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(home.resolve("config/mailgrid.properties"))) {
-            throw new IllegalStateException("no config/mailgrid.properties under " + home
-                    + ": run from the Mailgrid checkout or pass -Dmailgrid.home=<checkout>");
+    static MailgridHome home() {
+        MailgridHome home = MailgridHome.fromSystem();
+        if (!Files.isRegularFile(home.defaultConfigFile())) {
+            throw new IllegalStateException("no config/mailgrid.properties under " + home.path()
+                    + ": run from the Mailgrid checkout or pass -D" + MailgridHome.HOME_PROPERTY + "=<checkout>");
         }
         return home;
     }
@@ -46,11 +47,10 @@ final class Fixtures {
      * against the home, as the node does.
      */
     static MailgridConfig shippedConfig() {
-        Path home = home();
-        MailgridConfig config = MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(),
-                new Properties(), Map.of());
+        MailgridHome home = home();
+        MailgridConfig config = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(), Map.of());
         return config.with(MailgridConfig.CONTENT_RULES_FILE,
-                home.resolve(config.string(MailgridConfig.CONTENT_RULES_FILE)).toString());
+                home.path().resolve(config.string(MailgridConfig.CONTENT_RULES_FILE)).toString());
     }
 
     /**
