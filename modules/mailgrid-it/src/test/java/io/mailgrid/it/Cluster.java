@@ -18,11 +18,13 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailgrid.checks.Checks;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
 import io.mailgrid.testing.Maildir;
@@ -161,11 +163,36 @@ final class Cluster implements AutoCloseable {
         return copy;
     }
 
+    /**
+     * A copy of the shipped routes whose policy.xml lacks the line holding {@code text}, as an
+     * operator would remove a check ("to try Mailgrid without a scanner, remove the
+     * check-virus-scan line").
+     */
+    Path routesWithoutLine(String name, String text) {
+        Path copy = dir.resolve("routes-" + name);
+        try {
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(TestHome.routes())) {
+                for (Path file : files.toList()) {
+                    String xml = Files.readString(file, StandardCharsets.UTF_8);
+                    if (file.getFileName().toString().equals("policy.xml")) {
+                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<process")))
+                                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+                    }
+                    Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
     /** Publishes mails to a node's mailbox as its ingress would; returns their mail ids. */
     List<String> publish(String node, int count, String marker) throws Exception {
         List<String> mailIds = new ArrayList<>();
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
-                MailPublisher publisher = new MailPublisher(factory)) {
+                MailPublisher publisher = ingress(factory)) {
             for (int i = 0; i < count; i++) {
                 mailIds.add(publishOne(publisher, node, marker, i));
             }
@@ -201,6 +228,11 @@ final class Cluster implements AutoCloseable {
         return mailIds;
     }
 
+    /** A publisher as a node's ingress has: its mails require the checks of the shipped policy chain. */
+    private static MailPublisher ingress(ActiveMQConnectionFactory factory) {
+        return new MailPublisher(factory, RequiredChecks.of(Checks.referencedBy(TestHome.routes())));
+    }
+
     /** A publisher that opens a fresh connection after a failed publish. */
     private final class RetryingPublisher implements AutoCloseable {
         private ActiveMQConnectionFactory factory;
@@ -210,7 +242,7 @@ final class Cluster implements AutoCloseable {
             try {
                 if (publisher == null) {
                     factory = BrokerConnection.forCommand(clientConfig);
-                    publisher = new MailPublisher(factory);
+                    publisher = ingress(factory);
                 }
                 publisher.publish(envelope, bytes);
                 return true;
@@ -293,7 +325,7 @@ final class Cluster implements AutoCloseable {
     StatusReport status() throws Exception {
         try (BrokerManagement management = BrokerManagement.connect(clientConfig);
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig)) {
-            return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), Instant.now());
+            return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), java.time.Clock.systemUTC());
         }
     }
 

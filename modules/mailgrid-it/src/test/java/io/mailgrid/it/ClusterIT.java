@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.Queues;
 import io.mailgrid.node.StatusReport;
+import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;
 
@@ -194,6 +195,42 @@ class ClusterIT {
             assertThat(processedBy(cluster.outbox("c"))).as("c's own mail, checked by a, delivered by c").containsOnlyKeys("a");
             assertThat(processedBy(cluster.outbox("a"))).containsOnlyKeys("a");
             assertThat(cluster.outbox("c").mails()).allMatch(m -> m.stamp("Checks").orElse("").contains("virus-scan"));
+        }
+    }
+
+    @Test
+    void aWorkerWithoutTheScannerShouldNeverCheckAPeersMailButLeaveItForAWorkerThatHasOne() throws Exception {
+        ClamAv.requireClamscan();
+        try (Cluster cluster = new Cluster(dir, "required-checks")) {
+            cluster.startBroker();
+            String clamscan = "mailgrid.virus-scan.command=" + ClamAv.clamscanWithTestDatabase(dir.resolve("clamav"));
+            MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.routes(), clamscan);
+            // b as the README says to try Mailgrid without a scanner: the check-virus-scan line removed
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check-virus-scan"));
+            b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
+
+            a.kill9();
+            b.awaitLog("Peer a SUSPECT -> DOWN", Duration.ofSeconds(10));
+            List<Path> files = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                byte[] infected = io.mailgrid.testing.TestMail.to("bob@example.com").subject("eicar " + i)
+                        .body(ClamAv.eicar()).bytes();
+                files.add(java.nio.file.Files.write(dir.resolve("eicar-" + i + ".eml"), infected));
+            }
+            List<String> args = new java.util.ArrayList<>(List.of("submit", "--node", "a"));
+            files.forEach(f -> args.add(f.toString()));
+            assertThat(cluster.command(args.toArray(String[]::new))).as("submit into a's mailbox").isZero();
+
+            // a worker with the whole chain joins: the mail must be waiting for it, not delivered by b
+            cluster.startNode("c", io.mailgrid.testing.TestHome.routes(), clamscan);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.depth(Queues.QUARANTINE)
+                    + cluster.deliveredCounts("a", "b", "c").size() >= files.size());
+
+            assertThat(cluster.deliveredCounts("a", "b", "c")).as("nothing delivered unscanned").isEmpty();
+            assertThat(cluster.depth(Queues.QUARANTINE)).isEqualTo(files.size());
+            assertThat(cluster.command("quarantine", "list")).isZero();
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            assertThat(cluster.depth(Queues.mailbox("a"))).isZero();
         }
     }
 
