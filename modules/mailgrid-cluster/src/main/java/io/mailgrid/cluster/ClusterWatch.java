@@ -31,13 +31,18 @@ public final class ClusterWatch implements AutoCloseable {
         this.clock = clock;
         this.timeout = timeout;
         this.channel = new HeartbeatChannel(factory);
-        // listen first, then read the status queue: no heartbeat can fall between the two
-        channel.listen(this::heard, this::forgotten);
         this.since = clock.instant();
-        for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, since)) {
-            synchronized (this) {
-                membership.learned(status.heartbeat(), status.age(), since);
+        try {
+            // listen first, then read the status queue: no heartbeat can fall between the two
+            channel.listen(this::heard, this::forgotten);
+            for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, since)) {
+                synchronized (this) {
+                    membership.learned(status.heartbeat(), status.age(), since);
+                }
             }
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 
