@@ -1,8 +1,10 @@
 package io.mailgrid.cluster;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,10 +28,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param checks     every check of its policy chain, true when available and healthy
  * @param configHash hash of its routes and policy settings: equal hashes mean equal policy
  * @param delivery   where its delivery puts mail, e.g. "maildir:/var/mailgrid/a/outbox"
+ * @param required   the checks every mail it accepts requires (docs/adr/0018); a heartbeat of a node
+ *                   older than that rule has none, and its chain counts
  */
 public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
         long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
-        String delivery) {
+        String delivery, List<String> required) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -38,6 +42,15 @@ public record Heartbeat(String node, String role, NodeState state, String reason
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(state, "state");
         checks = checks == null ? Map.of() : Map.copyOf(new TreeMap<>(checks));
+        required = List.copyOf(new TreeSet<>(required == null ? checks.keySet() : required));
+    }
+
+    /** A heartbeat whose node requires the checks of its chain. */
+    public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+            long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+            String delivery) {
+        this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
+                delivery, null);
     }
 
     /** Whether the node is a worker (runs checks) rather than a mail host. */

@@ -20,7 +20,9 @@ import jakarta.jms.TextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
 
 /**
@@ -82,15 +84,51 @@ public final class HeartbeatChannel implements AutoCloseable {
      * Heartbeats that cannot be read are logged and skipped.
      */
     public synchronized void listen(Consumer<Heartbeat> listener) {
+        listen(listener, node -> { });
+    }
+
+    /**
+     * Calls {@code listener} with every heartbeat published from now on, and {@code forgotten} with
+     * the name of every node an operator forgets ({@link #publishForget}).
+     */
+    public synchronized void listen(Consumer<Heartbeat> listener, Consumer<String> forgotten) {
         listening = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
         listening.setExceptionListener(e -> LOG.warn("Heartbeat subscription lost: {}", e.getMessage()));
         listening.createConsumer(listening.createTopic(Queues.HEARTBEAT)).setMessageListener(message -> {
             try {
-                listener.accept(Heartbeat.fromJson(((TextMessage) message).getText()));
+                if (message.propertyExists(MailProperty.FORGET) && message.getBooleanProperty(MailProperty.FORGET)) {
+                    forgotten.accept(NodeNames.requireValid(message.getStringProperty(MailProperty.NODE)));
+                } else {
+                    listener.accept(Heartbeat.fromJson(((TextMessage) message).getText()));
+                }
             } catch (JMSException | RuntimeException e) {
                 LOG.warn("Ignoring unreadable heartbeat: {}", e.getMessage());
             }
         });
+    }
+
+    /** Tells every listening node to forget {@code node} at once (it comes back with its next heartbeat). */
+    public synchronized void publishForget(String node, String requestedBy) {
+        NodeNames.requireValid(node);
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            TextMessage message = context.createTextMessage("forget " + node + " (requested by " + requestedBy + ")");
+            message.setStringProperty(MailProperty.NODE, node);
+            message.setBooleanProperty(MailProperty.FORGET, true);
+            context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                    .send(context.createTopic(Queues.HEARTBEAT), message);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException("cannot announce that " + node + " is forgotten: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes a node's entry from the status queue (a last-value queue that browsing never empties:
+     * only a management call removes a message from it). Returns how many entries went (0 or 1).
+     */
+    public static int removeStatus(BrokerManagement management, String node) throws Exception {
+        Object removed = management.invoke("queue." + Queues.STATUS, "removeMessages",
+                MailProperty.NODE + " = '" + NodeNames.requireValid(node) + "'");
+        return removed instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(removed));
     }
 
     /** One node's latest status and how old it is. */

@@ -14,6 +14,15 @@ import java.util.TreeMap;
  * now. UP turns SUSPECT when a heartbeat is late (twice the interval), and DOWN when none came
  * for the heartbeat timeout; a heartbeat saying LEAVING or MAINTENANCE is believed at once.
  *
+ * <p>Lateness is measured on this node's clock, from when heartbeats arrive: a peer's own clock
+ * (the heartbeat's {@code sentAt}) never decides whether it is alive, so a peer whose clock is
+ * ahead or behind is judged like any other (issue 10 case 9). A peer known only from the status
+ * queue counts as seen when this node started listening: it is DOWN once the timeout passes
+ * without a heartbeat from it.
+ *
+ * <p>A DOWN (or stopped) peer silent for longer than the forget-after time can be
+ * {@link #forget forgotten}; the caller checks its queues are empty first.
+ *
  * <p>Pure state: callers pass the time, so the state machine is tested without waiting.
  * Not thread-safe; the cluster loop owns it.
  */
@@ -22,16 +31,34 @@ public final class Membership {
     /**
      * What is known about one peer.
      *
-     * @param last     its latest heartbeat
-     * @param lastSeen when that heartbeat arrived (this node's clock); for peers learned from
-     *                 the status queue, an estimate from the heartbeat's age
-     * @param state    the current conclusion
+     * @param last         its latest heartbeat
+     * @param lastSeen     when that heartbeat arrived (this node's clock); for a peer learned from
+     *                     the status queue, when this node started listening
+     * @param state        the current conclusion
+     * @param learnedAge   for a peer learned from the status queue, how old its heartbeat was by its
+     *                     own clock when learned (only an estimate, used for forgetting and display);
+     *                     null once a heartbeat of it arrived
      */
-    public record Peer(Heartbeat last, Instant lastSeen, PeerState state) {
+    public record Peer(Heartbeat last, Instant lastSeen, PeerState state, Duration learnedAge) {
 
-        /** How long ago the last heartbeat arrived. */
+        /** A peer whose heartbeat arrived at {@code lastSeen}. */
+        public Peer(Heartbeat last, Instant lastSeen, PeerState state) {
+            this(last, lastSeen, state, null);
+        }
+
+        /** How long ago the last heartbeat arrived (or this node started listening for a learned peer). */
         public Duration age(Instant now) {
             return Duration.between(lastSeen, now).isNegative() ? Duration.ZERO : Duration.between(lastSeen, now);
+        }
+
+        /** How long the peer has been silent, best estimate: {@link #age} plus its learned age. */
+        public Duration silence(Instant now) {
+            return learnedAge == null ? age(now) : age(now).plus(learnedAge);
+        }
+
+        /** Whether a heartbeat of it arrived (rather than only being read from the status queue). */
+        public boolean heard() {
+            return learnedAge == null;
         }
     }
 
@@ -74,17 +101,41 @@ public final class Membership {
     }
 
     /**
-     * Records a peer's last known status read from the last-value queue at start-up: its age
-     * decides whether it counts as alive.
+     * Records a peer's last known status read from the last-value queue when this node starts
+     * listening ({@code now}). Its age by the peer's own clock is kept only as an estimate of how
+     * long it has been silent: the peer counts as seen now, and is DOWN only once the timeout passes
+     * without a heartbeat arriving from it.
      */
     public Optional<Change> learned(Heartbeat heartbeat, Duration age, Instant now) {
         if (heartbeat.node().equals(self) || peers.containsKey(heartbeat.node())) {
             return Optional.empty();
         }
-        Instant seen = now.minus(age.isNegative() ? Duration.ZERO : age);
-        peers.put(heartbeat.node(), new Peer(heartbeat, seen, announced(heartbeat)));
-        return evaluate(now).stream().filter(c -> c.node().equals(heartbeat.node())).findFirst()
-                .or(() -> Optional.of(new Change(heartbeat.node(), null, peers.get(heartbeat.node()).state())));
+        peers.put(heartbeat.node(), new Peer(heartbeat, now, announced(heartbeat), age.isNegative() ? Duration.ZERO : age));
+        return Optional.of(new Change(heartbeat.node(), null, peers.get(heartbeat.node()).state()));
+    }
+
+    /**
+     * The peers that may be forgotten: DOWN, or stopped (LEAVING) and silent past the timeout, and
+     * silent for at least {@code forgetAfter}. Nothing when {@code forgetAfter} is zero.
+     */
+    public List<String> forgettable(Instant now, Duration forgetAfter) {
+        List<String> nodes = new ArrayList<>();
+        if (forgetAfter.isZero()) {
+            return nodes;
+        }
+        peers.forEach((node, peer) -> {
+            boolean gone = peer.state() == PeerState.DOWN
+                    || peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0;
+            if (gone && peer.silence(now).compareTo(forgetAfter) >= 0) {
+                nodes.add(node);
+            }
+        });
+        return nodes;
+    }
+
+    /** Drops a peer from the table; it comes back with its next heartbeat. Returns whether it was known. */
+    public boolean forget(String node) {
+        return peers.remove(node) != null;
     }
 
     /** Re-evaluates every peer against the clock; returns the peers whose state changed. */
@@ -95,7 +146,7 @@ public final class Membership {
             PeerState next = stateAt(peer, now);
             if (next != peer.state()) {
                 changes.add(new Change(entry.getKey(), peer.state(), next));
-                entry.setValue(new Peer(peer.last(), peer.lastSeen(), next));
+                entry.setValue(new Peer(peer.last(), peer.lastSeen(), next, peer.learnedAge()));
             }
         }
         return changes;

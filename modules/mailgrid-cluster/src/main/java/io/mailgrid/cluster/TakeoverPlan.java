@@ -17,15 +17,21 @@ import java.util.TreeSet;
  *     falls behind, and takes over at once when the owner's consumers disappear (crash, maintenance,
  *     host-only node). Under a different policy hash it does not help; it takes over a peer that
  *     cannot process its own mailbox only when {@code takeoverOnDrift} allows it, and says so.</li>
+ * <li>It never grabs a peer's mailbox whose mail requires a check its own chain lacks (the peer's
+ *     required checks, from its heartbeat): such mail waits for a node that has them all. The
+ *     grabber's selector enforces the same per mail (docs/adr/0018); the plan only spares consumers
+ *     that could never take anything.</li>
  * <li>It delivers a peer's outbound queue while that peer is DOWN or LEAVING.</li>
  * <li>In maintenance, or with a check unavailable, it grabs nothing; delivery continues.</li>
  * </ul>
  *
- * @param grab    mailbox owner to consumer priority
- * @param deliver nodes whose outbound queue this node delivers besides its own
- * @param drifted peers whose mailbox is grabbed although their policy hash differs
+ * @param grab       mailbox owner to consumer priority
+ * @param deliver    nodes whose outbound queue this node delivers besides its own
+ * @param drifted    peers whose mailbox is grabbed although their policy hash differs
+ * @param unservable peers whose mailbox this node would take over or help with, but whose mail
+ *                   requires checks its chain lacks
  */
-public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<String> drifted) {
+public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<String> drifted, Set<String> unservable) {
 
     /** Consumer priority of a node's grabbers on its own mailbox. */
     public static final int OWN_PRIORITY = 10;
@@ -42,9 +48,20 @@ public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<S
      * @param configHash      its policy hash
      * @param helpPeers       whether it helps peers with their mailboxes (load balancing)
      * @param takeoverOnDrift whether it processes a failed peer's mailbox under a different policy
+     * @param chain           the checks of its policy chain
      */
     public record Self(String name, boolean worker, NodeState state, boolean checksHealthy, String configHash,
-            boolean helpPeers, boolean takeoverOnDrift) {
+            boolean helpPeers, boolean takeoverOnDrift, Set<String> chain) {
+
+        public Self {
+            chain = Set.copyOf(chain);
+        }
+
+        /** A node with an empty chain. */
+        public Self(String name, boolean worker, NodeState state, boolean checksHealthy, String configHash,
+                boolean helpPeers, boolean takeoverOnDrift) {
+            this(name, worker, state, checksHealthy, configHash, helpPeers, takeoverOnDrift, Set.of());
+        }
 
         boolean canGrab() {
             return worker && state == NodeState.UP && checksHealthy;
@@ -55,6 +72,12 @@ public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<S
         grab = Map.copyOf(grab);
         deliver = Set.copyOf(deliver);
         drifted = Set.copyOf(drifted);
+        unservable = Set.copyOf(unservable);
+    }
+
+    /** A plan in which every peer's mailbox can be served. */
+    public TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<String> drifted) {
+        this(grab, deliver, drifted, Set.of());
     }
 
     /** Computes the plan. */
@@ -62,6 +85,7 @@ public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<S
         Map<String, Integer> grab = new TreeMap<>();
         Set<String> deliver = new TreeSet<>();
         Set<String> drifted = new TreeSet<>();
+        Set<String> unservable = new TreeSet<>();
         if (self.canGrab()) {
             grab.put(self.name(), OWN_PRIORITY);
         }
@@ -72,18 +96,22 @@ public record TakeoverPlan(Map<String, Integer> grab, Set<String> deliver, Set<S
             }
             boolean samePolicy = self.configHash().equals(peer.last().configHash());
             boolean ownerAbsent = peer.state().needsMailboxTakeover() || !peer.last().isWorker();
-            if (self.canGrab()) {
-                if (samePolicy && (self.helpPeers() || ownerAbsent)) {
+            boolean wanted = samePolicy && (self.helpPeers() || ownerAbsent)
+                    || !samePolicy && ownerAbsent && self.takeoverOnDrift();
+            if (self.canGrab() && wanted) {
+                if (!self.chain().containsAll(peer.last().required())) {
+                    unservable.add(node);
+                } else {
                     grab.put(node, HELPER_PRIORITY);
-                } else if (!samePolicy && ownerAbsent && self.takeoverOnDrift()) {
-                    grab.put(node, HELPER_PRIORITY);
-                    drifted.add(node);
+                    if (!samePolicy) {
+                        drifted.add(node);
+                    }
                 }
             }
             if (peer.state().needsDeliveryTakeover()) {
                 deliver.add(node);
             }
         }
-        return new TakeoverPlan(grab, deliver, drifted);
+        return new TakeoverPlan(grab, deliver, drifted, unservable);
     }
 }

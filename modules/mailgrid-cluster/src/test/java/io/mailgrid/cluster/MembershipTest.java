@@ -73,12 +73,56 @@ class MembershipTest {
     }
 
     @Test
-    void aStatusLearnedAtStartUpShouldCountAsDownWhenItIsOld() {
+    void aStatusLearnedAtStartUpShouldCountAsDownOnlyOnceTheTimeoutPassesWithoutAHeartbeat() {
+        // by the peers' own clocks one is five minutes old and one half a second: neither clock is trusted
         assertThat(membership.learned(beat("b", NodeState.UP, 7), Duration.ofMinutes(5), T0))
-                .map(Membership.Change::to).contains(PeerState.DOWN);
+                .map(Membership.Change::to).contains(PeerState.UP);
         assertThat(membership.learned(beat("c", NodeState.UP, 7), Duration.ofMillis(500), T0))
                 .map(Membership.Change::to).contains(PeerState.UP);
-        assertThat(membership.peer("b").orElseThrow().age(T0)).isEqualTo(Duration.ofMinutes(5));
+        membership.heard(beat("c", NodeState.UP, 8), T0.plusMillis(1500));
+
+        assertThat(membership.evaluate(T0.plusMillis(2999))).extracting(Membership.Change::to).containsExactly(PeerState.SUSPECT);
+        assertThat(membership.evaluate(T0.plusSeconds(3)))
+                .containsExactly(new Membership.Change("b", PeerState.SUSPECT, PeerState.DOWN));
+        assertThat(membership.peer("b").orElseThrow().silence(T0.plusSeconds(3))).isEqualTo(Duration.ofMinutes(5).plusSeconds(3));
+        assertThat(membership.peer("b").orElseThrow().heard()).isFalse();
+        assertThat(membership.peer("c").orElseThrow().heard()).isTrue();
+    }
+
+    @Test
+    void aPeerWhoseClockIsAheadOrBehindShouldBeJudgedByWhenItsHeartbeatsArrive() {
+        Heartbeat behind = new Heartbeat("b", "worker", NodeState.UP, null, 1, 1000, T0.minusSeconds(5).toEpochMilli(),
+                0, 4, 0, Map.of(), "hash", null);
+        Heartbeat ahead = new Heartbeat("c", "worker", NodeState.UP, null, 1, 1000, T0.plusSeconds(5).toEpochMilli(),
+                0, 4, 0, Map.of(), "hash", null);
+        membership.heard(behind, T0);
+        membership.heard(ahead, T0);
+
+        assertThat(membership.evaluate(T0.plusMillis(2000))).isEmpty();
+        assertThat(membership.evaluate(T0.plusSeconds(3))).extracting(Membership.Change::to)
+                .containsExactly(PeerState.DOWN, PeerState.DOWN);
+    }
+
+    @Test
+    void onlyAPeerSilentForTheForgetTimeShouldBeForgettableAndAForgottenPeerComesBackWithItsNextHeartbeat() {
+        Duration forgetAfter = Duration.ofMinutes(60);
+        membership.heard(beat("b", NodeState.UP, 1), T0);
+        membership.heard(beat("c", NodeState.LEAVING, 1), T0);
+        membership.heard(beat("d", NodeState.MAINTENANCE, 1), T0);
+        membership.learned(beat("e", NodeState.UP, 1), Duration.ofHours(2), T0);
+        membership.heard(beat("f", NodeState.UP, 1), T0);
+        membership.evaluate(T0.plusSeconds(5));
+        membership.heard(beat("f", NodeState.UP, 2), T0.plus(Duration.ofMinutes(59)));
+
+        assertThat(membership.forgettable(T0.plusSeconds(5), forgetAfter)).as("e: 2 h by its own clock").containsExactly("e");
+        assertThat(membership.forgettable(T0.plus(Duration.ofMinutes(59)), forgetAfter)).containsExactly("e");
+        assertThat(membership.forgettable(T0.plus(Duration.ofMinutes(60)), forgetAfter)).containsExactly("b", "c", "d", "e");
+        assertThat(membership.forgettable(T0.plus(Duration.ofMinutes(60)), Duration.ZERO)).as("0 = never").isEmpty();
+
+        assertThat(membership.forget("b")).isTrue();
+        assertThat(membership.peer("b")).isEmpty();
+        assertThat(membership.heard(beat("b", NodeState.UP, 2), T0.plus(Duration.ofMinutes(61))))
+                .contains(new Membership.Change("b", null, PeerState.UP));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,45 @@ class TakeoverPlanTest {
     private static Membership.Peer peer(String node, PeerState state, String role, String hash) {
         Heartbeat beat = new Heartbeat(node, role, NodeState.UP, null, 1, 1, 1, 0, 4, 0, Map.of(), hash, null);
         return new Membership.Peer(beat, Instant.EPOCH, state);
+    }
+
+    private static Membership.Peer requiring(String node, PeerState state, String hash, String... required) {
+        Heartbeat beat = new Heartbeat(node, "worker", NodeState.UP, null, 1, 1, 1, 0, 4, 0, Map.of(), hash, null,
+                List.of(required));
+        return new Membership.Peer(beat, Instant.EPOCH, state);
+    }
+
+    @Test
+    void aMailboxWhoseMailNeedsACheckThisNodeLacksShouldNeverBeGrabbedButItsCheckedMailStillDelivered() {
+        TakeoverPlan.Self withoutScanner = new TakeoverPlan.Self("b", true, NodeState.UP, true, "h2", true, true,
+                Set.of("attachment-policy", "content-rules"));
+
+        TakeoverPlan plan = TakeoverPlan.of(withoutScanner, List.of(
+                requiring("a", PeerState.DOWN, "h1", "attachment-policy", "content-rules", "virus-scan"),
+                requiring("c", PeerState.UP, "h2", "attachment-policy", "virus-scan"),
+                requiring("d", PeerState.DOWN, "h1", "content-rules")));
+
+        assertThat(plan.grab()).as("a and c need virus-scan; d's mail b can check").isEqualTo(Map.of("b", 10, "d", 1));
+        assertThat(plan.unservable()).containsExactlyInAnyOrder("a", "c");
+        assertThat(plan.drifted()).containsExactly("d");
+        assertThat(plan.deliver()).as("checked mail waiting for delivery needs no check").containsExactlyInAnyOrder("a", "d");
+    }
+
+    @Test
+    void aPeerThatDoesNotNeedTakingOverShouldNotCountAsUnservable() {
+        TakeoverPlan.Self strict = new TakeoverPlan.Self("b", true, NodeState.UP, true, "h2", false, false, Set.of());
+
+        TakeoverPlan plan = TakeoverPlan.of(strict, List.of(requiring("a", PeerState.UP, "h1", "virus-scan")));
+
+        assertThat(plan.unservable()).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatFromANodeOlderThanRequiredChecksShouldRequireItsChain() {
+        Heartbeat old = Heartbeat.fromJson("{\"node\":\"a\",\"role\":\"worker\",\"state\":\"UP\",\"sequence\":1,"
+                + "\"checks\":{\"virus-scan\":true,\"content-rules\":true}}");
+
+        assertThat(old.required()).containsExactly("content-rules", "virus-scan");
     }
 
     @Test

@@ -38,6 +38,13 @@ public final class MailProperty {
      */
     public static final String GENERATION = PREFIX + "generation";
 
+    /**
+     * The checks the mail requires, set at ingress from the origin node's policy chain: sorted
+     * names, comma-separated ({@link RequiredChecks}). A grabber whose chain lacks one of them never
+     * takes the mail (its JMS selector excludes it).
+     */
+    public static final String REQUIRED_CHECKS = PREFIX + "required";
+
     /** Overall verdict of the policy chain, a {@link Verdict} name. */
     public static final String VERDICT = PREFIX + "verdict";
     /** Human-readable reason for a verdict other than CLEAN, or for a dead-lettered mail. */
@@ -82,6 +89,12 @@ public final class MailProperty {
      * mailgrid.status and mailgrid.control.
      */
     public static final String NODE = PREFIX + "node";
+
+    /**
+     * Set (true) on a message to mailgrid.heartbeat that tells every node to forget the node named
+     * in {@link #NODE} ({@code mailgrid forget}).
+     */
+    public static final String FORGET = PREFIX + "forget";
 
     /** Artemis's duplicate-detection property: the broker drops a second message with the same value. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";

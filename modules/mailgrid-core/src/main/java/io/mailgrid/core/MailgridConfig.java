@@ -121,6 +121,11 @@ public final class MailgridConfig {
     public static final String CLUSTER_HELP_PEERS = "mailgrid.cluster.help-peers";
     /** Whether a worker takes over a failed peer's mailbox although its policy hash differs. */
     public static final String CLUSTER_TAKEOVER_ON_DRIFT = "mailgrid.cluster.takeover-on-drift";
+    /** Silence after which a DOWN peer with an empty mailbox and outbound queue is forgotten; 0 = never. */
+    public static final String CLUSTER_FORGET_AFTER = "mailgrid.cluster.forget-after";
+
+    /** Checks every mail this node accepts requires besides its policy chain (a host-only node's own list). */
+    public static final String POLICY_REQUIRED_CHECKS = "mailgrid.policy.required-checks";
 
     /** Command line of the virus scanner; the mail arrives on its standard input. */
     public static final String VIRUS_SCAN_COMMAND = "mailgrid.virus-scan.command";

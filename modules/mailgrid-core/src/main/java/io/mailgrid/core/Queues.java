@@ -13,6 +13,14 @@ public final class Queues {
     /** Mails that a check did not pass, with the verdict and reason in properties. */
     public static final String QUARANTINE = PREFIX + "quarantine";
 
+    /**
+     * Mails an operator's {@code quarantine release} took out of the quarantine and is publishing
+     * right now (for milliseconds; one stays here only if the command died in between, and the next
+     * release or delete of that mail finds it). The broker moves the mail here, so release works on
+     * a quarantine that pages, where a selector consumer cannot reach paged mail.
+     */
+    public static final String QUARANTINE_RELEASING = PREFIX + "quarantine.releasing";
+
     /** Mails that could not be processed after the configured attempts (poison mail). */
     public static final String DLQ = PREFIX + "dlq";
 

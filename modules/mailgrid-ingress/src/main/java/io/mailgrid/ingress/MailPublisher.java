@@ -13,6 +13,7 @@ import jakarta.jms.JMSRuntimeException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.core.Stage;
 
 /**
@@ -21,7 +22,8 @@ import io.mailgrid.core.Stage;
  * <p>Each publish is a persistent, non-transacted send that returns only once the broker has
  * stored the mail (the connection factory blocks on durable sends), so a caller may confirm the
  * mail to its sender when {@link #publish} returns. The message carries the duplicate-detection
- * id of the mailbox stage, so a publish retried after a lost reply cannot make a second copy.
+ * id of the mailbox stage, so a publish retried after a lost reply cannot make a second copy, and
+ * the checks its origin node requires ({@link RequiredChecks}), which no grabber without them takes.
  *
  * <p>Thread-safe: JMS contexts are pooled, one per concurrent caller. A pooled context that fails
  * is dropped and the send is tried once more on a new one, so a broker restart costs no mail a
@@ -30,11 +32,22 @@ import io.mailgrid.core.Stage;
 public final class MailPublisher implements AutoCloseable {
 
     private final ConnectionFactory factory;
+    private final RequiredChecks required;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
+    /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
+        this(factory, null);
+    }
+
+    /**
+     * @param factory  connections to the broker
+     * @param required the checks the origin node requires of every mail it publishes, or null for none stamped
+     */
+    public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
         this.factory = factory;
+        this.required = required;
     }
 
     /**
@@ -68,6 +81,9 @@ public final class MailPublisher implements AutoCloseable {
             BytesMessage message = context.createBytesMessage();
             message.writeBytes(body);
             envelope.writeTo(message);
+            if (required != null) {
+                message.setStringProperty(MailProperty.REQUIRED_CHECKS, required.encode());
+            }
             message.setStringProperty(MailProperty.DUPLICATE_ID,
                     Stage.MAILBOX.duplicateId(envelope.mailId(), envelope.generation()));
             context.createProducer()

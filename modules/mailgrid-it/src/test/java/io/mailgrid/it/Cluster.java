@@ -18,16 +18,19 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailgrid.checks.Checks;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.node.StatusReport;
 import io.mailgrid.testing.MailgridProcess;
+import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
@@ -91,6 +94,26 @@ final class Cluster implements AutoCloseable {
         return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
     }
 
+    /**
+     * Stops these nodes grabbing ({@code maintenance NODE on}, confirmed), so mail published now
+     * waits as a backlog of known size: a test that needs a backlog builds it instead of hoping the
+     * publisher outruns the nodes.
+     */
+    void hold(String... nodes) {
+        for (String node : nodes) {
+            assertThat(command("maintenance", node, "on")).as("maintenance " + node + " on").isZero();
+        }
+    }
+
+    /** Lets held nodes grab again, all at about the same moment, and waits until each says UP. */
+    void release(String... nodes) throws Exception {
+        for (String node : nodes) {
+            assertThat(command("maintenance", node, "off", "--wait", "0")).as("maintenance " + node + " off").isZero();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> status().nodes().stream()
+                .filter(n -> List.of(nodes).contains(n.node()) && n.state().equals("UP")).count() == nodes.length);
+    }
+
     /** {@code kill -9} of the standalone broker. */
     void killBroker() {
         broker.kill9();
@@ -140,16 +163,41 @@ final class Cluster implements AutoCloseable {
         return copy;
     }
 
-    /** Publishes mails to a node's mailbox as its ingress would; returns their Message-IDs. */
+    /**
+     * A copy of the shipped routes whose policy.xml lacks the line holding {@code text}, as an
+     * operator would remove a check ("to try Mailgrid without a scanner, remove the
+     * check-virus-scan line").
+     */
+    Path routesWithoutLine(String name, String text) {
+        Path copy = dir.resolve("routes-" + name);
+        try {
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(TestHome.routes())) {
+                for (Path file : files.toList()) {
+                    String xml = Files.readString(file, StandardCharsets.UTF_8);
+                    if (file.getFileName().toString().equals("policy.xml")) {
+                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<process")))
+                                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+                    }
+                    Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
+    /** Publishes mails to a node's mailbox as its ingress would; returns their mail ids. */
     List<String> publish(String node, int count, String marker) throws Exception {
-        List<String> messageIds = new ArrayList<>();
+        List<String> mailIds = new ArrayList<>();
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
-                MailPublisher publisher = new MailPublisher(factory)) {
+                MailPublisher publisher = ingress(factory)) {
             for (int i = 0; i < count; i++) {
-                messageIds.add(publishOne(publisher, node, marker, i));
+                mailIds.add(publishOne(publisher, node, marker, i));
             }
         }
-        return messageIds;
+        return mailIds;
     }
 
     /**
@@ -163,7 +211,7 @@ final class Cluster implements AutoCloseable {
 
     /** {@link #publishRetrying(String, int, String)}, counting the accepted mails in {@code accepted} as it goes. */
     List<String> publishRetrying(String node, int count, String marker, AtomicInteger accepted) throws Exception {
-        List<String> messageIds = new ArrayList<>();
+        List<String> mailIds = new ArrayList<>();
         try (RetryingPublisher retrying = new RetryingPublisher()) {
             for (int i = 0; i < count; i++) {
                 TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
@@ -173,11 +221,16 @@ final class Cluster implements AutoCloseable {
                 // no poll delay: the first try is at once, only retries wait
                 await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                         .until(() -> retrying.publish(envelope, bytes));
-                messageIds.add(mail.messageId());
+                mailIds.add(envelope.mailId());
                 accepted.incrementAndGet();
             }
         }
-        return messageIds;
+        return mailIds;
+    }
+
+    /** A publisher as a node's ingress has: its mails require the checks of the shipped policy chain. */
+    private static MailPublisher ingress(ActiveMQConnectionFactory factory) {
+        return new MailPublisher(factory, RequiredChecks.of(Checks.referencedBy(TestHome.routes())));
     }
 
     /** A publisher that opens a fresh connection after a failed publish. */
@@ -189,7 +242,7 @@ final class Cluster implements AutoCloseable {
             try {
                 if (publisher == null) {
                     factory = BrokerConnection.forCommand(clientConfig);
-                    publisher = new MailPublisher(factory);
+                    publisher = ingress(factory);
                 }
                 publisher.publish(envelope, bytes);
                 return true;
@@ -215,9 +268,10 @@ final class Cluster implements AutoCloseable {
     private static String publishOne(MailPublisher publisher, String node, String marker, int i) throws PublishException {
         TestMail mail = TestMail.to("rcpt" + i + "@example.com").subject(marker + " " + i).body(marker + " body " + i + "\r\n");
         byte[] bytes = mail.bytes();
-        publisher.publish(Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
-                "test", Instant.now(), bytes.length), bytes);
-        return mail.messageId();
+        Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt" + i + "@example.com"),
+                "test", Instant.now(), bytes.length);
+        publisher.publish(envelope, bytes);
+        return envelope.mailId();
     }
 
     /** The outbox Maildir of a node. */
@@ -225,9 +279,19 @@ final class Cluster implements AutoCloseable {
         return Maildir.at(dataDir(node).resolve("outbox"));
     }
 
-    /** How many times each Message-ID was delivered, over every node's outbox. */
+    /**
+     * How many times each mail id was delivered, over every node's outbox ({@code new/} and
+     * {@code cur/}): a second copy counts whatever its file name or Maildir.
+     */
     Map<String, Integer> deliveredCounts(String... nodes) {
-        return Maildir.messageIdCounts(java.util.Arrays.stream(nodes).map(this::outbox).toList());
+        return Maildir.mailIdCounts(java.util.Arrays.stream(nodes).map(this::outbox).toList());
+    }
+
+    /** {@link #deliveredCounts}, plus every mail the SMTP relay {@code sink} received (one per SMTP transaction). */
+    Map<String, Integer> deliveredCounts(SmtpSink sink, String... nodes) {
+        Map<String, Integer> counts = new java.util.HashMap<>(deliveredCounts(nodes));
+        sink.mailIdCounts().forEach((id, n) -> counts.merge(id, n, Integer::sum));
+        return counts;
     }
 
     /**
@@ -239,24 +303,38 @@ final class Cluster implements AutoCloseable {
                 && depth(Queues.mailbox(origin)) == 0 && depth(Queues.outbound(origin)) == 0);
     }
 
-    /** What every failure test promises: each mail of {@code sent} delivered exactly once, none dead-lettered. */
+    /**
+     * What every failure test promises: each mail id of {@code sent} delivered exactly once over the
+     * nodes' Maildirs ({@code new/} and {@code cur/}), nothing else delivered, none dead-lettered.
+     */
     void assertEveryMailDeliveredOnce(List<String> sent, String... nodes) throws Exception {
-        Map<String, Integer> delivered = deliveredCounts(nodes);
+        assertDeliveredOnce(deliveredCounts(nodes), sent);
+    }
+
+    /** {@link #assertEveryMailDeliveredOnce(List, String...)}, counting what the relay {@code sink} received too. */
+    void assertEveryMailDeliveredOnce(List<String> sent, SmtpSink sink, String... nodes) throws Exception {
+        assertDeliveredOnce(deliveredCounts(sink, nodes), sent);
+    }
+
+    private void assertDeliveredOnce(Map<String, Integer> delivered, List<String> sent) throws Exception {
         assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(delivered.values()).as("every mail exactly once").allMatch(n -> n == 1);
+        assertThat(delivered).as("every mail exactly once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         assertThat(depth(Queues.DLQ)).as("no mail dead-lettered").isZero();
     }
 
     StatusReport status() throws Exception {
         try (BrokerManagement management = BrokerManagement.connect(clientConfig);
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig)) {
-            return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), Instant.now());
+            return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), java.time.Clock.systemUTC());
         }
     }
 
+    /** Mails waiting plus in flight in a queue (queues only: no wait for heartbeats). */
     long depth(String queue) throws Exception {
-        return status().queues().stream().filter(q -> q.name().equals(queue))
-                .mapToLong(q -> q.waiting() + q.inFlight()).sum();
+        try (BrokerManagement management = BrokerManagement.connect(clientConfig)) {
+            return StatusReport.read(management).queues().stream().filter(q -> q.name().equals(queue))
+                    .mapToLong(q -> q.waiting() + q.inFlight()).sum();
+        }
     }
 
     private MailgridProcess track(MailgridProcess process) {

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.Queues;
 import io.mailgrid.node.StatusReport;
+import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;
 
 /**
  * Several node processes on one standalone broker: failover after kill -9 and SIGSTOP, maintenance,
- * load balancing, host-only nodes, a broker restart. Every test counts Message-IDs over all outboxes:
+ * load balancing, host-only nodes, a broker restart. Every test counts mail ids (X-Mailgrid-Id) over all outboxes, new/ and cur/:
  * each mail exactly once.
  */
 class ClusterIT {
@@ -39,8 +40,12 @@ class ClusterIT {
             cluster.startNode("b", routes);
             cluster.startNode("c", routes);
 
-            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 2000, "failover"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 400);
+            // a backlog of known size, then more mail arriving while the nodes work it off
+            cluster.hold("a", "b", "c");
+            List<String> backlog = cluster.publish("a", 1000, "failover-backlog");
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 1000, "failover"));
+            cluster.release("a", "b", "c");
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 200);
             long killedAt = System.nanoTime();
             a.kill9();
             int atKill = cluster.outbox("a").count();
@@ -48,7 +53,8 @@ class ClusterIT {
                     .until(() -> cluster.outbox("a").count() > atKill);
             double takeover = (System.nanoTime() - killedAt) / 1e9;
 
-            List<String> sent = sending.get();
+            List<String> sent = new java.util.ArrayList<>(backlog);
+            sent.addAll(sending.get());
             cluster.awaitAllDelivered("a", sent, "a", "b", "c");
             double drained = (System.nanoTime() - killedAt) / 1e9;
             cluster.assertEveryMailDeliveredOnce(sent, "a", "b", "c");
@@ -69,11 +75,14 @@ class ClusterIT {
             cluster.startNode("b", routes);
             cluster.startNode("c", routes);
 
-            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 800, "hung"));
+            cluster.hold("a", "b", "c");
+            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 400, "hung-backlog"));
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 400, "hung"));
+            cluster.release("a", "b", "c");
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 150);
             long stoppedAt = System.nanoTime();
             a.suspend();
-            List<String> sent = sending.get();
+            sent.addAll(sending.get());
             await().atMost(Duration.ofSeconds(120)).until(() -> cluster.deliveredCounts("a", "b", "c").size() == sent.size());
             double drained = (System.nanoTime() - stoppedAt) / 1e9;
 
@@ -125,13 +134,16 @@ class ClusterIT {
     void idleNodesShouldTakeAFairShareOfABusyNodesMailAndSendItBackToItsOutbound() throws Exception {
         try (Cluster cluster = new Cluster(dir, "balance")) {
             cluster.startBroker();
-            // a slow check: mail arrives faster than a alone can check it, so a falls behind
+            // a slow check: a alone cannot keep up with a backlog of 600
             Path routes = cluster.routesWithFirstStep("slower", "<delay><constant>100</constant></delay>");
             cluster.startNode("a", routes);
             cluster.startNode("b", routes);
             cluster.startNode("c", routes);
 
+            // the whole load waits before anyone checks it, whatever the publisher's speed
+            cluster.hold("a", "b", "c");
             List<String> sent = cluster.publish("a", 600, "balance");
+            cluster.release("a", "b", "c");
             await().atMost(Duration.ofSeconds(90)).until(() -> cluster.outbox("a").count() == sent.size());
 
             Map<String, Long> share = processedBy(cluster.outbox("a"));
@@ -187,6 +199,42 @@ class ClusterIT {
     }
 
     @Test
+    void aWorkerWithoutTheScannerShouldNeverCheckAPeersMailButLeaveItForAWorkerThatHasOne() throws Exception {
+        ClamAv.requireClamscan();
+        try (Cluster cluster = new Cluster(dir, "required-checks")) {
+            cluster.startBroker();
+            String clamscan = "mailgrid.virus-scan.command=" + ClamAv.clamscanWithTestDatabase(dir.resolve("clamav"));
+            MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.routes(), clamscan);
+            // b as the README says to try Mailgrid without a scanner: the check-virus-scan line removed
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check-virus-scan"));
+            b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
+
+            a.kill9();
+            b.awaitLog("Peer a SUSPECT -> DOWN", Duration.ofSeconds(10));
+            List<Path> files = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                byte[] infected = io.mailgrid.testing.TestMail.to("bob@example.com").subject("eicar " + i)
+                        .body(ClamAv.eicar()).bytes();
+                files.add(java.nio.file.Files.write(dir.resolve("eicar-" + i + ".eml"), infected));
+            }
+            List<String> args = new java.util.ArrayList<>(List.of("submit", "--node", "a"));
+            files.forEach(f -> args.add(f.toString()));
+            assertThat(cluster.command(args.toArray(String[]::new))).as("submit into a's mailbox").isZero();
+
+            // a worker with the whole chain joins: the mail must be waiting for it, not delivered by b
+            cluster.startNode("c", io.mailgrid.testing.TestHome.routes(), clamscan);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.depth(Queues.QUARANTINE)
+                    + cluster.deliveredCounts("a", "b", "c").size() >= files.size());
+
+            assertThat(cluster.deliveredCounts("a", "b", "c")).as("nothing delivered unscanned").isEmpty();
+            assertThat(cluster.depth(Queues.QUARANTINE)).isEqualTo(files.size());
+            assertThat(cluster.command("quarantine", "list")).isZero();
+            assertThat(cluster.depth(Queues.DLQ)).isZero();
+            assertThat(cluster.depth(Queues.mailbox("a"))).isZero();
+        }
+    }
+
+    @Test
     void nodesShouldReconnectByThemselvesAfterABrokerRestartAndLoseNothing() throws Exception {
         try (Cluster cluster = new Cluster(dir, "broker-restart")) {
             MailgridProcess broker = cluster.startBroker();
@@ -194,18 +242,22 @@ class ClusterIT {
             cluster.startNode("a", routes);
             cluster.startNode("b", routes);
 
+            cluster.hold("a", "b");
+            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 300, "restart-backlog"));
             CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return cluster.publishRetrying("a", 600, "restart");
+                    return cluster.publishRetrying("a", 300, "restart");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
+            cluster.release("a", "b");
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 100);
+            assertThat(cluster.depth(Queues.mailbox("a"))).as("a backlog waits at the restart").isPositive();
             broker.stop(Duration.ofSeconds(30));
             cluster.startBroker();
 
-            List<String> sent = sending.get();
+            sent.addAll(sending.get());
             cluster.awaitAllDelivered("a", sent, "a", "b");
             cluster.assertEveryMailDeliveredOnce(sent, "a", "b");
         }
@@ -228,9 +280,9 @@ class ClusterIT {
         return outbox.mails().stream().collect(Collectors.groupingBy(m -> m.stamp("Node").orElse("?"), Collectors.counting()));
     }
 
-    private static Map<String, String> processingNodes(Maildir outbox, List<String> messageIds) {
-        return outbox.mails().stream().filter(m -> messageIds.contains(m.header("Message-ID").orElse("")))
-                .collect(Collectors.toMap(m -> m.header("Message-ID").orElseThrow(), m -> m.stamp("Node").orElse("?"),
+    private static Map<String, String> processingNodes(Maildir outbox, List<String> mailIds) {
+        return outbox.mails().stream().filter(m -> mailIds.contains(m.mailId()))
+                .collect(Collectors.toMap(Maildir.Delivered::mailId, m -> m.stamp("Node").orElse("?"),
                         (x, y) -> x + "," + y, java.util.TreeMap::new));
     }
 }

@@ -42,7 +42,7 @@ class CrashRecoveryIT {
             await().atMost(Duration.ofSeconds(120)).until(() -> outbox.count() >= sent.size()
                     && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
 
-            Map<String, Integer> delivered = Maildir.messageIdCounts(List.of(outbox));
+            Map<String, Integer> delivered = Maildir.mailIdCounts(List.of(outbox));
             assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(sent);
             assertThat(delivered.values()).as("every mail exactly once").allMatch(n -> n == 1);
             assertThat(cluster.depth(Queues.DLQ)).isZero();
@@ -78,9 +78,9 @@ class CrashRecoveryIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count() == others.size() + 1);
             Maildir.Delivered redone = outbox.mails().stream()
-                    .filter(m -> m.header("Message-ID").orElse("").equals(held.get(0))).findFirst().orElseThrow();
+                    .filter(m -> m.mailId().equals(held.get(0))).findFirst().orElseThrow();
             assertThat(redone.stamp("Attempt")).as("one crash costs one delivery attempt").contains("2");
-            assertThat(Maildir.messageIdCounts(List.of(outbox)).values()).allMatch(n -> n == 1);
+            assertThat(Maildir.mailIdCounts(List.of(outbox)).values()).allMatch(n -> n == 1);
         }
     }
 }

@@ -71,6 +71,8 @@ class SmtpIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> cluster.depth(Queues.outbound("a")) == 0
                     && cluster.depth(Queues.mailbox("a")) == 0);
             assertThat(relay.received()).as("the refused mail never appears").hasSize(2);
+            assertThat(relay.mailIdCounts()).as("each relayed exactly once, by mail id").hasSize(2)
+                    .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         }
     }
 }

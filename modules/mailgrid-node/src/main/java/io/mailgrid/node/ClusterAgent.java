@@ -30,8 +30,12 @@ import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.Membership;
 import io.mailgrid.cluster.NodeState;
 import io.mailgrid.cluster.TakeoverPlan;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.Queues;
+import io.mailgrid.core.RequiredChecks;
 
 /**
  * A node's part in the cluster: publishes its heartbeat, keeps the membership table from its
@@ -41,13 +45,19 @@ import io.mailgrid.core.NodeSettings;
  *
  * <p>Two threads: {@code mailgrid-cluster} ticks (heartbeat every interval, membership and plan
  * four times per interval); {@code mailgrid-takeover} starts and stops routes, which may wait for
- * in-flight mails, without delaying heartbeats.
+ * in-flight mails, and forgets peers gone for {@code mailgrid.cluster.forget-after} whose queues are
+ * empty, without delaying heartbeats.
  */
 final class ClusterAgent implements AutoCloseable {
 
     /** What the agent needs from the node to change its routes. */
     interface Routes {
-        void grab(String mailboxNode, int priority) throws Exception;
+        /**
+         * Grabs a node's mailbox at a consumer priority, taking only mail whose required checks this
+         * node's chain runs; {@code acceptUnmarked} also takes mail without them (published by an
+         * older Mailgrid), for the own mailbox and peers under the same policy.
+         */
+        void grab(String mailboxNode, int priority, boolean acceptUnmarked) throws Exception;
 
         void stopGrabbing(String mailboxNode) throws Exception;
 
@@ -59,6 +69,7 @@ final class ClusterAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
 
+    private final MailgridConfig config;
     private final NodeSettings settings;
     private final ConnectionFactory factory;
     private final Routes routes;
@@ -70,6 +81,8 @@ final class ClusterAgent implements AutoCloseable {
     private final String deliveryTarget;
     private final boolean helpPeers;
     private final boolean takeoverOnDrift;
+    private final Duration forgetAfter;
+    private final RequiredChecks required;
     private final String configHash;
     private final Membership membership;
     private final HeartbeatChannel heartbeats;
@@ -88,9 +101,17 @@ final class ClusterAgent implements AutoCloseable {
     private volatile TakeoverPlan applied = new TakeoverPlan(Map.of(), Set.of(), Set.of());
     private final AtomicReference<TakeoverPlan> desired = new AtomicReference<>();
     private final AtomicBoolean applying = new AtomicBoolean();
+    private final AtomicBoolean forgetting = new AtomicBoolean();
+    /** When each forgettable peer's queues may be looked at again (not every tick while they hold mail). */
+    private final Map<String, Instant> nextForgetCheck = new HashMap<>();
 
+    /**
+     * @param required the checks every mail this node accepts requires, announced in its heartbeat
+     */
     ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
-            Reservation reservation, Supplier<Map<String, Boolean>> checks, String deliveryTarget, Clock clock) {
+            Reservation reservation, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
+            String deliveryTarget, Clock clock) {
+        this.config = config;
         this.settings = settings;
         this.factory = factory;
         this.routes = routes;
@@ -102,8 +123,15 @@ final class ClusterAgent implements AutoCloseable {
         this.deliveryTarget = deliveryTarget;
         this.helpPeers = config.bool(MailgridConfig.CLUSTER_HELP_PEERS);
         this.takeoverOnDrift = config.bool(MailgridConfig.CLUSTER_TAKEOVER_ON_DRIFT);
+        this.required = required;
+        Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
+        this.forgetAfter = config.duration(MailgridConfig.CLUSTER_FORGET_AFTER);
+        if (!forgetAfter.isZero() && forgetAfter.compareTo(timeout) <= 0) {
+            throw new ConfigException(MailgridConfig.CLUSTER_FORGET_AFTER + ": must be 0 (never) or longer than "
+                    + MailgridConfig.HEARTBEAT_TIMEOUT + " (" + timeout.toMillis() + " ms), got " + forgetAfter.toMillis() + " ms");
+        }
         this.configHash = ConfigHash.of(Path.of(config.string(MailgridConfig.ROUTES_DIR)), config.asMap());
-        this.membership = new Membership(settings.name(), interval, config.duration(MailgridConfig.HEARTBEAT_TIMEOUT));
+        this.membership = new Membership(settings.name(), interval, timeout);
         this.heartbeats = new HeartbeatChannel(factory);
         this.control = new ControlChannel(factory);
         this.startedAt = clock.millis();
@@ -118,7 +146,7 @@ final class ClusterAgent implements AutoCloseable {
                 membership.learned(status.heartbeat(), status.age(), now).ifPresent(this::logChange);
             }
         }
-        heartbeats.listen(this::heard);
+        heartbeats.listen(this::heard, this::forgottenByOperator);
         control.listen(settings.name(), this::command);
         apply(plan());
         long period = Math.max(50, interval.toMillis() / 4);
@@ -146,6 +174,7 @@ final class ClusterAgent implements AutoCloseable {
             request(plan());
             if (ticks++ % 4 == 0) {
                 heartbeats.publish(heartbeat());
+                forgetGonePeers();
             }
         } catch (RuntimeException e) {
             LOG.warn("Cluster tick failed: {}", e.toString());
@@ -154,6 +183,62 @@ final class ClusterAgent implements AutoCloseable {
 
     private synchronized void heard(Heartbeat heartbeat) {
         membership.heard(heartbeat, clock.instant()).ifPresent(this::logChange);
+    }
+
+    private void forgottenByOperator(String node) {
+        boolean known;
+        synchronized (this) {
+            known = membership.forget(node);
+        }
+        if (known) {
+            LOG.info("Forgot peer {} (mailgrid forget): its queues are no longer consumed here", node);
+            request(plan());
+        }
+    }
+
+    /**
+     * Forgets peers silent for {@code mailgrid.cluster.forget-after} whose mailbox and outbound queue
+     * are empty (looked at on the takeover thread, at most once a minute per peer while they hold mail).
+     */
+    private void forgetGonePeers() {
+        Instant now = clock.instant();
+        List<String> candidates;
+        synchronized (this) {
+            candidates = membership.forgettable(now, forgetAfter).stream()
+                    .filter(node -> !now.isBefore(nextForgetCheck.getOrDefault(node, Instant.MIN))).toList();
+        }
+        if (candidates.isEmpty() || !forgetting.compareAndSet(false, true)) {
+            return;
+        }
+        applier.execute(() -> {
+            try (BrokerManagement management = BrokerManagement.connect(config)) {
+                for (String node : candidates) {
+                    Map<String, Long> depths = QueueDepths.of(management, List.of(Queues.mailbox(node), Queues.outbound(node)));
+                    boolean empty = depths.values().stream().allMatch(n -> n == 0);
+                    boolean forgotten = false;
+                    synchronized (this) {
+                        nextForgetCheck.put(node, clock.instant().plus(Duration.ofMinutes(1)));
+                        // still gone? it may have sent a heartbeat meanwhile
+                        if (empty && membership.forgettable(clock.instant(), forgetAfter).contains(node)) {
+                            forgotten = membership.forget(node);
+                            nextForgetCheck.remove(node);
+                        }
+                    }
+                    if (forgotten) {
+                        HeartbeatChannel.removeStatus(management, node);
+                        LOG.info("Forgot peer {}: silent for more than {} with an empty mailbox and outbound queue",
+                                node, forgetAfter);
+                        request(plan());
+                    } else if (!empty) {
+                        LOG.debug("Peer {} is gone but its queues hold mail ({}): not forgotten yet", node, depths);
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("Could not check whether gone peers {} can be forgotten, retrying: {}", candidates, e.toString());
+            } finally {
+                forgetting.set(false);
+            }
+        });
     }
 
     private void command(ControlChannel.Command command) {
@@ -193,7 +278,7 @@ final class ClusterAgent implements AutoCloseable {
         state = next;
         reason = why;
         TakeoverPlan.Self self = new TakeoverPlan.Self(settings.name(), settings.role() == NodeSettings.Role.WORKER,
-                next, healthy, configHash, helpPeers, takeoverOnDrift);
+                next, healthy, configHash, helpPeers, takeoverOnDrift, health.keySet());
         synchronized (this) {
             return TakeoverPlan.of(self, membership.peers());
         }
@@ -223,27 +308,38 @@ final class ClusterAgent implements AutoCloseable {
     private void apply(TakeoverPlan plan) {
         Map<String, Integer> grabbing = new HashMap<>(applied.grab());
         Set<String> delivering = new TreeSet<>(applied.deliver());
+        Set<String> drifted = new TreeSet<>(applied.drifted());
+        logUnservable(plan);
         try {
             for (Map.Entry<String, Integer> current : applied.grab().entrySet()) {
-                Integer wanted = plan.grab().get(current.getKey());
-                if (!current.getValue().equals(wanted)) {
-                    routes.stopGrabbing(current.getKey());
-                    grabbing.remove(current.getKey());
-                    LOG.info("Stopped grabbing mailbox of {}", current.getKey());
+                String node = current.getKey();
+                Integer wanted = plan.grab().get(node);
+                // a grabber's selector depends on the mailbox owner's policy (unmarked mail): restart on a change
+                if (!current.getValue().equals(wanted) || drifted.contains(node) != plan.drifted().contains(node)) {
+                    routes.stopGrabbing(node);
+                    grabbing.remove(node);
+                    drifted.remove(node);
+                    LOG.info("Stopped grabbing mailbox of {}", node);
                 }
             }
             for (Map.Entry<String, Integer> wanted : plan.grab().entrySet()) {
-                if (!wanted.getValue().equals(grabbing.get(wanted.getKey()))) {
-                    routes.grab(wanted.getKey(), wanted.getValue());
-                    grabbing.put(wanted.getKey(), wanted.getValue());
-                    logGrab(wanted.getKey(), wanted.getValue(), plan);
+                String node = wanted.getKey();
+                if (!wanted.getValue().equals(grabbing.get(node))) {
+                    boolean acceptUnmarked = node.equals(settings.name()) || !plan.drifted().contains(node);
+                    routes.grab(node, wanted.getValue(), acceptUnmarked);
+                    grabbing.put(node, wanted.getValue());
+                    if (!acceptUnmarked) {
+                        drifted.add(node);
+                    }
+                    logGrab(node, wanted.getValue(), plan);
                 }
             }
             for (String peer : applied.deliver()) {
                 if (!plan.deliver().contains(peer)) {
                     routes.stopDeliveringFor(peer);
                     delivering.remove(peer);
-                    LOG.info("Stopped delivering outbound mail of {}: it is back", peer);
+                    LOG.info("Stopped delivering outbound mail of {}: {}", peer,
+                            describePeer(peer).equals("unknown") ? "it is forgotten" : "it is back");
                 }
             }
             for (String peer : plan.deliver()) {
@@ -260,9 +356,28 @@ final class ClusterAgent implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Could not apply the takeover plan, retrying: {}", e.toString());
         } finally {
-            Set<String> drifted = new TreeSet<>(plan.drifted());
             drifted.retainAll(grabbing.keySet());
-            applied = new TakeoverPlan(grabbing, delivering, drifted);
+            applied = new TakeoverPlan(grabbing, delivering, drifted, plan.unservable());
+        }
+    }
+
+    /** Says once, when it changes, which peers' mail waits because this node's chain lacks a check it requires. */
+    private void logUnservable(TakeoverPlan plan) {
+        for (String node : plan.unservable()) {
+            if (!applied.unservable().contains(node)) {
+                String missing;
+                synchronized (this) {
+                    missing = membership.peer(node).map(p -> String.join(", ",
+                            RequiredChecks.of(p.last().required()).missingFrom(checks.get().keySet()))).orElse("?");
+                }
+                LOG.warn("Not taking over mailbox of {} ({}): its mail requires {}, which this node's policy chain lacks;"
+                        + " it waits for a node that runs every check it requires", node, describePeer(node), missing);
+            }
+        }
+        for (String node : applied.unservable()) {
+            if (!plan.unservable().contains(node)) {
+                LOG.info("Mailbox of {} no longer needs this node", node);
+            }
         }
     }
 
@@ -300,7 +415,7 @@ final class ClusterAgent implements AutoCloseable {
         }
         return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
                 startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
-                configHash, deliveryTarget);
+                configHash, deliveryTarget, List.copyOf(required.names()));
     }
 
     /** Says LEAVING, so peers take over at once, and stops ticking. Routes stop with Camel afterwards. */

@@ -17,11 +17,11 @@ import io.mailgrid.broker.BrokerStartException;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 
-/** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, handle the quarantine. */
+/** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
-                MaintenanceCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
+                MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MailgridCommand implements Runnable {
 

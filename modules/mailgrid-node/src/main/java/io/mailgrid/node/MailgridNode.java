@@ -29,6 +29,7 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.delivery.MailDelivery;
 import io.mailgrid.delivery.MaildirDelivery;
 import io.mailgrid.delivery.SmtpRelayDelivery;
@@ -66,6 +67,7 @@ public final class MailgridNode implements AutoCloseable {
     private ActiveMQConnectionFactory smtpFactory;
     private MailPublisher smtpPublisher;
     private SmtpIngress smtp;
+    private RequiredChecks required;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -127,14 +129,22 @@ public final class MailgridNode implements AutoCloseable {
         }
         // a check the routes use that cannot start fails the node before anything else starts
         checks = Checks.fromConfig(config);
+        try {
+            required = RequiredChecks.forNode(config, checks.chain(), settings.role() == NodeSettings.Role.WORKER);
+            RequiredChecks.selector(checks.chain(), true); // the grabbers' selector must be possible
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": the policy chain cannot be required of mail: "
+                    + e.getMessage(), e);
+        }
         Files.createDirectories(settings.pickupDir());
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
-        publisher = new MailPublisher(factory);
-        reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock);
+        // every mail this node accepts carries the checks it requires (docs/adr/0018)
+        publisher = new MailPublisher(factory, required);
+        reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock, checks.chain());
         MailDelivery delivery = delivery();
 
         main = new Main();
@@ -163,11 +173,12 @@ public final class MailgridNode implements AutoCloseable {
         addDelivery(camel, name, "delivery");
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
-                delivery.target(), clock);
+                required, delivery.target(), clock);
         cluster.start();
         startSmtp(smtpSettings, name, grace());
-        LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}, smtp {}", name,
-                settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
+        LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
+                settings.role().name().toLowerCase(), Queues.mailbox(name),
+                required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
                         : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());
     }
@@ -182,16 +193,18 @@ public final class MailgridNode implements AutoCloseable {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
-        smtpPublisher = new MailPublisher(smtpFactory);
+        smtpPublisher = new MailPublisher(smtpFactory, required);
         smtp = new SmtpIngress(smtpSettings, smtpPublisher, name, clock, grace);
         smtp.start();
     }
 
     /**
      * Starts a grabber for a node's mailbox (own node at priority 10, helpers lower): two routes, the
-     * standard lane for small mails and the large-mail lane with few consumers.
+     * standard lane for small mails and the large-mail lane with few consumers. Each takes only mail
+     * whose required checks this node's chain runs; {@code acceptUnmarked} also takes mail published
+     * without them (by an older Mailgrid).
      */
-    private void addGrabber(CamelContext camel, String mailboxNode, int priority) throws Exception {
+    private void addGrabber(CamelContext camel, String mailboxNode, int priority, boolean acceptUnmarked) throws Exception {
         String clientId = ClientIds.grabber(settings.name(), mailboxNode);
         for (boolean large : new boolean[] {false, true}) {
             TemplatedRouteBuilder.builder(camel, "grabber")
@@ -199,7 +212,8 @@ public final class MailgridNode implements AutoCloseable {
                     .parameter("mailbox", mailboxNode)
                     .parameter("priority", String.valueOf(priority))
                     .parameter("clientId", large ? ClientIds.largeLane(clientId) : clientId)
-                    .parameter("selector", selector(large))
+                    .parameter("selector", "(" + selector(large) + ") AND "
+                            + RequiredChecks.selector(checks.chain(), acceptUnmarked))
                     .parameter("consumers", String.valueOf(large ? largeConsumers()
                             : config.integer(MailgridConfig.GRABBER_CONSUMERS, 1)))
                     .add();
@@ -269,8 +283,8 @@ public final class MailgridNode implements AutoCloseable {
     /** How the cluster agent changes this node's routes. */
     private final class NodeRoutes implements ClusterAgent.Routes {
         @Override
-        public void grab(String mailboxNode, int priority) throws Exception {
-            addGrabber(main.getCamelContext(), mailboxNode, priority);
+        public void grab(String mailboxNode, int priority, boolean acceptUnmarked) throws Exception {
+            addGrabber(main.getCamelContext(), mailboxNode, priority, acceptUnmarked);
         }
 
         @Override
@@ -345,6 +359,11 @@ public final class MailgridNode implements AutoCloseable {
     /** The embedded broker, or null when the node uses an external one. */
     public EmbeddedBroker embeddedBroker() {
         return broker;
+    }
+
+    /** The checks every mail this node accepts requires: its chain plus mailgrid.policy.required-checks. */
+    public RequiredChecks required() {
+        return required;
     }
 
     /** Publishes mail to the broker on behalf of this node's ingress. */

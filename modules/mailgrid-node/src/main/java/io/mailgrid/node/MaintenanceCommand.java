@@ -1,5 +1,6 @@
 package io.mailgrid.node;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ControlChannel;
+import io.mailgrid.cluster.Membership;
+import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
@@ -56,7 +60,11 @@ final class MaintenanceCommand implements Callable<Integer> {
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
         String wanted = mode == Switch.on ? "MAINTENANCE" : "UP";
 
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
+        Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+                // listening before the request: the node's answer is judged by when it arrives, not by its clock
+                ClusterWatch watch = ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
+                        timeout, Clock.systemUTC())) {
             new ControlChannel(factory).send(node, new ControlChannel.Command(mode == Switch.on,
                     System.getProperty("user.name") + "@" + NodeNames.fromHostName(), System.currentTimeMillis()));
             System.out.println("Maintenance " + mode + " requested for " + node + ".");
@@ -64,16 +72,16 @@ final class MaintenanceCommand implements Callable<Integer> {
                 return 0;
             }
             Instant deadline = Instant.now().plus(wait);
-            Optional<StatusReport.NodeStatus> status = Optional.empty();
+            Optional<Membership.Peer> status = Optional.empty();
             while (Instant.now().isBefore(deadline)) {
-                status = StatusReport.nodes(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
-                        config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Instant.now()).stream()
-                        .filter(n -> n.node().equals(node)).findFirst();
-                if (status.isPresent() && status.get().state().equals("DOWN")) {
-                    System.out.println(node + " is DOWN; the request applies when it starts.");
+                status = watch.nodes().stream().filter(n -> n.last().node().equals(node)).findFirst();
+                if (status.isPresent() && status.get().state() == PeerState.DOWN) {
+                    System.out.println(node + " is DOWN (no heartbeat for " + timeout.toSeconds()
+                            + " s); the request applies when it starts.");
                     return 0;
                 }
-                if (status.isPresent() && status.get().state().equals(wanted) && status.get().inFlight() == 0) {
+                if (status.isPresent() && status.get().heard() && status.get().state().name().equals(wanted)
+                        && status.get().last().inFlight() == 0) {
                     System.out.println(node + " is " + wanted + (mode == Switch.on
                             ? ": it grabs no mail; peers process its mailbox." : ": it grabs its mailbox again."));
                     return 0;
@@ -81,7 +89,7 @@ final class MaintenanceCommand implements Callable<Integer> {
                 waitBriefly();
             }
             System.err.println("mailgrid maintenance: " + node + " did not confirm within " + waitFor + " (last seen: "
-                    + status.map(s -> s.state() + ", " + s.inFlight() + " in flight").orElse("never") + ")");
+                    + status.map(s -> s.state() + ", " + s.last().inFlight() + " in flight").orElse("never") + ")");
             return MailgridCommand.EXIT_FAILURE;
         }
     }

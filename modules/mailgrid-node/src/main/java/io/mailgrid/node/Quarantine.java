@@ -1,6 +1,7 @@
 package io.mailgrid.node;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 
+import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
@@ -29,12 +31,19 @@ import io.mailgrid.core.Stage;
  * The quarantine as an operator handles it: list and show the mails in {@code mailgrid.quarantine},
  * release one for delivery as it is, release it for a new check, or delete it.
  *
- * <p>Release and delete take the mail by a JMS selector on {@code mailgrid_id} and publish (or
- * drop) it in one local transaction: the mail is in the quarantine or in its next queue, never in
- * both or neither. A released mail carries {@code mailgrid_released} (stamped as
- * {@code X-Mailgrid-Released}) and the duplicate-detection id of the release stage; a re-checked
- * mail goes back to its origin's mailbox with the next generation, so every stage's
- * duplicate-detection id is new.
+ * <p>Release and delete work on a quarantine that pages (above its address's max-size), where a
+ * JMS selector consumer never sees the paged mails (issue 10 case 7). Artemis's own management
+ * operations read the page files: release asks the broker to move the one mail with that
+ * {@code mailgrid_id} to {@code mailgrid.quarantine.releasing} (a small queue that never pages),
+ * then takes it from there and publishes it in one local transaction, so the mail is in the
+ * quarantine, in the releasing queue or in its next queue, never in two and never in none. A mail
+ * left in the releasing queue by a release that died is listed and is taken by the next release
+ * or delete. Delete takes the mail the same way and commits without publishing it. The broker's
+ * move reads the page files up to the mail, through its memory (docs/adr/0019).
+ *
+ * <p>A released mail carries {@code mailgrid_released} (stamped as {@code X-Mailgrid-Released})
+ * and the duplicate-detection id of the release stage; a re-checked mail goes back to its
+ * origin's mailbox with the next generation, so every stage's duplicate-detection id is new.
  */
 public final class Quarantine {
 
@@ -69,23 +78,32 @@ public final class Quarantine {
         }
     }
 
+    /** Messages the broker moves per internal transaction while it looks through the quarantine. */
+    private static final int MOVE_FLUSH_LIMIT = 1000;
+
     /** The properties a re-check clears, so the chain judges the mail afresh. */
     private static final Set<String> VERDICT_PROPERTIES = Set.of(MailProperty.VERDICT, MailProperty.REASON,
             MailProperty.CHECKS, MailProperty.PROCESSED_BY, MailProperty.PROCESSED_AT, MailProperty.ATTEMPT,
             MailProperty.RELEASED);
     private static final int HEADER_LIMIT = 64 * 1024;
 
+    /** How long release and delete wait for a mail that is still being committed into the quarantine. */
+    private static final Duration ARRIVING = Duration.ofSeconds(1);
+
     private final ConnectionFactory factory;
+    private final BrokerManagement management;
     private final Clock clock;
     private final String operator;
 
     /**
-     * @param factory  connections to the broker
-     * @param clock    the release time
-     * @param operator who releases, recorded in the released mail ("user@host")
+     * @param factory    connections to the broker
+     * @param management management calls on the same broker (move and remove, which reach paged mail)
+     * @param clock      the release time
+     * @param operator   who releases, recorded in the released mail ("user@host")
      */
-    public Quarantine(ConnectionFactory factory, Clock clock, String operator) {
+    public Quarantine(ConnectionFactory factory, BrokerManagement management, Clock clock, String operator) {
         this.factory = factory;
+        this.management = management;
         this.clock = clock;
         this.operator = operator;
     }
@@ -95,14 +113,20 @@ public final class Quarantine {
         return System.getProperty("user.name", "unknown") + "@" + NodeNames.fromHostName();
     }
 
-    /** Every quarantined mail, oldest first, without taking any. */
+    /**
+     * Every quarantined mail, oldest first, without taking any (browsing reads the page files too);
+     * a mail a release that died left in the releasing queue comes last.
+     */
     public List<Entry> list() throws JMSException {
         List<Entry> entries = new ArrayList<>();
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = context.createBrowser(context.createQueue(Queues.QUARANTINE))) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                entries.add(entry((Message) messages.nextElement()));
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (String queue : List.of(Queues.QUARANTINE, Queues.QUARANTINE_RELEASING)) {
+                try (QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
+                    Enumeration<?> messages = browser.getEnumeration();
+                    while (messages.hasMoreElements()) {
+                        entries.add(entry((Message) messages.nextElement()));
+                    }
+                }
             }
         }
         return entries;
@@ -110,20 +134,23 @@ public final class Quarantine {
 
     /** One quarantined mail with its properties and header block, without taking it. */
     public Optional<Details> show(String mailId) throws JMSException {
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = context.createBrowser(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
-            Enumeration<?> messages = browser.getEnumeration();
-            if (!messages.hasMoreElements()) {
-                return Optional.empty();
-            }
-            Message message = (Message) messages.nextElement();
-            Map<String, Object> properties = new TreeMap<>();
-            for (String name : Collections.list(propertyNames(message))) {
-                if (name.startsWith(MailProperty.PREFIX)) {
-                    properties.put(name, message.getObjectProperty(name));
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (String queue : List.of(Queues.QUARANTINE, Queues.QUARANTINE_RELEASING)) {
+                try (QueueBrowser browser = context.createBrowser(context.createQueue(queue), selector(mailId))) {
+                    Enumeration<?> messages = browser.getEnumeration();
+                    if (messages.hasMoreElements()) {
+                        Message message = (Message) messages.nextElement();
+                        Map<String, Object> properties = new TreeMap<>();
+                        for (String name : Collections.list(propertyNames(message))) {
+                            if (name.startsWith(MailProperty.PREFIX)) {
+                                properties.put(name, message.getObjectProperty(name));
+                            }
+                        }
+                        return Optional.of(new Details(entry(message), properties, headers(message.getBody(byte[].class))));
+                    }
                 }
             }
-            return Optional.of(new Details(entry(message), properties, headers(message.getBody(byte[].class))));
+            return Optional.empty();
         }
     }
 
@@ -135,9 +162,10 @@ public final class Quarantine {
      * @return the mail as it was in the quarantine
      * @throws NotInQuarantineException if no such mail is in the quarantine
      */
-    public Entry release(String mailId, boolean recheck) throws NotInQuarantineException, JMSException {
+    public Entry release(String mailId, boolean recheck) throws Exception {
         try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
-                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE_RELEASING),
+                        selector(mailId))) {
             Message message = take(consumer, mailId, context);
             Entry entry = entry(message);
             String origin = NodeNames.requireValid(entry.origin());
@@ -171,27 +199,44 @@ public final class Quarantine {
      * @return the mail as it was
      * @throws NotInQuarantineException if no such mail is in the quarantine
      */
-    public Entry delete(String mailId) throws NotInQuarantineException, JMSException {
+    public Entry delete(String mailId) throws Exception {
         try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
-                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE), selector(mailId))) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Queues.QUARANTINE_RELEASING),
+                        selector(mailId))) {
             Entry entry = entry(take(consumer, mailId, context));
             context.commit();
             return entry;
         }
     }
 
-    private static Message take(JMSConsumer consumer, String mailId, JMSContext context) throws NotInQuarantineException {
-        // with no prefetch, receiveNoWait asks the broker and gets a definite answer; the short wait
-        // covers a mail still being committed into the quarantine
+    /**
+     * The mail, taken (inside the caller's transaction) from the releasing queue: left there by a
+     * release that died, or moved there now by the broker from wherever it lies in the quarantine,
+     * paged or not. With no prefetch, receiveNoWait asks the broker and gets a definite answer.
+     */
+    private Message take(JMSConsumer consumer, String mailId, JMSContext context) throws Exception {
         Message message = consumer.receiveNoWait();
-        if (message == null) {
-            message = consumer.receive(1000);
+        if (message == null && (moveToReleasing(mailId) > 0 || awaitArrival() && moveToReleasing(mailId) > 0)) {
+            message = consumer.receive(ARRIVING.toMillis());
         }
         if (message == null) {
             context.rollback();
             throw new NotInQuarantineException(mailId);
         }
         return message;
+    }
+
+    /** Asks the broker to move the mail (at most one message) from the quarantine to the releasing queue. */
+    private int moveToReleasing(String mailId) throws Exception {
+        Object moved = management.invoke("queue." + Queues.QUARANTINE, "moveMessages", MOVE_FLUSH_LIMIT,
+                selector(mailId), Queues.QUARANTINE_RELEASING, false, 1);
+        return moved instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(moved));
+    }
+
+    /** Gives a mail that is still being committed into the quarantine (just quarantined) time to arrive. */
+    private static boolean awaitArrival() throws InterruptedException {
+        Thread.sleep(ARRIVING.toMillis());
+        return true;
     }
 
     /** A JMS selector matching one mail id; quotes are doubled, as the selector syntax wants. */

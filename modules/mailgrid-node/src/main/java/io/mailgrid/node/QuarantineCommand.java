@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 
@@ -53,9 +55,13 @@ final class QuarantineCommand implements Runnable {
             Map<String, String> overrides = new HashMap<>();
             overrides.put(MailgridConfig.BROKER_URL, broker);
             MailgridConfig config = options.load(overrides);
-            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
-                return action.run(new Quarantine(factory, Clock.systemUTC(), Quarantine.currentOperator()));
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+                    BrokerManagement management = BrokerManagement.connect(config)) {
+                return action.run(new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator()));
             } catch (Quarantine.NotInQuarantineException e) {
+                System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
+                return MailgridCommand.EXIT_FAILURE;
+            } catch (BrokerUnavailableException e) {
                 System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
                 return MailgridCommand.EXIT_FAILURE;
             } catch (JMSException | JMSRuntimeException e) {

@@ -3,6 +3,7 @@ package io.mailgrid.node;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import org.apache.camel.support.DefaultExchange;
 
 import io.mailgrid.checks.CheckStep;
 import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.core.Verdict;
 
 /**
@@ -34,6 +36,12 @@ import io.mailgrid.core.Verdict;
  *
  * <p>Before the chain runs, verdict fields are reset (a re-checked mail is judged afresh); after
  * it, the processing node, time and attempt are recorded for the stamp.
+ *
+ * <p>A mail that requires a check this node's chain lacks never reaches it: the grabber's selector
+ * leaves it for a node that has them all (docs/adr/0018). Should one reach it anyway (a grabber
+ * route edited without its selector), the chain does not run: {@link CheckMissingException} rolls
+ * the transaction back, and after the configured attempts the mail is dead-lettered with that
+ * reason; it is never delivered unchecked.
  */
 public final class Reservation implements Processor, AutoCloseable {
 
@@ -43,6 +51,7 @@ public final class Reservation implements Processor, AutoCloseable {
     private final String node;
     private final Duration timeout;
     private final Clock clock;
+    private final List<String> chain;
     private final ExecutorService workers;
     private volatile ProducerTemplate template;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -52,11 +61,13 @@ public final class Reservation implements Processor, AutoCloseable {
      * @param node    this node's name, recorded as the processing node
      * @param timeout the reservation deadline for one mail
      * @param clock   source of the processing time
+     * @param chain   the checks of this node's policy chain: a mail requiring any other is refused
      */
-    public Reservation(String node, Duration timeout, Clock clock) {
+    public Reservation(String node, Duration timeout, Clock clock, List<String> chain) {
         this.node = node;
         this.timeout = timeout;
         this.clock = clock;
+        this.chain = List.copyOf(chain);
         AtomicInteger count = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "mailgrid-policy-" + count.incrementAndGet());
@@ -88,6 +99,11 @@ public final class Reservation implements Processor, AutoCloseable {
 
     private void reserve(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
+        String required = in.getHeader(MailProperty.REQUIRED_CHECKS, String.class);
+        if (required != null && !RequiredChecks.parse(required).satisfiedBy(chain)) {
+            throw new CheckMissingException(in.getHeader(MailProperty.MAIL_ID, String.class), node,
+                    RequiredChecks.parse(required).missingFrom(chain));
+        }
         in.setHeader(MailProperty.ATTEMPT, in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class));
         in.setHeader(MailProperty.VERDICT, Verdict.CLEAN.name());
         in.removeHeader(MailProperty.REASON);

@@ -1,7 +1,7 @@
 package io.mailgrid.node;
 
 import java.io.PrintStream;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -23,7 +23,9 @@ import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid status}: queue depths and the mails in flight, per node. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show every Mailgrid queue's depth and which node holds each mail in flight.")
+        description = "Show every node, every Mailgrid queue's depth and which node holds each mail in flight."
+                + " Listens to heartbeats for up to the heartbeat timeout: a node is judged by when its heartbeats"
+                + " arrive, never by its own clock.")
 final class StatusCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -46,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
             report = StatusReport.read(management, factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
-                    config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Instant.now());
+                    config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Clock.systemUTC());
         } catch (BrokerUnavailableException e) {
             System.err.println("mailgrid status: " + e.getMessage());
             return MailgridCommand.EXIT_FAILURE;

@@ -1,5 +1,6 @@
 package io.mailgrid.node;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,9 +17,10 @@ import jakarta.jms.ConnectionFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.Heartbeat;
-import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.Membership;
+import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.MailProperty;
@@ -42,16 +44,20 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
      * @param role       worker or host
      * @param state      what its peers conclude: UP, SUSPECT, DOWN, MAINTENANCE, LEAVING, STARTING
      * @param reason     why it is in maintenance, or what it said last when DOWN
-     * @param ageMillis  how old its latest heartbeat is
+     * @param ageMillis  how long ago its latest heartbeat arrived; for a node silent since the
+     *                   command started listening, that silence plus its last heartbeat's age by its
+     *                   own clock (an estimate)
      * @param inFlight   mails it holds
      * @param capacity   mails it can hold at once
      * @param processed  mails it finished since it started
      * @param checks     its checks, true when available
      * @param configHash its policy hash
      * @param drift      true when its policy hash differs from most nodes'
+     * @param required   the checks every mail it accepts requires
      */
     public record NodeStatus(String node, String role, String state, String reason, long ageMillis, int inFlight,
-            int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift) {
+            int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift,
+            List<String> required) {
     }
 
     /**
@@ -81,36 +87,39 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
     /** The session id inside Artemis's consumer description "ServerConsumer [id=conn:session:n, ...". */
     private static final Pattern CONSUMER_SESSION = Pattern.compile("id=[^:]+:([^:,\\]]+):");
 
-    /** Reads queues and reservations from the broker, and nodes from the status queue. */
+    /**
+     * Reads queues and reservations from the broker, and nodes from the status queue, judged by
+     * when their heartbeats arrive: listens for at most the heartbeat timeout ({@link ClusterWatch}).
+     */
     public static StatusReport read(BrokerManagement broker, ConnectionFactory factory, Duration interval,
-            Duration timeout, Instant now) throws Exception {
-        StatusReport queues = read(broker);
-        return new StatusReport(nodes(factory, interval, timeout, now), queues.queues(), queues.inFlight());
+            Duration timeout, Clock clock) throws Exception {
+        try (ClusterWatch watch = ClusterWatch.start(factory, interval, timeout, clock)) {
+            List<Membership.Peer> peers = watch.awaitSettled();
+            StatusReport queues = read(broker);
+            return new StatusReport(nodes(peers, timeout, clock.instant()), queues.queues(), queues.inFlight());
+        }
     }
 
-    /** Every node that ever published a heartbeat, judged by the age of its latest one. */
-    static List<NodeStatus> nodes(ConnectionFactory factory, Duration interval, Duration timeout, Instant now) {
-        List<HeartbeatChannel.Status> statuses = HeartbeatChannel.readStatus(factory, now);
-        Membership judge = new Membership("", interval, timeout);
+    /** Every node the watch knows, as status shows it. */
+    static List<NodeStatus> nodes(List<Membership.Peer> peers, Duration timeout, Instant now) {
         Map<String, Long> hashes = new HashMap<>();
-        statuses.forEach(s -> {
-            judge.learned(s.heartbeat(), s.age(), now);
-            hashes.merge(s.heartbeat().configHash(), 1L, Long::sum);
-        });
+        peers.forEach(p -> hashes.merge(p.last().configHash(), 1L, Long::sum));
         String common = hashes.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse("");
         List<NodeStatus> nodes = new ArrayList<>();
-        for (HeartbeatChannel.Status status : statuses) {
-            Heartbeat beat = status.heartbeat();
-            String state = judge.peer(beat.node()).map(p -> p.state().name()).orElse("?");
+        for (Membership.Peer peer : peers) {
+            Heartbeat beat = peer.last();
+            String state = peer.state().name();
             String reason = beat.reason();
-            if (state.equals("DOWN") && beat.state().name().equals("LEAVING")) {
+            if (peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0) {
+                state = PeerState.DOWN.name();
                 reason = "stopped";
             }
-            nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, status.age().toMillis(), beat.inFlight(),
-                    beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
-                    !common.equals(beat.configHash())));
+            nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, peer.silence(now).toMillis(),
+                    beat.inFlight(), beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
+                    !common.equals(beat.configHash()), beat.required()));
         }
+        nodes.sort(Comparator.comparing(NodeStatus::node));
         return nodes;
     }
 

@@ -6,17 +6,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+
+import jakarta.jms.JMSRuntimeException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.mailgrid.checks.Checks;
+import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.HeaderEnvelope;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
@@ -26,7 +32,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * {@code mailgrid submit}: publishes .eml files to a node's mailbox and prints one mail id per
- * file. The envelope comes from the mail's headers unless --from/--to are given.
+ * file. The envelope comes from the mail's headers unless --from/--to are given. The mail requires
+ * the checks that node announces in its heartbeat (as its own ingress would stamp them), or, for a
+ * node that never ran, those of this installation's routes and settings.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, description = "Publish .eml files to a node's mailbox; prints one mail id per file.")
 final class SubmitCommand implements Callable<Integer> {
@@ -59,7 +67,7 @@ final class SubmitCommand implements Callable<Integer> {
 
         int failures = 0;
         ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
-        try (factory; MailPublisher publisher = new MailPublisher(factory)) {
+        try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin))) {
             for (Path file : files) {
                 try {
                     byte[] mail = Files.readAllBytes(file);
@@ -85,5 +93,21 @@ final class SubmitCommand implements Callable<Integer> {
             }
         }
         return failures == 0 ? 0 : MailgridCommand.EXIT_FAILURE;
+    }
+
+    /** The checks the origin node requires: from its latest heartbeat, else from the local routes and settings. */
+    private static RequiredChecks required(ActiveMQConnectionFactory factory, MailgridConfig config, String origin) {
+        try {
+            Optional<RequiredChecks> announced = HeartbeatChannel.readStatus(factory, Instant.now()).stream()
+                    .filter(status -> status.heartbeat().node().equals(origin))
+                    .map(status -> RequiredChecks.of(status.heartbeat().required()))
+                    .findFirst();
+            if (announced.isPresent()) {
+                return announced.get();
+            }
+        } catch (JMSRuntimeException e) {
+            // the broker is not there: each publish below fails with its own message
+        }
+        return RequiredChecks.forNode(config, Checks.referencedBy(Path.of(config.string(MailgridConfig.ROUTES_DIR))), false);
     }
 }

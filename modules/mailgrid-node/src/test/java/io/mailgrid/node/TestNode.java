@@ -47,6 +47,11 @@ final class TestNode implements AutoCloseable {
         return new TestNode(config, MailgridNode.start(config));
     }
 
+    /** Starts a node whose clock is this one (e.g. skewed), as a machine with a wrong clock would run it. */
+    static TestNode start(MailgridConfig config, java.time.Clock clock) throws Exception {
+        return new TestNode(config, MailgridNode.builder(config).clock(clock).start());
+    }
+
     /** The broker URL for command-line tests. */
     String brokerUrl() {
         return BrokerConnection.url(config);

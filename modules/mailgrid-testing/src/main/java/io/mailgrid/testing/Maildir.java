@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Reads what delivery wrote into a Maildir's {@code new/} folder. */
+/**
+ * Reads what delivery wrote into a Maildir: {@code new/} and {@code cur/} (where a mail reader
+ * moves, renames and flags mail), so a second copy of a mail is seen wherever it lies.
+ */
 public final class Maildir {
 
     private final Path root;
@@ -26,34 +29,38 @@ public final class Maildir {
         return new Maildir(root);
     }
 
-    /** Every delivered mail, in file-name order; empty when the Maildir does not exist yet. */
+    /** Every delivered mail in {@code new/} and {@code cur/}, in file-name order; empty when the Maildir does not exist yet. */
     public List<Delivered> mails() {
-        Path fresh = root.resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            List<Delivered> result = new ArrayList<>();
-            for (Path file : files.sorted().toList()) {
+        List<Delivered> result = new ArrayList<>();
+        try {
+            for (Path file : files()) {
                 result.add(new Delivered(file, Files.readAllBytes(file)));
             }
-            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return result;
     }
 
-    /** How many mails are in {@code new/}. */
+    /** How many mails are in {@code new/} and {@code cur/}. */
     public int count() {
-        Path fresh = root.resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return 0;
+        return files().size();
+    }
+
+    private List<Path> files() {
+        List<Path> all = new ArrayList<>();
+        for (String folder : List.of("new", "cur")) {
+            Path dir = root.resolve(folder);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    all.addAll(files.toList());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return (int) files.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        all.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
+        return all;
     }
 
     /** How many times each Message-ID was delivered, over several Maildirs. */
@@ -62,6 +69,21 @@ public final class Maildir {
         for (Maildir maildir : maildirs) {
             for (Delivered mail : maildir.mails()) {
                 counts.merge(mail.header("Message-ID").orElse("(none) " + mail.file()), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * How many times each mail (by its stamp {@code X-Mailgrid-Id}) was delivered, over several
+     * Maildirs, {@code new/} and {@code cur/}: two copies of one mail count twice whatever their
+     * file names. A file without the stamp counts under its file name.
+     */
+    public static Map<String, Integer> mailIdCounts(List<Maildir> maildirs) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Maildir maildir : maildirs) {
+            for (Delivered mail : maildir.mails()) {
+                counts.merge(mail.mailId(), 1, Integer::sum);
             }
         }
         return counts;
@@ -79,6 +101,11 @@ public final class Maildir {
                 }
             }
             return Optional.empty();
+        }
+
+        /** The Mailgrid mail id stamped on it, or "(no X-Mailgrid-Id) file" for a file without one. */
+        public String mailId() {
+            return stamp("Id").orElse("(no X-Mailgrid-Id) " + file);
         }
 
         /** The value of an X-Mailgrid-* stamp header. */

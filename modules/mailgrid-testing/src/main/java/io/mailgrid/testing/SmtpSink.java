@@ -73,6 +73,17 @@ public final class SmtpSink implements AutoCloseable {
         return count == null ? 0 : Math.min(count.get(), scripts.get(recipient).times());
     }
 
+    /**
+     * How many times each mail (by its stamp {@code X-Mailgrid-Id}) was relayed here: one per SMTP
+     * transaction that ended in 250, so a second copy of a mail counts twice.
+     */
+    public Map<String, Integer> mailIdCounts() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        received.forEach(mail -> counts.merge(new Maildir.Delivered(java.nio.file.Path.of("relayed"), mail.bytes()).mailId(),
+                1, Integer::sum));
+        return counts;
+    }
+
     /** Every recipient of every accepted mail, in order. */
     public List<String> recipients() {
         List<String> all = new ArrayList<>();

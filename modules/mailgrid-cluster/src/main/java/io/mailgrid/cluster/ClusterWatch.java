@@ -1,0 +1,94 @@
+package io.mailgrid.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.jms.ConnectionFactory;
+
+/**
+ * The nodes as a command sees them ({@code status}, {@code maintenance --wait}, {@code forget}):
+ * every node's latest heartbeat from the status queue, judged by when its heartbeats arrive while
+ * the command listens, exactly as a node's own {@link Membership} judges its peers. A node's own
+ * clock never decides whether it is alive (issue 10 case 9): a node heard within the heartbeat
+ * timeout is alive whatever time it wrote into its heartbeat, and a node is DOWN only once the
+ * timeout passed on this clock without a heartbeat from it.
+ *
+ * <p>{@link #awaitSettled()} returns as soon as every node from the status queue has been heard,
+ * or after the heartbeat timeout when one stays silent.
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+    private final Membership membership;
+    private final Clock clock;
+    private final Duration timeout;
+    private final Instant since;
+    private final HeartbeatChannel channel;
+
+    private ClusterWatch(ConnectionFactory factory, Duration interval, Duration timeout, Clock clock) {
+        this.membership = new Membership("", interval, timeout);
+        this.clock = clock;
+        this.timeout = timeout;
+        this.channel = new HeartbeatChannel(factory);
+        this.since = clock.instant();
+        try {
+            // listen first, then read the status queue: no heartbeat can fall between the two
+            channel.listen(this::heard, this::forgotten);
+            for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, since)) {
+                synchronized (this) {
+                    membership.learned(status.heartbeat(), status.age(), since);
+                }
+            }
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts listening to heartbeats and reads the status queue.
+     *
+     * @param interval how often nodes send heartbeats
+     * @param timeout  silence after which a node is DOWN
+     */
+    public static ClusterWatch start(ConnectionFactory factory, Duration interval, Duration timeout, Clock clock) {
+        return new ClusterWatch(factory, interval, timeout, clock);
+    }
+
+    private synchronized void heard(Heartbeat heartbeat) {
+        membership.heard(heartbeat, clock.instant());
+        notifyAll();
+    }
+
+    private synchronized void forgotten(String node) {
+        membership.forget(node);
+        notifyAll();
+    }
+
+    /** Every known node as judged now, by name. */
+    public synchronized List<Membership.Peer> nodes() {
+        membership.evaluate(clock.instant());
+        return List.copyOf(membership.peers());
+    }
+
+    /** Whether every node is judged on a heartbeat that arrived, or the timeout passed since listening began. */
+    public synchronized boolean settled() {
+        return membership.peers().stream().allMatch(Membership.Peer::heard)
+                || !Duration.between(since, clock.instant()).minus(timeout).isNegative();
+    }
+
+    /** Waits until {@link #settled()} (at most the heartbeat timeout), then returns the nodes. */
+    public synchronized List<Membership.Peer> awaitSettled() throws InterruptedException {
+        while (!settled()) {
+            long left = timeout.minus(Duration.between(since, clock.instant())).toMillis();
+            wait(Math.max(1, Math.min(left, 100)));
+        }
+        return nodes();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}
