@@ -71,10 +71,12 @@ final class ArchiveInspector {
         if (level >= maxDepth) {
             return unreadable(label + " is an archive nested more than " + maxDepth + " deep");
         }
+        Spooled again = format == ArchiveFormat.ZIP || format == ArchiveFormat.TNEF ? content.reread() : null;
+        Slice held = again != null ? again.content() : content.content();
         try {
             return switch (format) {
-                case ZIP -> content.content() == null ? tooLarge(label, "zip", budget) : zip(label, content.content(), level + 1, budget);
-                case TNEF -> content.content() == null ? tooLarge(label, "TNEF", budget) : tnef(label, content.content(), level + 1, budget);
+                case ZIP -> held == null ? tooLarge(label, "zip", budget) : zip(label, held, level + 1, budget);
+                case TNEF -> held == null ? tooLarge(label, "TNEF", budget) : tnef(label, held, level + 1, budget);
                 case TAR -> tar(label, stream(content), level + 1, budget);
                 case GZIP, BZIP2 -> compressed(label, name, format, stream(content), level + 1, budget);
                 case SEVEN_Z -> unreadable(label + " is a 7z archive, which Mailgrid cannot look into");
@@ -84,6 +86,10 @@ final class ArchiveInspector {
         } catch (UnpackBudget.Exceeded e) {
             e.stoppedIn(label);
             throw e;
+        } finally {
+            if (again != null) {
+                again.close();
+            }
         }
     }
 
@@ -129,7 +135,9 @@ final class ArchiveInspector {
                     budget.unpacked(stored.length());
                     data = Spooled.of(stored, budget);
                 } else {
-                    data = Spooled.read(budget.counting(zip.data(entry)), budget, entry.entry().getSize());
+                    // read through once; read again into memory only if it turns out to be a zip itself
+                    data = Spooled.read(budget.counting(zip.data(entry)), budget, entry.entry().getSize(),
+                            () -> Spooled.hold(new InterruptibleInputStream(zip.data(entry)), budget, entry.entry().getSize()));
                 }
                 try (data) {
                     found = inspect(label + " > '" + entry.name() + "'", entry.name(), data, level, budget);
@@ -160,7 +168,7 @@ final class ArchiveInspector {
                 if (directory) {
                     continue;
                 }
-                try (Spooled data = Spooled.read(budget.counting(CloseShieldInputStream.wrap(tar)), budget, entry.getSize())) {
+                try (Spooled data = Spooled.read(budget.counting(CloseShieldInputStream.wrap(tar)), budget, entry.getSize(), null)) {
                     found = inspect(label + " > '" + entry.getName() + "'", entry.getName(), data, level, budget);
                 }
                 if (found != null) {
@@ -202,7 +210,7 @@ final class ArchiveInspector {
             if (found != null) {
                 return found;
             }
-            try (Spooled data = Spooled.read(budget.counting(inner), budget, -1)) {
+            try (Spooled data = Spooled.read(budget.counting(inner), budget, -1, null)) {
                 return inspect(innerName == null ? label : label + " > '" + innerName + "'", innerName, data, level, budget);
             }
         } catch (IOException | RuntimeException e) {

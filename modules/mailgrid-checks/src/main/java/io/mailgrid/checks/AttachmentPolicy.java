@@ -116,7 +116,7 @@ public final class AttachmentPolicy implements Check {
             MimeWalker.walk(mail.bytes(), limits, new MimeWalker.Visitor() {
                 @Override
                 public boolean part(MimePart part, InputStream content) throws IOException {
-                    reason[0] = judge(part, content, budget);
+                    reason[0] = judge(part, content, budget, mail.bytes());
                     return reason[0] == null;
                 }
             });
@@ -130,13 +130,15 @@ public final class AttachmentPolicy implements Check {
         return reason[0] == null ? CheckResult.clean() : CheckResult.of(Verdict.BLOCKED_ATTACHMENT, reason[0]);
     }
 
-    private String judge(MimePart part, InputStream content, UnpackBudget budget) throws IOException {
+    private String judge(MimePart part, InputStream content, UnpackBudget budget, byte[] mail) throws IOException {
         String why = blocked.whyBlocked(part.fileName(), part.mimeType());
         if (why != null) {
             return part.label() + " " + why;
         }
         LimitedInputStream limited = new LimitedInputStream(content, maxSize);
-        try (Spooled decoded = Spooled.read(limited, budget, -1)) {
+        // text is held to find uuencoded files in it; any other part is read through once and read
+        // again into memory only if it turns out to be a zip behind a prefix
+        try (Spooled decoded = Spooled.read(limited, budget, -1, part.isText() ? null : reread(mail, part.number(), budget))) {
             ArchiveInspector.Finding finding = null;
             if (part.isText() && decoded.content() != null) {
                 finding = uuencoded(part, decoded.content(), budget);
@@ -170,6 +172,28 @@ public final class AttachmentPolicy implements Check {
         }
     }
 
+    /** Decodes part {@code number} of the mail again, into memory. */
+    private Spooled.Reread reread(byte[] mail, int number, UnpackBudget budget) {
+        return () -> {
+            Spooled[] held = new Spooled[1];
+            try {
+                MimeWalker.walk(mail, limits, new MimeWalker.Visitor() {
+                    @Override
+                    public boolean part(MimePart part, InputStream content) throws IOException {
+                        if (part.number() != number) {
+                            return true;
+                        }
+                        held[0] = Spooled.hold(new LimitedInputStream(content, maxSize), budget, -1);
+                        return false;
+                    }
+                });
+            } catch (UnparseableMailException e) {
+                throw new IOException("part " + number + " cannot be read again: " + e.getMessage(), e);
+            }
+            return held[0];
+        };
+    }
+
     /** Files uuencoded into a text part: their names, and their content as an attachment's. */
     private ArchiveInspector.Finding uuencoded(MimePart part, Slice text, UnpackBudget budget) throws IOException {
         for (UuencodedFiles.Found file : UuencodedFiles.find(text, MAX_UUENCODED)) {
@@ -178,7 +202,8 @@ public final class AttachmentPolicy implements Check {
                 return new ArchiveInspector.Finding(ArchiveInspector.Finding.Kind.BLOCKED,
                         part.label() + " has a uuencoded file '" + file.name() + "' that " + why);
             }
-            try (Spooled decoded = Spooled.read(new InterruptibleInputStream(UuencodedFiles.decode(text, file)), budget, -1)) {
+            try (Spooled decoded = Spooled.read(new InterruptibleInputStream(UuencodedFiles.decode(text, file)), budget, -1,
+                    () -> Spooled.hold(new InterruptibleInputStream(UuencodedFiles.decode(text, file)), budget, -1))) {
                 ArchiveInspector.Finding finding = archives.inspect(part.label() + " > '" + file.name() + "'", file.name(),
                         decoded, 0, budget);
                 if (finding != null) {

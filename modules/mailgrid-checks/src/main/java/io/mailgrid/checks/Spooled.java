@@ -1,17 +1,17 @@
 package io.mailgrid.checks;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.Arrays;
 
 /**
- * The content of an attachment or archive entry as far as the mail's {@link UnpackBudget} lets
- * it be held: all of it in memory when it fits (then it can be opened as an archive with random
- * access), else its first bytes, its last bytes and its size, which tell whether it would have
- * been an archive. Streaming formats (tar, gzip, bzip2) need no random access: for them the rest
- * of the stream stays readable after the bytes already held.
+ * The content of an attachment or archive entry, held in memory only when it must be: a zip or
+ * TNEF needs random access (a zip is read from its end), so it is held, within the mail's
+ * {@link UnpackBudget}; tar, gzip and bzip2 are read front to back from the stream; anything else
+ * is read through once, keeping its first and last bytes, which tell whether it is a zip behind a
+ * prefix after all. Then, if it can be read again ({@link Reread}: a MIME part, a zip entry), it is
+ * read again into memory; if not, it is held from the start when it fits.
  */
 final class Spooled implements AutoCloseable {
 
@@ -20,13 +20,19 @@ final class Spooled implements AutoCloseable {
     /** Bytes kept from the end: a zip's end record and the longest archive comment. */
     static final int TAIL = 22 + 0xFFFF;
 
+    /** Reads the same content again, held in memory. */
+    interface Reread {
+        Spooled hold() throws IOException;
+    }
+
     private final UnpackBudget budget;
+    private final byte[] head;
     private Slice held;
     private long heldBytes;
-    private final byte[] head;
     private byte[] tail;
     private long size;
     private InputStream rest;
+    private Reread reread;
 
     private Spooled(UnpackBudget budget, byte[] head) {
         this.budget = budget;
@@ -34,27 +40,61 @@ final class Spooled implements AutoCloseable {
     }
 
     /**
-     * Reads the stream to its end, or until it no longer fits and its head shows a streaming
-     * format (then {@link #rest()} goes on from there).
+     * Reads the content as its first bytes say: held (zip, TNEF; and anything when it cannot be
+     * read again), streamed (tar, gzip, bzip2: {@link #rest()}), or read through keeping head and tail.
      *
      * @param sizeHint expected size (an archive's claim, never trusted), or -1
+     * @param reread   how to read it again, or null when it cannot be
      */
-    static Spooled read(InputStream in, UnpackBudget budget, long sizeHint) throws IOException {
-        int capacity = (int) Math.max(HEAD, Math.min(sizeHint < 0 ? 64 * 1024 : sizeHint + 1, 1 << 20));
-        Spooled spooled = new Spooled(budget, null);
-        if (!budget.tryHold(capacity)) {
-            return spooled.drain(in, new byte[0], 0);
+    static Spooled read(InputStream in, UnpackBudget budget, long sizeHint, Reread reread) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, HEAD);
+        buffered.mark(HEAD);
+        byte[] head = buffered.readNBytes(HEAD);
+        buffered.reset();
+        ArchiveFormat format = ArchiveFormat.of(head, head.length);
+        if (format.streaming()) {
+            Spooled streaming = new Spooled(budget, head);
+            streaming.rest = buffered;
+            streaming.size = -1;
+            return streaming;
         }
-        spooled.heldBytes = capacity;
+        boolean randomAccess = format == ArchiveFormat.ZIP || format == ArchiveFormat.TNEF;
+        if (!randomAccess && (reread != null || format != ArchiveFormat.NONE)) {
+            Spooled measured = new Spooled(budget, head).drainFrom(buffered);
+            measured.reread = reread;
+            return measured;
+        }
+        return hold(buffered, head, budget, sizeHint);
+    }
+
+    /** Reads the content into memory, as far as the budget allows; else only measures it. */
+    static Spooled hold(InputStream in, UnpackBudget budget, long sizeHint) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, HEAD);
+        buffered.mark(HEAD);
+        byte[] head = buffered.readNBytes(HEAD);
+        buffered.reset();
+        return hold(buffered, head, budget, sizeHint);
+    }
+
+    private static Spooled hold(InputStream in, byte[] head, UnpackBudget budget, long sizeHint) throws IOException {
+        int capacity = (int) Math.max(HEAD, Math.min(sizeHint < 0 ? 64 * 1024 : sizeHint + 1, 1 << 20));
+        if (!budget.tryHold(capacity)) {
+            return new Spooled(budget, head).drainFrom(in);
+        }
+        long reserved = capacity;
         byte[] buffer = new byte[capacity];
         int filled = 0;
         while (true) {
             if (filled == buffer.length) {
-                long grown = Math.min((long) buffer.length * 2, Integer.MAX_VALUE - 16);
-                if (grown == buffer.length || !budget.tryHold(grown - buffer.length)) {
-                    return spooled.overflow(in, buffer, filled);
+                // grow by doubling, but never past what the budget has left
+                long room = budget.memory() - budget.held();
+                long grown = Math.min(Math.min((long) buffer.length * 2, buffer.length + room), Integer.MAX_VALUE - 16);
+                if (grown <= buffer.length || !budget.tryHold(grown - buffer.length)) {
+                    budget.release(reserved);
+                    Spooled measured = new Spooled(budget, head);
+                    return measured.drainFrom(in, Arrays.copyOfRange(buffer, Math.max(0, filled - TAIL), filled), filled);
                 }
-                spooled.heldBytes = grown;
+                reserved = grown;
                 buffer = Arrays.copyOf(buffer, (int) grown);
             }
             int n = in.read(buffer, filled, buffer.length - filled);
@@ -63,63 +103,11 @@ final class Spooled implements AutoCloseable {
             }
             filled += n;
         }
-        Spooled done = new Spooled(budget, Arrays.copyOf(buffer, Math.min(filled, HEAD)));
+        Spooled done = new Spooled(budget, head);
         done.held = new Slice(buffer, 0, filled);
-        done.heldBytes = spooled.heldBytes;
+        done.heldBytes = reserved;
         done.size = filled;
         return done;
-    }
-
-    /** Out of memory budget: stream on if the format allows, else only measure and keep the tail. */
-    private Spooled overflow(InputStream in, byte[] buffer, int filled) throws IOException {
-        if (ArchiveFormat.of(buffer, Math.min(filled, HEAD)).streaming()) {
-            Spooled streaming = new Spooled(budget, Arrays.copyOf(buffer, Math.min(filled, HEAD)));
-            streaming.heldBytes = heldBytes;
-            streaming.rest = new SequenceInputStream(new ByteArrayInputStream(buffer, 0, filled), in);
-            streaming.size = -1;
-            return streaming;
-        }
-        byte[] start = Arrays.copyOf(buffer, Math.min(filled, HEAD));
-        byte[] end = Arrays.copyOfRange(buffer, Math.max(0, filled - TAIL), filled);
-        budget.release(heldBytes);
-        heldBytes = 0;
-        Spooled drained = new Spooled(budget, start).drainFrom(in, end, filled);
-        return drained;
-    }
-
-    private Spooled drain(InputStream in, byte[] start, long already) throws IOException {
-        return new Spooled(budget, start).drainFrom(in, new byte[0], already);
-    }
-
-    /** Reads the rest only to learn the size and keep the last bytes. */
-    private Spooled drainFrom(InputStream in, byte[] end, long already) throws IOException {
-        byte[] ring = new byte[TAIL];
-        int filled = end.length;
-        System.arraycopy(end, 0, ring, 0, end.length);
-        long total = already;
-        byte[] chunk = new byte[8192];
-        byte[] first = head;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            if (first.length < HEAD) {
-                int take = Math.min(HEAD - first.length, n);
-                first = Arrays.copyOf(first, first.length + take);
-                System.arraycopy(chunk, 0, first, first.length - take, take);
-            }
-            total += n;
-            if (filled + n > ring.length) {
-                int keep = Math.max(0, ring.length - n);
-                System.arraycopy(ring, filled - keep, ring, 0, keep);
-                filled = keep;
-            }
-            int copy = Math.min(n, ring.length);
-            System.arraycopy(chunk, n - copy, ring, filled, copy);
-            filled += copy;
-        }
-        Spooled drained = new Spooled(budget, first);
-        drained.tail = Arrays.copyOf(ring, filled);
-        drained.size = total;
-        return drained;
     }
 
     /** Content already in memory (a stored entry, a TNEF attachment): nothing is copied or reserved. */
@@ -130,14 +118,47 @@ final class Spooled implements AutoCloseable {
         return spooled;
     }
 
-    /** The whole content, or null when it did not fit in memory. */
+    private Spooled drainFrom(InputStream in) throws IOException {
+        return drainFrom(in, new byte[0], 0);
+    }
+
+    /** Reads the rest only to learn the size and keep the last bytes. */
+    private Spooled drainFrom(InputStream in, byte[] end, long already) throws IOException {
+        byte[] ring = new byte[TAIL];
+        int filled = end.length;
+        System.arraycopy(end, 0, ring, 0, end.length);
+        long total = already;
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            total += n;
+            if (filled + n > ring.length) {
+                int keep = Math.max(0, ring.length - n);
+                System.arraycopy(ring, filled - keep, ring, 0, keep);
+                filled = keep;
+            }
+            int copy = Math.min(n, ring.length);
+            System.arraycopy(chunk, n - copy, ring, filled, copy);
+            filled += copy;
+        }
+        tail = Arrays.copyOf(ring, filled);
+        size = total;
+        return this;
+    }
+
+    /** The whole content, or null when it is not in memory. */
     Slice content() {
         return held;
     }
 
-    /** The stream from the first byte on, for a streaming format that did not fit; else null. */
+    /** The stream from the first byte on, for a streaming format; else null. */
     InputStream rest() {
         return rest;
+    }
+
+    /** The content read again into memory, when it was only measured and can be read again; else null. */
+    Spooled reread() throws IOException {
+        return held == null && rest == null && reread != null ? reread.hold() : null;
     }
 
     /** The first bytes (up to {@value #HEAD}). */
@@ -148,7 +169,7 @@ final class Spooled implements AutoCloseable {
     /** What format the content is, judged from its head and, when it was not held, its tail. */
     ArchiveFormat format() {
         if (held != null) {
-            return ArchiveFormat.of(content());
+            return ArchiveFormat.of(held);
         }
         if (rest != null) {
             return ArchiveFormat.of(head, head.length);

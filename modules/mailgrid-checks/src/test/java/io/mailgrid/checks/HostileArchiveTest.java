@@ -107,6 +107,20 @@ class HostileArchiveTest {
     }
 
     @Test
+    void aLargeZipBehindAStubShouldBeOpenedWithinTheMailsOwnSize() throws Exception {
+        byte[] noise = new byte[12 << 20];
+        new java.util.Random(3).nextBytes(noise);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("video.mp4", noise);
+        entries.put("codec.exe", PROGRAM);
+        byte[] zip = HostileArchive.prefixed(HostileArchive.executableStub(4096), HostileArchive.storedZip(entries));
+
+        CheckResult result = check(withAttachment("video.bin", "application/octet-stream", zip));
+
+        assertThat(result.reason()).isEqualTo("'video.bin' contains 'codec.exe' that has a blocked extension (.exe)");
+    }
+
+    @Test
     void archivesInsideArchivesShouldBeOpenedByContentToTheConfiguredDepth() throws Exception {
         byte[] three = HostileArchive.nestedZips(3, "evil.exe", PROGRAM);
         byte[] disguised = HostileArchive.zip("holiday.jpg", HostileArchive.prefixed(new byte[] {0}, HostileArchive.zip("run.bat", PROGRAM)));
