@@ -98,7 +98,12 @@ enum ArchiveFormat {
     /** A tar header without the ustar magic (V7, and GNU tar can write it): a name and a valid checksum. */
     private static boolean oldStyleTar(byte[] head) {
         byte[] block = Arrays.copyOf(head, 512);
-        return block[0] != 0 && (block[156] == 0 || block[156] >= '0' && block[156] <= '7') && TarUtils.verifyCheckSum(block);
+        try {
+            return block[0] != 0 && (block[156] == 0 || block[156] >= '0' && block[156] <= '7') && TarUtils.verifyCheckSum(block);
+        } catch (IllegalArgumentException e) {
+            // found by fuzzing: Commons Compress throws on a checksum field that is no octal number
+            return false;
+        }
     }
 
     private static boolean startsWith(byte[] head, int n, byte[] signature) {
