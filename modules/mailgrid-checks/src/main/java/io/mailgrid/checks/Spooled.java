@@ -82,32 +82,42 @@ final class Spooled implements AutoCloseable {
             return new Spooled(budget, head).drainFrom(in);
         }
         long reserved = capacity;
-        byte[] buffer = new byte[capacity];
-        int filled = 0;
-        while (true) {
-            if (filled == buffer.length) {
-                // grow by doubling, but never past what the budget has left
-                long room = budget.memory() - budget.held();
-                long grown = Math.min(Math.min((long) buffer.length * 2, buffer.length + room), Integer.MAX_VALUE - 16);
-                if (grown <= buffer.length || !budget.tryHold(grown - buffer.length)) {
-                    budget.release(reserved);
-                    Spooled measured = new Spooled(budget, head);
-                    return measured.drainFrom(in, Arrays.copyOfRange(buffer, Math.max(0, filled - TAIL), filled), filled);
+        Spooled done = null;
+        try {
+            byte[] buffer = new byte[capacity];
+            int filled = 0;
+            while (true) {
+                if (filled == buffer.length) {
+                    // grow by doubling, but never past what the budget has left
+                    long room = budget.memory() - budget.held();
+                    long grown = Math.min(Math.min((long) buffer.length * 2, buffer.length + room), Integer.MAX_VALUE - 16);
+                    if (grown <= buffer.length || !budget.tryHold(grown - buffer.length)) {
+                        budget.release(reserved);
+                        reserved = 0;
+                        byte[] end = Arrays.copyOfRange(buffer, Math.max(0, filled - TAIL), filled);
+                        buffer = null;
+                        return new Spooled(budget, head).drainFrom(in, end, filled);
+                    }
+                    reserved = grown;
+                    buffer = Arrays.copyOf(buffer, (int) grown);
                 }
-                reserved = grown;
-                buffer = Arrays.copyOf(buffer, (int) grown);
+                int n = in.read(buffer, filled, buffer.length - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
             }
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                break;
+            done = new Spooled(budget, head);
+            done.held = new Slice(buffer, 0, filled);
+            done.heldBytes = reserved;
+            done.size = filled;
+            return done;
+        } finally {
+            if (done == null) {
+                // found by fuzzing: memory reserved for content that failed to read is given back
+                budget.release(reserved);
             }
-            filled += n;
         }
-        Spooled done = new Spooled(budget, head);
-        done.held = new Slice(buffer, 0, filled);
-        done.heldBytes = reserved;
-        done.size = filled;
-        return done;
     }
 
     /** Content already in memory (a stored entry, a TNEF attachment): nothing is copied or reserved. */
