@@ -1,8 +1,6 @@
 package io.mailgrid.node;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 
 import io.mailgrid.core.ControlCharacters;
 
@@ -15,29 +13,34 @@ import io.mailgrid.core.ControlCharacters;
  */
 final class TerminalSafePrintStream extends PrintStream {
 
-    private TerminalSafePrintStream(OutputStream out, Charset charset) {
-        super(out, true, charset);
+    private final PrintStream target;
+
+    private TerminalSafePrintStream(PrintStream target) {
+        // bytes written as bytes go to the target unchanged; text is escaped and printed by the
+        // target, in the target's own encoding
+        super(target, true);
+        this.target = target;
     }
 
     /** The stream, made terminal-safe (once). */
     static PrintStream wrap(PrintStream stream) {
-        return stream instanceof TerminalSafePrintStream ? stream : new TerminalSafePrintStream(stream, consoleCharset());
-    }
-
-    /** The encoding the JVM uses for standard output (Java 17 has no PrintStream.charset()). */
-    private static Charset consoleCharset() {
-        for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding"}) {
-            String name = System.getProperty(property);
-            if (name != null && Charset.isSupported(name)) {
-                return Charset.forName(name);
-            }
-        }
-        return Charset.defaultCharset();
+        return stream instanceof TerminalSafePrintStream ? stream : new TerminalSafePrintStream(stream);
     }
 
     @Override
     public void print(String s) {
-        super.print(ControlCharacters.escapeKeepingLines(String.valueOf(s)));
+        synchronized (this) {
+            flush();
+            target.print(ControlCharacters.escapeKeepingLines(String.valueOf(s)));
+        }
+    }
+
+    @Override
+    public void println() {
+        synchronized (this) {
+            flush();
+            target.println();
+        }
     }
 
     @Override
@@ -94,5 +97,11 @@ final class TerminalSafePrintStream extends PrintStream {
     public PrintStream append(char c) {
         print(c);
         return this;
+    }
+
+    @Override
+    public void flush() {
+        super.flush();
+        target.flush();
     }
 }
