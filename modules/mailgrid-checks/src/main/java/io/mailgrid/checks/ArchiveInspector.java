@@ -4,29 +4,29 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
-import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.sevenz.SevenZFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.compressors.CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
- * Looks one level into an attachment that is an archive, as a stream (Apache Commons Compress):
- * zip (and jar, docx, ...), tar and gzip (a gzipped tar, or one gzipped file). The format is
- * recognised by its content, not by the attachment's name.
+ * Looks into an attachment that is an archive, and into the archives inside it, as extractors
+ * would open them: zip (also behind a prefix, see {@link ZipDirectory}), tar, gzip, bzip2 and TNEF
+ * (winmail.dat), each recognised by its content ({@link ArchiveFormat}), never by a name.
  *
- * <p>Every entry name is checked against the blocked names; entries are unpacked only to count
- * their bytes, never kept or written to disk. Reading stops at {@code maxEntries} entries or
- * {@code maxBytes} unpacked bytes, so an archive that expands without bound costs at most that
- * much reading. Archives inside the archive are checked by name only.
+ * <p>Every entry name is checked against the blocked names; every entry's content is looked at
+ * again, so an archive inside an archive is opened too, down to {@code maxDepth} archives. All the
+ * reading of one mail draws on one {@link UnpackBudget}: bytes unpacked and entries read end the
+ * reading when they run out, whatever part or level they are in, and an archive that would need
+ * more memory than the budget allows is not opened. Nothing is written to disk.
  */
 final class ArchiveInspector {
 
@@ -40,155 +40,264 @@ final class ArchiveInspector {
         }
     }
 
-    private static final int SNIFF = 512;
-    private static final byte[] RAR = "Rar!\u001a\u0007".getBytes(StandardCharsets.ISO_8859_1);
-
     private final BlockedNames blocked;
-    private final int maxEntries;
-    private final long maxBytes;
+    private final int maxDepth;
 
-    ArchiveInspector(BlockedNames blocked, int maxEntries, long maxBytes) {
+    /**
+     * @param blocked  names that are not allowed
+     * @param maxDepth how many archives deep to look (1 = only the attachment itself)
+     */
+    ArchiveInspector(BlockedNames blocked, int maxDepth) {
         this.blocked = blocked;
-        this.maxEntries = maxEntries;
-        this.maxBytes = maxBytes;
+        this.maxDepth = maxDepth;
     }
 
     /**
-     * Inspects the content if it is an archive.
+     * Looks into the content if it is an archive.
      *
-     * @param label    how the attachment is named in reasons
-     * @param fileName the attachment's file name, or null
-     * @param content the decoded attachment; must support mark/reset
-     * @return what was found, or null for a harmless archive or content that is no archive
-     * @throws IOException only when reading the content itself failed (limits of the caller's
-     *                     stream, interruption); an unreadable archive is a {@link Finding}
+     * @param label   how the content is named in reasons ("'x.zip'", "'x.zip' > 'y.zip'")
+     * @param name    its file name, or null
+     * @param content the content, held or streamed
+     * @param level   how many archives it is inside (0 for a MIME part)
+     * @return what was found, or null for content that is no archive or a harmless one
+     * @throws IOException only when reading itself must stop: the budget ran out ({@link UnpackBudget.Exceeded}),
+     *                     the thread was interrupted, or the caller's stream failed
      */
-    Finding inspect(String label, String fileName, BufferedInputStream content) throws IOException {
-        byte[] head = peek(content);
-        int n = head.length;
-        if (ZipArchiveInputStream.matches(head, n)) {
-            return zip(label, content);
+    Finding inspect(String label, String name, Spooled content, int level, UnpackBudget budget) throws IOException {
+        ArchiveFormat format = content.format();
+        if (format == ArchiveFormat.NONE) {
+            return null;
         }
-        if (n >= SNIFF && TarArchiveInputStream.matches(head, n)) {
-            return entries(label, "tar", new TarArchiveInputStream(CloseShieldInputStream.wrap(content)));
+        if (level >= maxDepth) {
+            return unreadable(label + " is an archive nested more than " + maxDepth + " deep");
         }
-        if (GzipCompressorInputStream.matches(head, n)) {
-            return gzip(label, fileName, content);
+        Spooled again = format == ArchiveFormat.ZIP || format == ArchiveFormat.TNEF ? content.reread() : null;
+        Slice held = again != null ? again.content() : content.content();
+        try {
+            return switch (format) {
+                case ZIP -> held == null ? tooLarge(label, "zip", budget) : zip(label, held, level + 1, budget);
+                case TNEF -> held == null ? tooLarge(label, "TNEF", budget) : tnef(label, held, level + 1, budget);
+                case TAR -> tar(label, stream(content), level + 1, budget);
+                case GZIP, BZIP2 -> compressed(label, name, format, stream(content), level + 1, budget);
+                case SEVEN_Z -> unreadable(label + " is a 7z archive, which Mailgrid cannot look into");
+                case RAR -> unreadable(label + " is a rar archive, which Mailgrid cannot look into");
+                case NONE -> null;
+            };
+        } catch (UnpackBudget.Exceeded e) {
+            e.stoppedIn(label);
+            throw e;
+        } finally {
+            if (again != null) {
+                again.close();
+            }
         }
-        if (SevenZFile.matches(head, n)) {
-            return unreadable(label + " is a 7z archive, which Mailgrid cannot look into");
+    }
+
+    private static InputStream stream(Spooled content) {
+        return content.content() != null ? content.content().stream() : content.rest();
+    }
+
+    private Finding zip(String label, Slice content, int level, UnpackBudget budget) throws IOException {
+        ZipDirectory.Location where = ZipDirectory.find(content);
+        if (where == null) {
+            return unreadable(label + " cannot be read as zip: no central directory");
         }
-        if (n >= RAR.length && Arrays.equals(head, 0, RAR.length, RAR, 0, RAR.length)) {
-            return unreadable(label + " is a rar archive, which Mailgrid cannot look into");
+        if (where.headers() > budget.entriesLeft()) {
+            throw new UnpackBudget.Exceeded(UnpackBudget.Limit.ENTRIES);
+        }
+        // Commons Compress keeps the whole directory as objects: reserve for it before it reads it
+        long directoryMemory = 4 * where.size();
+        if (!budget.tryHold(directoryMemory)) {
+            return tooLarge(label, "zip", budget);
+        }
+        try (ZipDirectory zip = ZipDirectory.open(content, where)) {
+            String disagreement = zip.disagreement();
+            if (disagreement != null) {
+                return new Finding(Finding.Kind.BLOCKED, label + " " + disagreement);
+            }
+            for (ZipDirectory.Entry entry : zip.entries()) {
+                Finding found = entry(label, entry.names(), budget);
+                if (found != null) {
+                    return found;
+                }
+                if (entry.entry().isDirectory()) {
+                    continue;
+                }
+                if (!zip.canRead(entry)) {
+                    if (entry.entry().getGeneralPurposeBit().usesEncryption()) {
+                        return unreadable(label + " is encrypted");
+                    }
+                    return unreadable(label + " uses a zip feature Mailgrid cannot read ('" + entry.name() + "')");
+                }
+                Spooled data;
+                if (zip.stored(entry)) {
+                    Slice stored = zip.storedData(entry);
+                    budget.unpacked(stored.length());
+                    data = Spooled.of(stored, budget);
+                } else {
+                    // read through once; read again into memory only if it turns out to be a zip itself
+                    data = Spooled.read(budget.counting(zip.data(entry)), budget, entry.entry().getSize(),
+                            () -> Spooled.hold(new InterruptibleInputStream(zip.data(entry)), budget, entry.entry().getSize()));
+                }
+                try (data) {
+                    found = inspect(label + " > '" + entry.name() + "'", entry.name(), data, level, budget);
+                }
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            rethrowIfReadingMustStop(e);
+            // Commons Compress reports some corrupt archives with runtime exceptions
+            return unreadable(label + " cannot be read as zip: " + e.getMessage());
+        } finally {
+            budget.release(directoryMemory);
+        }
+    }
+
+    private Finding tar(String label, InputStream in, int level, UnpackBudget budget) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(CloseShieldInputStream.wrap(in))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                boolean directory = entry.isDirectory() || !entry.isFile();
+                Finding found = entry(label, Set.of(entry.getName()), budget);
+                if (found != null) {
+                    return found;
+                }
+                if (directory) {
+                    continue;
+                }
+                try (Spooled data = Spooled.read(budget.counting(CloseShieldInputStream.wrap(tar)), budget, entry.getSize(), null)) {
+                    found = inspect(label + " > '" + entry.getName() + "'", entry.getName(), data, level, budget);
+                }
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            rethrowIfReadingMustStop(e);
+            return unreadable(label + " cannot be read as tar: " + e.getMessage());
+        }
+    }
+
+    private Finding compressed(String label, String name, ArchiveFormat format, InputStream in, int level,
+            UnpackBudget budget) throws IOException {
+        String kind = format.name().toLowerCase(Locale.ROOT);
+        CompressorInputStream decompressed;
+        try {
+            // concatenated members are read as one file, as gunzip and bunzip2 do
+            decompressed = format == ArchiveFormat.GZIP
+                    ? GzipCompressorInputStream.builder().setInputStream(CloseShieldInputStream.wrap(in))
+                            .setDecompressConcatenated(true).get()
+                    : new BZip2CompressorInputStream(CloseShieldInputStream.wrap(in), true);
+        } catch (IOException | RuntimeException e) {
+            rethrowIfReadingMustStop(e);
+            return unreadable(label + " cannot be read as " + kind + ": " + e.getMessage());
+        }
+        try (decompressed) {
+            BufferedInputStream inner = new BufferedInputStream(new InterruptibleInputStream(decompressed), 8192);
+            inner.mark(Spooled.HEAD);
+            byte[] head = inner.readNBytes(Spooled.HEAD);
+            inner.reset();
+            if (ArchiveFormat.of(head, head.length) == ArchiveFormat.TAR) {
+                // a .tar.gz is one archive: its entries count, not the tar around them
+                return tar(label, inner, level, budget);
+            }
+            String innerName = innerName(name, format, decompressed);
+            Finding found = innerName == null ? null : entry(label, Set.of(innerName), budget);
+            if (found != null) {
+                return found;
+            }
+            try (Spooled data = Spooled.read(budget.counting(inner), budget, -1, null)) {
+                return inspect(innerName == null ? label : label + " > '" + innerName + "'", innerName, data, level, budget);
+            }
+        } catch (IOException | RuntimeException e) {
+            rethrowIfReadingMustStop(e);
+            return unreadable(label + " cannot be read as " + kind + ": " + e.getMessage());
+        }
+    }
+
+    /** The name of a compressed file's content: the one gzip recorded, else the file's name without its suffix. */
+    private static String innerName(String name, ArchiveFormat format, CompressorInputStream decompressed) {
+        if (decompressed instanceof GzipCompressorInputStream gzip) {
+            String recorded = gzip.getMetaData().getFileName();
+            if (recorded != null && !recorded.isBlank()) {
+                return recorded;
+            }
+        }
+        if (name == null) {
+            return null;
+        }
+        String stripped = format == ArchiveFormat.GZIP ? name.replaceAll("(?i)\\.t?gz$", "") : name.replaceAll("(?i)\\.t?bz2?$", "");
+        return stripped.equals(name) || stripped.isBlank() ? null : stripped;
+    }
+
+    private Finding tnef(String label, Slice content, int level, UnpackBudget budget) throws IOException {
+        List<TnefAttachments.Attachment> attachments;
+        try {
+            attachments = TnefAttachments.read(content, budget.entriesLeft() + 1);
+        } catch (IOException | RuntimeException e) {
+            rethrowIfReadingMustStop(e);
+            return unreadable(label + " cannot be read as TNEF: " + e.getMessage());
+        }
+        for (TnefAttachments.Attachment attachment : attachments) {
+            List<String> names = new ArrayList<>(attachment.names());
+            String name = names.stream().max(Comparator.comparingInt(String::length)).orElse(null);
+            Finding found = entry(label, attachment.names(), budget);
+            if (found != null) {
+                return found;
+            }
+            if (attachment.data() != null) {
+                budget.unpacked(attachment.data().length());
+                try (Spooled data = Spooled.of(attachment.data(), budget)) {
+                    found = inspect(name == null ? label : label + " > '" + name + "'", name, data, level, budget);
+                }
+                if (found != null) {
+                    return found;
+                }
+            }
         }
         return null;
     }
 
-    private Finding zip(String label, InputStream content) throws IOException {
-        // local headers only: no random access to the central directory in a stream; stored entries
-        // with a data descriptor would need the whole entry in memory, so they count as unreadable
-        ZipArchiveInputStream zip = new ZipArchiveInputStream(CloseShieldInputStream.wrap(content),
-                StandardCharsets.UTF_8.name(), true, false);
-        return entries(label, "zip", zip);
+    /** Counts one entry and checks its names; the longest name is reported, it is the one people see. */
+    private Finding entry(String label, Set<String> names, UnpackBudget budget) throws UnpackBudget.Exceeded {
+        budget.entry();
+        List<String> longestFirst = new ArrayList<>(names);
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        for (String candidate : longestFirst) {
+            String why = blocked.whyEntryBlocked(candidate);
+            if (why != null) {
+                return new Finding(Finding.Kind.BLOCKED, label + " contains '" + candidate + "' that " + why);
+            }
+        }
+        return null;
     }
 
-    private Finding gzip(String label, String fileName, BufferedInputStream content) throws IOException {
-        GzipCompressorInputStream gzip;
-        try {
-            gzip = GzipCompressorInputStream.builder().setInputStream(CloseShieldInputStream.wrap(content)).get();
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            if (e instanceof LimitedInputStream.LimitExceededException) {
-                throw e;
-            }
-            return unreadable(label + " cannot be read as gzip: " + e.getMessage());
-        }
-        try (gzip) {
-            LimitedInputStream unpacked = new LimitedInputStream(gzip, maxBytes);
-            BufferedInputStream inner = new BufferedInputStream(unpacked, 8192);
-            try {
-                byte[] head = peek(inner);
-                if (head.length >= SNIFF && TarArchiveInputStream.matches(head, head.length)) {
-                    return entries(label, "tar", new TarArchiveInputStream(CloseShieldInputStream.wrap(inner)));
-                }
-                String innerName = gzip.getMetaData().getFileName();
-                if ((innerName == null || innerName.isBlank()) && fileName != null) {
-                    innerName = fileName.replaceAll("(?i)\\.gz$", "");
-                }
-                String why = innerName == null ? null : blocked.whyEntryBlocked(innerName);
-                if (why != null) {
-                    return new Finding(Finding.Kind.BLOCKED, label + " contains '" + innerName + "' that " + why);
-                }
-                inner.transferTo(OutputStream.nullOutputStream());
-                return null;
-            } catch (LimitedInputStream.LimitExceededException e) {
-                if (e.from(unpacked)) {
-                    return unreadable(label + " unpacks to more than " + Sizes.format(maxBytes));
-                }
-                throw e;
-            }
-        } catch (InterruptedIOException | LimitedInputStream.LimitExceededException e) {
-            throw e;
-        } catch (IOException e) {
-            return unreadable(label + " cannot be read as gzip: " + e.getMessage());
-        }
-    }
-
-    private Finding entries(String label, String format, ArchiveInputStream<? extends ArchiveEntry> archive)
-            throws IOException {
-        int count = 0;
-        long unpacked = 0;
-        byte[] buffer = new byte[8192];
-        try (archive) {
-            ArchiveEntry entry;
-            while ((entry = archive.getNextEntry()) != null) {
-                if (++count > maxEntries) {
-                    return unreadable(label + " has more than " + maxEntries + " entries");
-                }
-                String why = blocked.whyEntryBlocked(entry.getName());
-                if (why != null) {
-                    return new Finding(Finding.Kind.BLOCKED, label + " contains '" + entry.getName() + "' that " + why);
-                }
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                if (!archive.canReadEntryData(entry)) {
-                    if (entry instanceof ZipArchiveEntry zipEntry && zipEntry.getGeneralPurposeBit().usesEncryption()) {
-                        return unreadable(label + " is encrypted");
-                    }
-                    return unreadable(label + " uses a " + format + " feature Mailgrid cannot read ('" + entry.getName() + "')");
-                }
-                int n;
-                while ((n = archive.read(buffer)) > 0) {
-                    unpacked += n;
-                    if (unpacked > maxBytes) {
-                        return unreadable(label + " unpacks to more than " + Sizes.format(maxBytes));
-                    }
-                }
-            }
-            return null;
-        } catch (InterruptedIOException | LimitedInputStream.LimitExceededException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // commons-compress reports some corrupt archives with runtime exceptions
-            return unreadable(label + " cannot be read as " + format + ": " + e.getMessage());
-        }
+    private static Finding tooLarge(String label, String format, UnpackBudget budget) {
+        return unreadable(label + " is a " + format + " archive too large to look into in memory (more than "
+                + Sizes.format(budget.memory() - budget.held()) + " left for this mail)");
     }
 
     private static Finding unreadable(String reason) {
         return new Finding(Finding.Kind.UNREADABLE, reason);
     }
 
-    private static byte[] peek(BufferedInputStream in) throws IOException {
-        in.mark(SNIFF);
-        byte[] head = in.readNBytes(SNIFF);
-        in.reset();
-        return head;
+    /** Failures that end the whole check rather than make one archive unreadable. */
+    private static void rethrowIfReadingMustStop(Exception e) throws IOException {
+        if (e instanceof InterruptedIOException || e instanceof UnpackBudget.Exceeded
+                || e instanceof LimitedInputStream.LimitExceededException) {
+            throw (IOException) e;
+        }
+        if (e instanceof InterruptibleText.Interrupted interrupted) {
+            throw interrupted;
+        }
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "archives: at most %d entries, %s unpacked", maxEntries, Sizes.format(maxBytes));
+        return String.format(Locale.ROOT, "archives %d deep", maxDepth);
     }
 }

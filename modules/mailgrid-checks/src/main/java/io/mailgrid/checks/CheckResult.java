@@ -2,13 +2,16 @@ package io.mailgrid.checks;
 
 import java.util.Objects;
 
+import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.Verdict;
 
 /**
  * What a check decided about a mail.
  *
  * @param verdict CLEAN or the reason class for quarantine
- * @param reason  for anything but CLEAN, a short human-readable reason ("Eicar-Signature found")
+ * @param reason  for anything but CLEAN, a short human-readable reason ("Eicar-Signature found"); control
+ *                characters in it (from file names, scanner output) are escaped, as it is logged, stamped and
+ *                shown on terminals
  */
 public record CheckResult(Verdict verdict, String reason) {
 
@@ -19,6 +22,7 @@ public record CheckResult(Verdict verdict, String reason) {
         if (verdict != Verdict.CLEAN && (reason == null || reason.isBlank())) {
             throw new IllegalArgumentException("a " + verdict + " verdict needs a reason");
         }
+        reason = ControlCharacters.escape(reason);
     }
 
     /** The mail passed this check. */

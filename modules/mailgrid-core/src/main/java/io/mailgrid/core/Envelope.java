@@ -72,9 +72,14 @@ public record Envelope(String mailId, String origin, String mailFrom, List<Strin
         return UUID.randomUUID().toString();
     }
 
-    /** Whether the address can travel in the envelope properties. */
+    /**
+     * Whether the address can travel in the envelope properties: no whitespace, comma or angle
+     * bracket (recipients travel comma-separated), and no control character (addresses are logged,
+     * shown by the commands and sent to relays; no valid address has one).
+     */
     public static boolean isAcceptableAddress(String address) {
-        return address != null && ADDRESS.matcher(address).matches();
+        return address != null && ADDRESS.matcher(address).matches()
+                && address.chars().noneMatch(c -> ControlCharacters.isUnsafe((char) c));
     }
 
     /** Writes the envelope to a JMS message's properties. */
@@ -116,7 +121,8 @@ public record Envelope(String mailId, String origin, String mailFrom, List<Strin
 
     private static void requireAddress(String address) {
         if (!isAcceptableAddress(address)) {
-            throw new IllegalArgumentException("address contains whitespace, ',' or angle brackets: '" + address + "'");
+            throw new IllegalArgumentException("address contains whitespace, ',', angle brackets or a control character: '"
+                    + ControlCharacters.escape(address) + "'");
         }
     }
 

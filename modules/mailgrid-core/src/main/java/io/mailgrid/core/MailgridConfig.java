@@ -140,12 +140,14 @@ public final class MailgridConfig {
     public static final String ATTACHMENT_BLOCKED_TYPES = "mailgrid.attachment-policy.blocked-types";
     /** Largest decoded size of one attachment or body part. */
     public static final String ATTACHMENT_MAX_SIZE = "mailgrid.attachment-policy.max-size";
-    /** Most entries read from one archive before it counts as unreadable. */
+    /** Most archive entries read from one mail (all its archives) before it counts as unreadable. */
     public static final String ATTACHMENT_ARCHIVE_MAX_ENTRIES = "mailgrid.attachment-policy.archive-max-entries";
-    /** Most bytes unpacked from one archive before it counts as unreadable. */
+    /** Most bytes unpacked from one mail's archives (all parts and levels) before it counts as unreadable. */
     public static final String ATTACHMENT_ARCHIVE_MAX_SIZE = "mailgrid.attachment-policy.archive-max-size";
     /** Whether an archive that cannot be looked into (encrypted, broken, too large) blocks the mail. */
     public static final String ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES = "mailgrid.attachment-policy.block-unreadable-archives";
+    /** Archives inside archives looked into, counting the attachment itself as 1. */
+    public static final String ATTACHMENT_ARCHIVE_MAX_DEPTH = "mailgrid.attachment-policy.archive-max-depth";
 
     /** File of content rules (name, where, keyword or regex), one per line. */
     public static final String CONTENT_RULES_FILE = "mailgrid.content-rules.file";

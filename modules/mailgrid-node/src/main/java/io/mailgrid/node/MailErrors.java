@@ -9,6 +9,7 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Stage;
 
@@ -38,7 +39,8 @@ public final class MailErrors {
     /** Records the reason and the queue the mail failed in, before the publish to the DLQ. */
     public void prepareDeadLetter(Exchange exchange) {
         Message in = exchange.getMessage();
-        String reason = reason(exchange);
+        // exception messages may quote the mail, a scanner or a relay: no control character in the reason
+        String reason = ControlCharacters.escape(reason(exchange));
         String queue = queueName(in);
         in.setHeader(MailProperty.REASON, reason);
         in.setHeader(MailProperty.FAILED_QUEUE, queue);

@@ -1,5 +1,6 @@
 package io.mailgrid.node;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,8 +43,24 @@ public final class MailgridCommand implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /**
+     * Runs the command line and returns the exit code (for tests). What the commands print goes to a
+     * {@link TerminalSafePrintStream}: no control character from a mail reaches the terminal.
+     */
     public static int execute(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(TerminalSafePrintStream.wrap(out));
+        System.setErr(TerminalSafePrintStream.wrap(err));
+        try {
+            return executeCommand(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static int executeCommand(String... args) {
         CommandLine commandLine = new CommandLine(new MailgridCommand());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {

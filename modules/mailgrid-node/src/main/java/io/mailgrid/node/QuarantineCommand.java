@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
+import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 
@@ -108,8 +109,10 @@ final class QuarantineCommand implements Runnable {
         }
         out.printf("%-36s  %-19s  %-18s  %-28s  %s%n", "MAIL ID", "QUARANTINED", "VERDICT", "FROM", "REASON");
         for (Quarantine.Entry e : entries) {
-            out.printf("%-36s  %-19s  %-18s  %-28s  %s%n", e.mailId(), e.processedAt() == null ? "" : TIME.format(e.processedAt()),
-                    e.verdict(), cut(e.from(), 28), cut(e.reason(), 80));
+            // one line per mail whatever the fields hold: escape them before laying them out
+            out.printf("%-36s  %-19s  %-18s  %-28s  %s%n", ControlCharacters.escape(e.mailId()),
+                    e.processedAt() == null ? "" : TIME.format(e.processedAt()), ControlCharacters.escape(e.verdict()),
+                    cut(ControlCharacters.escape(e.from()), 28), cut(ControlCharacters.escape(e.reason()), 80));
         }
         out.println(entries.size() + " mail(s) in " + Queues.QUARANTINE);
     }
@@ -136,7 +139,8 @@ final class QuarantineCommand implements Runnable {
                 if (details.isEmpty()) {
                     throw new Quarantine.NotInQuarantineException(mailId);
                 }
-                details.get().properties().forEach((name, value) -> System.out.println(name + ": " + value));
+                details.get().properties().forEach((name, value) ->
+                        System.out.println(name + ": " + ControlCharacters.escape(String.valueOf(value))));
                 System.out.println();
                 System.out.print(details.get().headers());
                 return 0;

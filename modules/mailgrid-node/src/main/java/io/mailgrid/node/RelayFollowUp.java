@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Stage;
 
@@ -42,7 +43,7 @@ public final class RelayFollowUp {
         Message in = exchange.getMessage();
         int attempt = attempt(in);
         in.setHeader(MailProperty.RCPT_TO, in.removeHeader(MailProperty.REFUSED_RCPT));
-        in.setHeader(MailProperty.REASON, in.removeHeader(MailProperty.REFUSED_REASON));
+        in.setHeader(MailProperty.REASON, ControlCharacters.escape((String) in.removeHeader(MailProperty.REFUSED_REASON)));
         in.setHeader(MailProperty.FAILED_QUEUE, MailErrors.queueName(in));
         // RELAY_ATTEMPTS stays as received: toRetry, which may follow on this exchange, counts from it
         in.removeHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);

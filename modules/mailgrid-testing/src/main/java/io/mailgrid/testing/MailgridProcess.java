@@ -73,6 +73,63 @@ public final class MailgridProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * What a short {@code mailgrid} command run as its own process printed.
+     *
+     * @param exitCode its exit code
+     * @param stdout   the bytes it wrote to standard output, exactly
+     * @param stderr   the bytes it wrote to standard error, exactly
+     */
+    public record CommandResult(int exitCode, byte[] stdout, byte[] stderr) {
+        public String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Runs {@code mailgrid <args>} (status, quarantine, ...) as an operator would in a terminal, as its
+     * own JVM, and returns its exact output bytes.
+     */
+    public static CommandResult command(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx128m");
+        command.add("-Dmailgrid.home=" + TestHome.path());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN);
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("mailgrid-command-", ".out");
+            Path err = Files.createTempFile("mailgrid-command-", ".err");
+            try {
+                Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("mailgrid " + String.join(" ", args) + " did not finish within " + timeout);
+                }
+                return new CommandResult(process.exitValue(), Files.readAllBytes(out), Files.readAllBytes(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The whole log file (every run), as bytes: control characters and all. */
+    public byte[] logBytes() {
+        try {
+            return Files.readAllBytes(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until the log (since the last start) contains the text; fails early if the process died. */
     public void awaitLog(String text, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
