@@ -8,8 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +53,11 @@ final class ClusterAgent implements AutoCloseable {
 
         void stopGrabbing(String mailboxNode) throws Exception;
 
-        /** Delivers a peer's outbound queue, into the peer's own target when reachable. */
-        void deliverFor(String peer, String peerTarget) throws Exception;
+        /**
+         * Delivers a peer's outbound queue where the peer itself would (its own Maildir, the same
+         * relay); returns why its mail waits for it instead, or empty when delivering.
+         */
+        Optional<String> deliverFor(String peer, String peerTarget) throws Exception;
 
         void stopDeliveringFor(String peer) throws Exception;
     }
@@ -88,6 +93,8 @@ final class ClusterAgent implements AutoCloseable {
     private volatile TakeoverPlan applied = new TakeoverPlan(Map.of(), Set.of(), Set.of());
     private final AtomicReference<TakeoverPlan> desired = new AtomicReference<>();
     private final AtomicBoolean applying = new AtomicBoolean();
+    /** Peers this node should deliver for but does not, with why (shown in its heartbeat). */
+    private final Map<String, String> waitingFor = new ConcurrentSkipListMap<>();
 
     ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
             Reservation reservation, Supplier<Map<String, Boolean>> checks, String deliveryTarget, Clock clock) {
@@ -243,6 +250,7 @@ final class ClusterAgent implements AutoCloseable {
                 if (!plan.deliver().contains(peer)) {
                     routes.stopDeliveringFor(peer);
                     delivering.remove(peer);
+                    waitingFor.remove(peer);
                     LOG.info("Stopped delivering outbound mail of {}: it is back", peer);
                 }
             }
@@ -252,9 +260,15 @@ final class ClusterAgent implements AutoCloseable {
                     synchronized (this) {
                         target = membership.peer(peer).map(p -> p.last().delivery()).orElse(null);
                     }
-                    routes.deliverFor(peer, target);
+                    Optional<String> waits = routes.deliverFor(peer, target);
                     delivering.add(peer);
-                    LOG.info("Delivering outbound mail of {} ({}) while it is away", peer, describePeer(peer));
+                    if (waits.isPresent()) {
+                        waitingFor.put(peer, waits.get());
+                        LOG.warn("Not delivering outbound mail of {} ({}): {}; it waits for {}", peer, describePeer(peer),
+                                waits.get(), peer);
+                    } else {
+                        LOG.info("Delivering outbound mail of {} ({}) while it is away", peer, describePeer(peer));
+                    }
                 }
             }
         } catch (Exception e) {
@@ -297,6 +311,12 @@ final class ClusterAgent implements AutoCloseable {
         if (announced == NodeState.MAINTENANCE && !applied.grab().isEmpty()) {
             announced = NodeState.UP;
             why = "entering maintenance: finishing in-flight mails";
+        }
+        if (why == null && !waitingFor.isEmpty()) {
+            StringBuilder waiting = new StringBuilder();
+            waitingFor.forEach((peer, reason) -> waiting.append(waiting.length() == 0 ? "" : "; ")
+                    .append("outbound mail of ").append(peer).append(" waits for it: ").append(reason));
+            why = waiting.toString();
         }
         return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
                 startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
