@@ -129,7 +129,9 @@ class HungDeliveryIT {
                 mails.add(publishTo(cluster, "a", "rcpt" + i + "@example.com"));
             }
             await().atMost(WAIT).until(() -> relayed(sink).keySet().containsAll(mails));
-            List<Double> answered = answeredAfterFence(a.currentRun() + b.currentRun());
+            // without the mail whose answer the sink held on purpose
+            List<Double> answered = answeredAfterFence((a.currentRun() + b.currentRun()).lines()
+                    .filter(line -> !line.contains(afterDot)).collect(java.util.stream.Collectors.joining("\n")));
             System.out.printf("relay answer after the last fence check, %d deliveries: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     answered.size(), percentile(answered, 50), percentile(answered, 99), percentile(answered, 100));
         }
