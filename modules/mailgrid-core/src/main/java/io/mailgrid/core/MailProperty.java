@@ -104,6 +104,8 @@ public final class MailProperty {
     public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** JMS delivery count: 1 on the first delivery. */
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+    /** The JMS message id: the same on every redelivery of one message, new on every copy. */
+    public static final String JMS_MESSAGE_ID = "JMSMessageID";
 
     private MailProperty() {
     }

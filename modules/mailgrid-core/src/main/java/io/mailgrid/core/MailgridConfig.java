@@ -88,6 +88,8 @@ public final class MailgridConfig {
     public static final String DELIVERY_RELAY_TIMEOUT = "mailgrid.delivery.relay-timeout";
     /** Name delivery gives in EHLO to the relay; empty means the host name. */
     public static final String DELIVERY_RELAY_HELO = "mailgrid.delivery.relay-helo";
+    /** How long a Maildir keeps its record of delivered mail ids after the last delivery of a day's mail. */
+    public static final String DELIVERY_RECORD_RETENTION = "mailgrid.delivery.record-retention";
 
     /** Port of the SMTP listener; 0 disables it. */
     public static final String SMTP_PORT = "mailgrid.smtp.port";

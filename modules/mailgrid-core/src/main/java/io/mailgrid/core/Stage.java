@@ -16,12 +16,12 @@ public enum Stage {
     RELEASE,
     /**
      * Delivery re-published the mail for the recipients an SMTP relay deferred; the id also
-     * names the relay attempt ({@link #duplicateId(String, int, int)}).
+     * names the message delivered ({@link #duplicateId(String, int, String)}).
      */
     RELAY_RETRY,
     /**
      * Delivery dead-lettered the recipients an SMTP relay refused while it took others; the id
-     * also names the relay attempt.
+     * also names the message delivered.
      */
     RELAY_REFUSED;
 
@@ -36,10 +36,15 @@ public enum Stage {
     }
 
     /**
-     * The duplicate-detection id of a publish that can legitimately happen once per relay
-     * attempt of the same mail (re-published deferred recipients, dead-lettered refused ones).
+     * The duplicate-detection id of a publish that follows from taking one message off a queue (a
+     * dead letter, a relay's follow-up copies): it names that message ({@code JMSMessageID}). A
+     * redelivery of the same message after a lost commit yields the same id, so the broker keeps one
+     * copy; a copy of the mail an operator put back into a queue is a new message and yields a new one,
+     * so its follow-ups are never mistaken for old ones and dropped.
+     *
+     * @param source the JMSMessageID of the message taken; null falls back to {@link #duplicateId(String, int)}
      */
-    public String duplicateId(String mailId, int generation, int relayAttempt) {
-        return duplicateId(mailId, generation) + ":" + relayAttempt;
+    public String duplicateId(String mailId, int generation, String source) {
+        return source == null ? duplicateId(mailId, generation) : duplicateId(mailId, generation) + ":" + source;
     }
 }

@@ -14,16 +14,23 @@ public interface MailDelivery {
      *
      * @param properties the mail's message properties (envelope, verdict, stamp fields)
      * @param mail       the bytes as received; the stamp header block goes in front of them
+     * @param fence      asked before each step that cannot be taken back, whether this node still
+     *                   holds the mail
      * @throws Exception when the mail was not delivered and should be retried
      */
-    void deliver(Map<String, Object> properties, byte[] mail) throws Exception;
+    void deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence) throws Exception;
+
+    /** {@link #deliver(Map, byte[], DeliveryFence)} without a fence: for tests and tools. */
+    default void deliver(Map<String, Object> properties, byte[] mail) throws Exception {
+        deliver(properties, mail, DeliveryFence.NONE);
+    }
 
     /** A short description for the start-up log, such as "Maildir /var/a/outbox". */
     String describe();
 
     /**
      * Where this delivery puts mail, announced in heartbeats so a peer that takes over this node's
-     * outbound queue can deliver to the same place when it can reach it ("maildir:/var/a/outbox").
+     * outbound queue can deliver to the same place when it can reach it (see {@link PeerDelivery}).
      */
     default String target() {
         return describe();

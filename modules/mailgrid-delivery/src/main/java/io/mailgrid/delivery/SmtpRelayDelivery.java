@@ -16,8 +16,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 
-import org.apache.camel.Body;
-import org.apache.camel.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,10 @@ import io.mailgrid.core.Stamp;
  * counting the attempts of earlier retry copies) counts as refused.
  *
  * <p>At least once: if the node dies after the relay answered 250 to the end of DATA and before
- * the outbound transaction commits, the mail is delivered again after the restart.
+ * the outbound transaction commits, the mail is delivered again after the restart. A node that
+ * hung (SIGSTOP, a long pause) while it held the mail is stopped by the {@link DeliveryFence} before
+ * MAIL FROM and before the final dot, so only a pause that begins after the final dot can make a
+ * peer deliver the mail a second time (docs/adr/0017).
  *
  * <table>
  * <caption>Keys</caption>
@@ -66,6 +67,7 @@ public final class SmtpRelayDelivery implements MailDelivery {
 
     private final String host;
     private final int port;
+    private final Duration timeout;
     private final Session session;
     private final int maxAttempts;
 
@@ -79,6 +81,7 @@ public final class SmtpRelayDelivery implements MailDelivery {
     public SmtpRelayDelivery(String host, int port, Duration timeout, String heloName, int maxAttempts) {
         this.host = host;
         this.port = port;
+        this.timeout = timeout;
         this.maxAttempts = maxAttempts;
         Properties properties = new Properties();
         String millis = String.valueOf(timeout.toMillis());
@@ -87,8 +90,6 @@ public final class SmtpRelayDelivery implements MailDelivery {
         properties.setProperty("mail.smtp.localhost", heloName);
         // addresses with UTF-8 (SMTPUTF8) go out as UTF-8, not mangled to '?'
         properties.setProperty("mail.mime.allowutf8", "true");
-        // without it, each mail waits ~40 ms for the relay's delayed ACK before the final dot goes out
-        properties.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
         this.session = Session.getInstance(properties);
     }
 
@@ -111,8 +112,12 @@ public final class SmtpRelayDelivery implements MailDelivery {
                 config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
     }
 
+    /**
+     * Relays the mail. The fence is asked before MAIL FROM and again before the final dot of DATA,
+     * the last moment a delivery can still be taken back (docs/adr/0017).
+     */
     @Override
-    public void deliver(@Headers Map<String, Object> properties, @Body byte[] mail)
+    public void deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence)
             throws TemporaryDeliveryException, PermanentDeliveryException {
         properties.remove(MailProperty.DEFERRED_RCPT);
         properties.remove(MailProperty.REFUSED_RCPT);
@@ -120,10 +125,11 @@ public final class SmtpRelayDelivery implements MailDelivery {
         Envelope envelope = Envelope.fromHeaders(properties);
         int attempt = number(properties.get(MailProperty.RELAY_ATTEMPTS), 0)
                 + number(properties.get(MailProperty.DELIVERY_COUNT), 1);
-        Outcome outcome = send(envelope, Stamp.render(properties, mail), mail);
+        Outcome outcome = send(envelope, Stamp.render(properties, mail), mail, fence);
 
         if (outcome.deferred.isEmpty() && outcome.refused.isEmpty()) {
-            LOG.info("Mail {} relayed to {} for {} recipient(s)", envelope.mailId(), relay(), outcome.accepted.size());
+            LOG.info("Mail {} relayed to {} for {} recipient(s), answered {} ms after the last fence check", envelope.mailId(),
+                    relay(), outcome.accepted.size(), outcome.answeredAfterFenceMillis());
             return;
         }
         if (attempt >= maxAttempts && !outcome.deferred.isEmpty()) {
@@ -145,8 +151,9 @@ public final class SmtpRelayDelivery implements MailDelivery {
         if (!outcome.deferred.isEmpty()) {
             properties.put(MailProperty.DEFERRED_RCPT, String.join(",", outcome.deferred.keySet()));
         }
-        LOG.info("Mail {} relayed to {} for {} recipient(s); deferred {}; refused {}", envelope.mailId(), relay(),
-                outcome.accepted.size(), describe(outcome.deferred), describe(outcome.refused));
+        LOG.info("Mail {} relayed to {} for {} recipient(s); deferred {}; refused {}; answered {} ms after the last fence"
+                + " check", envelope.mailId(), relay(), outcome.accepted.size(), describe(outcome.deferred),
+                describe(outcome.refused), outcome.answeredAfterFenceMillis());
     }
 
     @Override
@@ -154,16 +161,17 @@ public final class SmtpRelayDelivery implements MailDelivery {
         return "SMTP relay " + relay();
     }
 
-    private Outcome send(Envelope envelope, byte[] stamp, byte[] mail) throws TemporaryDeliveryException,
-            PermanentDeliveryException {
+    private Outcome send(Envelope envelope, byte[] stamp, byte[] mail, DeliveryFence fence)
+            throws TemporaryDeliveryException, PermanentDeliveryException {
         Outcome outcome = new Outcome();
         RelayConnection connection = new RelayConnection(session, new URLName("smtp", host, port, null, null, null));
         try {
             try {
-                connection.connect(host, port, null, null);
-            } catch (MessagingException e) {
+                connection.open(host, port, timeout);
+            } catch (MessagingException | java.io.IOException e) {
                 throw new TemporaryDeliveryException("relay " + relay() + " not usable: " + message(e), e);
             }
+            fence.check("MAIL FROM");
             RelayConnection.Reply reply = connection.command("MAIL FROM:<" + envelope.mailFrom() + ">"
                     + mailParameters(connection, envelope, stamp.length + (long) mail.length));
             if (reply.permanent()) {
@@ -191,7 +199,8 @@ public final class SmtpRelayDelivery implements MailDelivery {
                 connection.command("RSET");
                 return outcome;
             }
-            reply = connection.data(stamp, mail);
+            reply = connection.data(stamp, mail, fence);
+            outcome.answeredAfterFenceNanos = connection.answeredAfterFenceNanos();
             if (reply.code() < 0) {
                 throw new TemporaryDeliveryException("relay " + relay() + " closed the connection during DATA", null);
             }
@@ -269,5 +278,10 @@ public final class SmtpRelayDelivery implements MailDelivery {
         final List<String> accepted = new ArrayList<>();
         final Map<String, String> deferred = new LinkedHashMap<>();
         final Map<String, String> refused = new LinkedHashMap<>();
+        long answeredAfterFenceNanos = -1;
+
+        String answeredAfterFenceMillis() {
+            return String.format(java.util.Locale.ROOT, "%.1f", answeredAfterFenceNanos / 1e6);
+        }
     }
 }

@@ -2,12 +2,15 @@ package io.mailgrid.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.mail.internet.MimeMessage;
@@ -156,6 +159,52 @@ class SmtpRelayDeliveryTest {
         assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
                 TestMail.to("bob@example.com").bytes()))
                 .isInstanceOf(TemporaryDeliveryException.class).hasMessageContaining("127.0.0.1:" + sink.port());
+    }
+
+    // --- a hung node must not finish a delivery a peer may have made (case 4) ---
+
+    @Test
+    void aFenceThatSaysTheMailIsLostShouldStopTheDeliveryBeforeMailFrom() {
+        List<String> asked = new ArrayList<>();
+        DeliveryFence lost = step -> {
+            asked.add(step);
+            throw new FencedException("this process did not run for 12.0 s");
+        };
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
+                TestMail.to("bob@example.com").bytes(), lost))
+                .isInstanceOf(FencedException.class).isInstanceOf(TemporaryDeliveryException.class);
+        assertThat(asked).containsExactly("MAIL FROM");
+        assertThat(sink.received()).isEmpty();
+    }
+
+    @Test
+    void aFenceThatFailsBeforeTheFinalDotShouldLeaveTheRelayWithoutTheMail() {
+        List<String> asked = new ArrayList<>();
+        DeliveryFence lostDuringData = step -> {
+            asked.add(step);
+            if (step.equals("the end of DATA")) {
+                throw new FencedException("this process did not run for 12.0 s (just woke up)");
+            }
+        };
+        byte[] mail = TestMail.to("bob@example.com").body("x".repeat(200_000) + "\r\n").bytes();
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1), mail,
+                lostDuringData)).isInstanceOf(FencedException.class);
+        assertThat(asked).containsExactly("MAIL FROM", "the end of DATA");
+        // the relay saw the whole body but never the final dot: it discards the mail
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> sink.received().isEmpty());
+    }
+
+    @Test
+    void aFenceThatPassesShouldAskBeforeMailFromAndBeforeTheFinalDot() throws Exception {
+        List<String> asked = new ArrayList<>();
+
+        delivery.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes(),
+                asked::add);
+
+        assertThat(asked).containsExactly("MAIL FROM", "the end of DATA");
+        assertThat(sink.received()).hasSize(1);
     }
 
     @Test

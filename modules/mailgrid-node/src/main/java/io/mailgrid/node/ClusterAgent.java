@@ -8,8 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +63,11 @@ final class ClusterAgent implements AutoCloseable {
 
         void stopGrabbing(String mailboxNode) throws Exception;
 
-        /** Delivers a peer's outbound queue, into the peer's own target when reachable. */
-        void deliverFor(String peer, String peerTarget) throws Exception;
+        /**
+         * Delivers a peer's outbound queue where the peer itself would (its own Maildir, the same
+         * relay); returns why its mail waits for it instead, or empty when delivering.
+         */
+        Optional<String> deliverFor(String peer, String peerTarget) throws Exception;
 
         void stopDeliveringFor(String peer) throws Exception;
     }
@@ -104,6 +109,8 @@ final class ClusterAgent implements AutoCloseable {
     private final AtomicBoolean forgetting = new AtomicBoolean();
     /** When each forgettable peer's queues may be looked at again (not every tick while they hold mail). */
     private final Map<String, Instant> nextForgetCheck = new HashMap<>();
+    /** Peers this node should deliver for but does not, with why (shown in its heartbeat). */
+    private final Map<String, String> waitingFor = new ConcurrentSkipListMap<>();
 
     /**
      * @param required the checks every mail this node accepts requires, announced in its heartbeat
@@ -338,6 +345,7 @@ final class ClusterAgent implements AutoCloseable {
                 if (!plan.deliver().contains(peer)) {
                     routes.stopDeliveringFor(peer);
                     delivering.remove(peer);
+                    waitingFor.remove(peer);
                     LOG.info("Stopped delivering outbound mail of {}: {}", peer,
                             describePeer(peer).equals("unknown") ? "it is forgotten" : "it is back");
                 }
@@ -348,9 +356,15 @@ final class ClusterAgent implements AutoCloseable {
                     synchronized (this) {
                         target = membership.peer(peer).map(p -> p.last().delivery()).orElse(null);
                     }
-                    routes.deliverFor(peer, target);
+                    Optional<String> waits = routes.deliverFor(peer, target);
                     delivering.add(peer);
-                    LOG.info("Delivering outbound mail of {} ({}) while it is away", peer, describePeer(peer));
+                    if (waits.isPresent()) {
+                        waitingFor.put(peer, waits.get());
+                        LOG.warn("Not delivering outbound mail of {} ({}): {}; it waits for {}", peer, describePeer(peer),
+                                waits.get(), peer);
+                    } else {
+                        LOG.info("Delivering outbound mail of {} ({}) while it is away", peer, describePeer(peer));
+                    }
                 }
             }
         } catch (Exception e) {
@@ -412,6 +426,12 @@ final class ClusterAgent implements AutoCloseable {
         if (announced == NodeState.MAINTENANCE && !applied.grab().isEmpty()) {
             announced = NodeState.UP;
             why = "entering maintenance: finishing in-flight mails";
+        }
+        if (why == null && !waitingFor.isEmpty()) {
+            StringBuilder waiting = new StringBuilder();
+            waitingFor.forEach((peer, reason) -> waiting.append(waiting.length() == 0 ? "" : "; ")
+                    .append("outbound mail of ").append(peer).append(" waits for it: ").append(reason));
+            why = waiting.toString();
         }
         return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
                 startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),

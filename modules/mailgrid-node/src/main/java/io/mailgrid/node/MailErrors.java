@@ -18,7 +18,9 @@ import io.mailgrid.core.Stage;
  * {@code mailErrors} and used by routes/errors.xml.
  *
  * <p>Before the last allowed delivery, the failure is logged and the transaction rolls back (the
- * broker redelivers). On the last one the mail goes to {@code mailgrid.dlq} with the reason.
+ * broker redelivers). On the last one the mail goes to {@code mailgrid.dlq} with the reason, under
+ * a duplicate-detection id naming the message taken, so the same message back after a lost commit
+ * is dead-lettered once.
  */
 public final class MailErrors {
 
@@ -44,8 +46,9 @@ public final class MailErrors {
         String queue = queueName(in);
         in.setHeader(MailProperty.REASON, reason);
         in.setHeader(MailProperty.FAILED_QUEUE, queue);
+        // named after the message taken: its redelivery after a lost commit is the same dead letter (docs/adr/0011)
         in.setHeader(MailProperty.DUPLICATE_ID, Stage.DLQ.duplicateId(in.getHeader(MailProperty.MAIL_ID, String.class),
-                in.getHeader(MailProperty.GENERATION, 0, Integer.class)));
+                in.getHeader(MailProperty.GENERATION, 0, Integer.class), in.getHeader(MailProperty.JMS_MESSAGE_ID, String.class)));
         LOG.warn("Mail {} moved to the dead-letter queue after {} attempts in {}: {}",
                 in.getHeader(MailProperty.MAIL_ID), attempt(in), queue, reason);
     }

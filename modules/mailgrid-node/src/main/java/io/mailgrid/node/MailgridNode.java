@@ -32,6 +32,8 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.delivery.MailDelivery;
 import io.mailgrid.delivery.MaildirDelivery;
+import io.mailgrid.delivery.PauseDetector;
+import io.mailgrid.delivery.PeerDelivery;
 import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
@@ -62,6 +64,7 @@ public final class MailgridNode implements AutoCloseable {
     private Publishing publishing;
     private Main main;
     private MailDelivery ownDelivery;
+    private PauseDetector pauses;
     private ClusterAgent cluster;
     private boolean closed;
     private ActiveMQConnectionFactory smtpFactory;
@@ -146,6 +149,8 @@ public final class MailgridNode implements AutoCloseable {
         publisher = new MailPublisher(factory, required);
         reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock, checks.chain());
         MailDelivery delivery = delivery();
+        pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
+                config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
 
         main = new Main();
         main.setInitialProperties(camelProperties());
@@ -160,7 +165,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
-        main.bind("delivery", delivery);
+        main.bind("delivery", new DeliveryStep(delivery, pauses));
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         for (CheckStep step : checks.steps()) {
             main.bind(step.beanName(), step);
@@ -294,12 +299,15 @@ public final class MailgridNode implements AutoCloseable {
         }
 
         @Override
-        public void deliverFor(String peer, String peerTarget) throws Exception {
+        public Optional<String> deliverFor(String peer, String peerTarget) throws Exception {
+            PeerDelivery choice = PeerDelivery.choose(peerTarget, ownDelivery, maildirOptions());
+            if (!choice.delivers()) {
+                return Optional.of(choice.waits());
+            }
             String bean = "delivery-for-" + peer;
-            Optional<Path> peerMaildir = MaildirDelivery.reachable(peerTarget);
-            MailDelivery delivery = peerMaildir.isPresent() ? new MaildirDelivery(peerMaildir.get(), true) : ownDelivery;
-            main.bind(bean, delivery);
+            main.bind(bean, new DeliveryStep(choice.delivery(), pauses));
             addDelivery(main.getCamelContext(), peer, bean);
+            return Optional.empty();
         }
 
         @Override
@@ -333,7 +341,12 @@ public final class MailgridNode implements AutoCloseable {
         Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
                 ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()
                 : settings.outboxDir();
-        return new MaildirDelivery(maildir, true);
+        return new MaildirDelivery(maildir, maildirOptions());
+    }
+
+    /** How every Maildir this node delivers into keeps its record of delivered mail. */
+    private MaildirDelivery.Options maildirOptions() {
+        return new MaildirDelivery.Options(true, config.duration(MailgridConfig.DELIVERY_RECORD_RETENTION), clock);
     }
 
     /** The node's part in the cluster: state, peers, takeover. */
@@ -402,6 +415,9 @@ public final class MailgridNode implements AutoCloseable {
         }
         if (publishing != null) {
             publishing.close();
+        }
+        if (pauses != null) {
+            pauses.close();
         }
         if (publisher != null) {
             publisher.close();

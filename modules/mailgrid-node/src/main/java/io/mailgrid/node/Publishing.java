@@ -94,7 +94,8 @@ public final class Publishing implements AutoCloseable {
     }
 
     private static boolean isMailProperty(String name) {
-        return name.startsWith(MailProperty.PREFIX) || name.equals(MailProperty.DUPLICATE_ID);
+        return name.startsWith(MailProperty.PREFIX) || name.equals(MailProperty.DUPLICATE_ID)
+                || name.equals(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);
     }
 
     private static boolean isPropertyValue(Object value) {

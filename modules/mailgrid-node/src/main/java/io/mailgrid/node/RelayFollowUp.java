@@ -14,9 +14,12 @@ import io.mailgrid.core.Stage;
  * Prepares the copies the delivery route publishes when an SMTP relay took some recipients of a
  * mail but not all (see {@code SmtpRelayDelivery}); bound as {@code relayFollowUp}.
  *
- * <p>Both copies are published in the delivery's transaction, so the recipients the relay took
- * are never sent to again, and the others are neither lost nor doubled by a crash: either the
- * outbound mail stays (nothing committed) or it is replaced by these copies.
+ * <p>Both copies are published in the delivery's transaction (a redelivered mail's outside it, see
+ * docs/adr/0011), so the recipients the relay took are never sent to again, and the others are
+ * neither lost nor doubled by a crash: either the outbound mail stays (nothing committed) or it is
+ * replaced by these copies. Their duplicate-detection ids name the outbound message they come from,
+ * so if that message comes back after a commit the broker half kept, its follow-ups are dropped as
+ * the duplicates they are.
  */
 public final class RelayFollowUp {
 
@@ -41,13 +44,12 @@ public final class RelayFollowUp {
      */
     public void toDeadLetter(Exchange exchange) {
         Message in = exchange.getMessage();
-        int attempt = attempt(in);
         in.setHeader(MailProperty.RCPT_TO, in.removeHeader(MailProperty.REFUSED_RCPT));
         in.setHeader(MailProperty.REASON, ControlCharacters.escape((String) in.removeHeader(MailProperty.REFUSED_REASON)));
         in.setHeader(MailProperty.FAILED_QUEUE, MailErrors.queueName(in));
         // RELAY_ATTEMPTS stays as received: toRetry, which may follow on this exchange, counts from it
         in.removeHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);
-        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_REFUSED.duplicateId(mailId(in), generation(in), attempt));
+        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_REFUSED.duplicateId(mailId(in), generation(in), source(in)));
     }
 
     /**
@@ -61,7 +63,7 @@ public final class RelayFollowUp {
         in.removeHeader(MailProperty.REASON);
         in.removeHeader(MailProperty.FAILED_QUEUE);
         in.setHeader(MailProperty.RELAY_ATTEMPTS, attempt);
-        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_RETRY.duplicateId(mailId(in), generation(in), attempt));
+        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_RETRY.duplicateId(mailId(in), generation(in), source(in)));
         in.setHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY, clock.millis() + backOff(attempt));
     }
 
@@ -78,6 +80,11 @@ public final class RelayFollowUp {
     private static int attempt(Message in) {
         return in.getHeader(MailProperty.RELAY_ATTEMPTS, 0, Integer.class)
                 + in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class);
+    }
+
+    /** The outbound message delivered: the same on its redelivery, new on any copy. */
+    private static String source(Message in) {
+        return in.getHeader(MailProperty.JMS_MESSAGE_ID, String.class);
     }
 
     private static String mailId(Message in) {

@@ -29,6 +29,7 @@ class RelayFollowUpTest {
         exchange.getMessage().setHeader(MailProperty.DEFERRED_RCPT, "dave@example.org");
         exchange.getMessage().setHeader(MailProperty.RELAY_ATTEMPTS, relayAttempts);
         exchange.getMessage().setHeader(MailProperty.DELIVERY_COUNT, deliveryCount);
+        exchange.getMessage().setHeader(MailProperty.JMS_MESSAGE_ID, "ID:outbound-copy-1");
         return exchange;
     }
 
@@ -40,7 +41,7 @@ class RelayFollowUpTest {
 
         assertThat(exchange.getMessage().getHeader(MailProperty.RCPT_TO)).isEqualTo("carol@example.com");
         assertThat(exchange.getMessage().getHeader(MailProperty.REASON, String.class)).contains("550 5.1.1 unknown");
-        assertThat(exchange.getMessage().getHeader(MailProperty.DUPLICATE_ID)).isEqualTo("m1:relay_refused:0:1");
+        assertThat(exchange.getMessage().getHeader(MailProperty.DUPLICATE_ID)).isEqualTo("m1:relay_refused:0:ID:outbound-copy-1");
         assertThat(exchange.getMessage().getHeaders()).doesNotContainKeys(MailProperty.REFUSED_RCPT, MailProperty.REFUSED_REASON);
     }
 
@@ -53,11 +54,30 @@ class RelayFollowUpTest {
 
         assertThat(exchange.getMessage().getHeader(MailProperty.RCPT_TO)).isEqualTo("dave@example.org");
         assertThat(exchange.getMessage().getHeader(MailProperty.RELAY_ATTEMPTS)).isEqualTo(4);
-        assertThat(exchange.getMessage().getHeader(MailProperty.DUPLICATE_ID)).isEqualTo("m1:relay_retry:0:4");
+        assertThat(exchange.getMessage().getHeader(MailProperty.DUPLICATE_ID)).isEqualTo("m1:relay_retry:0:ID:outbound-copy-1");
         assertThat(exchange.getMessage().getHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY))
                 .isEqualTo(clock.millis() + 40_000);
         assertThat(exchange.getMessage().getHeaders())
                 .doesNotContainKeys(MailProperty.DEFERRED_RCPT, MailProperty.REASON, MailProperty.FAILED_QUEUE);
+    }
+
+    @Test
+    void theSameMessageRedeliveredShouldGiveTheSameFollowUpIdsAndACopyOfItNewOnes() {
+        Exchange first = mixedOutcome(0, 1);
+        Exchange redelivered = mixedOutcome(0, 2);
+        Exchange putBackByAnOperator = mixedOutcome(0, 1);
+        putBackByAnOperator.getMessage().setHeader(MailProperty.JMS_MESSAGE_ID, "ID:outbound-copy-2");
+
+        for (Exchange exchange : java.util.List.of(first, redelivered, putBackByAnOperator)) {
+            followUp.toRetry(exchange);
+        }
+
+        assertThat(redelivered.getMessage().getHeader(MailProperty.DUPLICATE_ID))
+                .as("dropped by the broker if the first one's retry copy was kept")
+                .isEqualTo(first.getMessage().getHeader(MailProperty.DUPLICATE_ID));
+        assertThat(putBackByAnOperator.getMessage().getHeader(MailProperty.DUPLICATE_ID))
+                .as("never mistaken for an old copy and dropped")
+                .isNotEqualTo(first.getMessage().getHeader(MailProperty.DUPLICATE_ID));
     }
 
     @Test

@@ -3,11 +3,15 @@ package io.mailgrid.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.subethamail.smtp.MessageHandler;
@@ -17,7 +21,8 @@ import org.subethamail.smtp.server.SMTPServer;
 /**
  * A real SMTP server on 127.0.0.1 for tests of SMTP delivery: it records each mail's envelope and
  * exact bytes (no Received header added) and answers RCPT TO as scripted, so a test can make a
- * relay refuse (5xx) or defer (4xx) chosen recipients.
+ * relay refuse (5xx) or defer (4xx) chosen recipients, or hold a reply back (a slow relay) until the
+ * test lets it go.
  */
 public final class SmtpSink implements AutoCloseable {
 
@@ -29,6 +34,8 @@ public final class SmtpSink implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Hold> recipientHolds = new ConcurrentHashMap<>();
+    private final Map<String, Hold> answerHolds = new ConcurrentHashMap<>();
 
     private SmtpSink(int port) {
         this.server = SMTPServer.port(port)
@@ -60,6 +67,56 @@ public final class SmtpSink implements AutoCloseable {
     public SmtpSink refuseFirst(String recipient, int times, int code, String text) {
         scripts.put(recipient, new Script(code, text, times));
         return this;
+    }
+
+    /**
+     * The first time this recipient is given in RCPT TO, the reply waits until {@link Hold#release()}:
+     * a slow relay, with the client inside its mail transaction.
+     */
+    public Hold holdRecipient(String recipient) {
+        Hold hold = new Hold();
+        recipientHolds.put(recipient, hold);
+        return hold;
+    }
+
+    /**
+     * The first mail to this recipient is received whole, then the reply to its final dot waits until
+     * {@link Hold#release()}; the mail counts as accepted when the reply goes out.
+     */
+    public Hold holdAnswer(String recipient) {
+        Hold hold = new Hold();
+        answerHolds.put(recipient, hold);
+        return hold;
+    }
+
+    /** A reply the sink holds back once, until the test releases it. */
+    public static final class Hold {
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        private void hold() {
+            if (used.compareAndSet(false, true)) {
+                held.countDown();
+                try {
+                    released.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Waits until a client is held here. */
+        public void awaitHeld(Duration timeout) throws InterruptedException {
+            if (!held.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("no client reached the hold within " + timeout);
+            }
+        }
+
+        /** Sends the held reply. */
+        public void release() {
+            released.countDown();
+        }
     }
 
     /** Every accepted mail so far, in order. */
@@ -110,6 +167,10 @@ public final class SmtpSink implements AutoCloseable {
 
         @Override
         public void recipient(String recipient) throws RejectException {
+            Hold hold = recipientHolds.get(recipient);
+            if (hold != null) {
+                hold.hold();
+            }
             Script script = scripts.get(recipient);
             if (script != null && refusals.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet() <= script.times()) {
                 throw new RejectException(script.code(), script.text());
@@ -119,7 +180,14 @@ public final class SmtpSink implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws IOException {
-            received.add(new Received(from, List.copyOf(recipients), data.readAllBytes()));
+            byte[] bytes = data.readAllBytes(); // throws if the client went away before the final dot
+            for (String recipient : recipients) {
+                Hold hold = answerHolds.get(recipient);
+                if (hold != null) {
+                    hold.hold();
+                }
+            }
+            received.add(new Received(from, List.copyOf(recipients), bytes));
             return null;
         }
 
