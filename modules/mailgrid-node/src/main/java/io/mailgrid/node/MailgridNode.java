@@ -34,6 +34,7 @@ import io.mailgrid.delivery.MaildirDelivery;
 import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
+import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
 
@@ -129,6 +130,7 @@ public final class MailgridNode implements AutoCloseable {
         checks = Checks.fromConfig(config);
         Files.createDirectories(settings.pickupDir());
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
+        PickupSettings pickupSettings = PickupSettings.from(config);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -149,7 +151,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
-        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
+        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), pickupSettings, clock));
         main.bind("delivery", delivery);
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         for (CheckStep step : checks.steps()) {

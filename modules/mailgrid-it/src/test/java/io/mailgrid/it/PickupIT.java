@@ -1,0 +1,154 @@
+package io.mailgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.Queues;
+import io.mailgrid.testing.Maildir;
+import io.mailgrid.testing.MailgridProcess;
+import io.mailgrid.testing.TestHome;
+import io.mailgrid.testing.TestMail;
+
+/**
+ * The pickup folder of a node process ({@code -Xmx256m}, as the launcher runs it) on a standalone
+ * broker: a {@code kill -9} at a chosen step of the pickup route (held there by a step the test
+ * adds to a copy of {@code routes/ingress.xml}) never delivers a file twice nor loses it, and a
+ * file larger than the heap is set aside without being read.
+ */
+class PickupIT {
+
+    private static final String PUBLISH_STEP = "<to uri=\"bean:pickup?method=publish\"/>";
+    private static final String HOLD = "<delay><constant>600000</constant></delay>";
+    private static final String[] PICKUP_SETTINGS = {"mailgrid.pickup.interval=100", "mailgrid.pickup.min-age=0"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNodeKilledAfterPublishingAPickupFileShouldNotPublishItAgainAndTheSameFileDroppedLaterIsANewMail()
+            throws Exception {
+        try (Cluster cluster = new Cluster(dir, "pickup-published")) {
+            cluster.startBroker();
+            MailgridProcess a = cluster.startNode("a", routesHolding(PUBLISH_STEP + HOLD), PICKUP_SETTINGS);
+            Path pickup = cluster.dataDir("a").resolve("pickup");
+            Maildir outbox = cluster.outbox("a");
+            TestMail alert = TestMail.to("ops@example.com").subject("disk full");
+
+            drop(pickup, "alert.eml", alert.bytes());
+            // published (it was even delivered) and held before the file is removed: the crash window
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count() == 1);
+            assertThat(filesIn(pickup)).as("the file is still there when the node dies").isNotEmpty();
+            a.kill9();
+
+            cluster.startNode("a", TestHome.routes(), PICKUP_SETTINGS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> filesIn(pickup).isEmpty()
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            assertThat(messagesAdded(cluster, Queues.mailbox("a"))).as("published again, dropped by the broker").isEqualTo(1);
+            assertThat(outbox.count()).isEqualTo(1);
+
+            drop(pickup, "alert.eml", alert.bytes()); // the same alert again, later: a new mail
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count() == 2);
+            assertThat(messagesAdded(cluster, Queues.mailbox("a"))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aNodeKilledAfterClaimingAPickupFileShouldPublishItOnceAfterRestart() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "pickup-claimed")) {
+            cluster.startBroker();
+            MailgridProcess a = cluster.startNode("a", routesHolding(HOLD + PUBLISH_STEP), PICKUP_SETTINGS);
+            Path pickup = cluster.dataDir("a").resolve("pickup");
+            Maildir outbox = cluster.outbox("a");
+
+            drop(pickup, "report.eml", TestMail.to("ops@example.com").bytes());
+            // claimed: gone from its name, held before the publish
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(pickup.resolve("report.eml"))
+                    && !filesIn(pickup).isEmpty());
+            a.kill9();
+            assertThat(messagesAdded(cluster, Queues.mailbox("a"))).isZero();
+
+            cluster.startNode("a", TestHome.routes(), PICKUP_SETTINGS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count() == 1 && filesIn(pickup).isEmpty()
+                    && cluster.depth(Queues.mailbox("a")) == 0 && cluster.depth(Queues.outbound("a")) == 0);
+            assertThat(messagesAdded(cluster, Queues.mailbox("a"))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPickupFileLargerThanTheHeapShouldBeSetAsideWhileTheNodeKeepsRunning() throws Exception {
+        try (Cluster cluster = new Cluster(dir, "pickup-huge")) {
+            cluster.startBroker();
+            MailgridProcess a = cluster.startNode("a", TestHome.routes(), PICKUP_SETTINGS);
+            Path pickup = cluster.dataDir("a").resolve("pickup");
+            Path huge = pickup.resolve("huge.eml.tmp");
+            try (RandomAccessFile sparse = new RandomAccessFile(huge.toFile(), "rw")) {
+                sparse.setLength(1L << 30); // 1 GB against a 256 MB heap; sparse, so no disk is used
+            }
+            Files.move(huge, pickup.resolve("huge.eml"));
+            TestMail after = TestMail.to("bob@example.com");
+            drop(pickup, "after.eml", after.bytes());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                assertThat(a.isAlive()).as("node process alive").isTrue();
+                return cluster.outbox("a").count() == 1 && Files.exists(pickup.resolve("rejected/huge.eml.reason"));
+            });
+            assertThat(Files.readString(pickup.resolve("rejected/huge.eml.reason"))).contains("larger than");
+            assertThat(Files.size(pickup.resolve("rejected/huge.eml"))).isEqualTo(1L << 30);
+            assertThat(cluster.outbox("a").mails().get(0).header("Message-ID")).contains(after.messageId());
+        }
+    }
+
+    /** A copy of the shipped routes with {@code PUBLISH_STEP} of ingress.xml replaced by {@code steps}. */
+    private Path routesHolding(String steps) throws IOException {
+        Path copy = dir.resolve("routes-holding");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(TestHome.routes())) {
+            for (Path file : files.toList()) {
+                String xml = Files.readString(file, StandardCharsets.UTF_8);
+                if (file.getFileName().toString().equals("ingress.xml")) {
+                    assertThat(xml).contains(PUBLISH_STEP);
+                    xml = xml.replace(PUBLISH_STEP, steps);
+                }
+                Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
+            }
+        }
+        return copy;
+    }
+
+    private static void drop(Path pickup, String name, byte[] content) throws IOException {
+        Files.move(Files.write(pickup.resolve(name + ".tmp"), content), pickup.resolve(name));
+    }
+
+    /** Regular files anywhere under the pickup folder except rejected/. */
+    private static List<Path> filesIn(Path pickup) {
+        for (int attempt = 0;; attempt++) {
+            try (Stream<Path> files = Files.walk(pickup)) {
+                return files.filter(Files::isRegularFile).filter(f -> !f.startsWith(pickup.resolve("rejected"))).toList();
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 10) { // a file renamed while we looked: look again
+                    throw new IllegalStateException("cannot list " + pickup, e);
+                }
+            }
+        }
+    }
+
+    private static long messagesAdded(Cluster cluster, String queue) throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(cluster.clientConfig)) {
+            return ((Number) management.attribute("queue." + queue, "messagesAdded")).longValue();
+        }
+    }
+}
