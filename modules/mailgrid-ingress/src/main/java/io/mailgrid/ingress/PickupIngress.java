@@ -1,16 +1,11 @@
 package io.mailgrid.ingress;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,7 +42,9 @@ import io.mailgrid.core.MailgridConfig;
  * <li>{@link #remove(Claim)}: the claimed file is deleted, the broker having the mail.</li>
  * </ol>
  *
- * <p>Not thread-safe: the route calls the steps from its one timer thread.
+ * <p>Renames and reason files go through {@link PickupFolder}, which never follows a symbolic link
+ * put in place of {@code .claimed} or {@code rejected}. Not thread-safe: the route calls the steps
+ * from its one timer thread.
  */
 public final class PickupIngress {
 
@@ -71,7 +68,6 @@ public final class PickupIngress {
     private final String node;
     private final Path pickupDir;
     private final Path claimedDir;
-    private final Path rejectedDir;
     private final PickupSettings settings;
     private final SettledFiles settled;
     private final Clock clock;
@@ -91,8 +87,7 @@ public final class PickupIngress {
         this.publisher = publisher;
         this.node = node;
         this.pickupDir = pickupDir;
-        this.claimedDir = pickupDir.resolve(".claimed").resolve(node);
-        this.rejectedDir = pickupDir.resolve("rejected");
+        this.claimedDir = pickupDir.resolve(PickupFolder.CLAIMED).resolve(node);
         this.settings = settings;
         this.settled = new SettledFiles(settings.minAge());
         this.clock = clock;
@@ -103,14 +98,13 @@ public final class PickupIngress {
      * new files that have stopped changing, at most {@value #MAX_FILES_PER_POLL} in all.
      */
     public List<Claim> claim() throws IOException {
-        Files.createDirectories(claimedDir);
-        List<Claim> claims = new ArrayList<>(heldClaims());
-        Instant now = clock.instant();
-        Set<String> present = new HashSet<>();
-        boolean complete = true;
-        boolean renamed = false;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pickupDir, "*.eml")) {
-            for (Path file : files) {
+        try (PickupFolder folder = PickupFolder.open(pickupDir, node)) {
+            List<Claim> claims = new ArrayList<>(heldClaims(folder));
+            Instant now = clock.instant();
+            Set<String> present = new HashSet<>();
+            boolean complete = true;
+            boolean renamed = false;
+            for (Path file : folder.mails()) {
                 if (claims.size() >= MAX_FILES_PER_POLL) {
                     complete = false;
                     break;
@@ -118,7 +112,7 @@ public final class PickupIngress {
                 String name = file.getFileName().toString();
                 BasicFileAttributes attributes;
                 try {
-                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    attributes = folder.attributes(file);
                 } catch (NoSuchFileException gone) {
                     continue;
                 }
@@ -128,9 +122,9 @@ public final class PickupIngress {
                     continue;
                 }
                 String mailId = Envelope.newMailId();
-                Path target = claimedDir.resolve(claimedName(mailId, name));
+                Path claimed;
                 try {
-                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    claimed = folder.claim(file, claimedName(mailId, name));
                 } catch (NoSuchFileException takenMeanwhile) {
                     continue; // another node, or another reader, renamed it first: it is theirs
                 } catch (IOException e) {
@@ -142,26 +136,25 @@ public final class PickupIngress {
                 }
                 renamed = true;
                 holding.add(mailId);
-                claims.add(new Claim(target, mailId, name));
+                claims.add(new Claim(claimed, mailId, name));
             }
+            if (complete) {
+                settled.keepOnly(present);
+                unclaimable.retainAll(present);
+            }
+            if (renamed) {
+                // the renames reach the disk before anything is published under the new ids: after a
+                // power cut a file is either still waiting under its name or held under its id, never both
+                folder.sync();
+            }
+            return claims;
         }
-        if (complete) {
-            settled.keepOnly(present);
-            unclaimable.retainAll(present);
-        }
-        if (renamed) {
-            // the renames reach the disk before anything is published under the new ids: after a
-            // power cut a file is either still waiting under its name or held under its id, never both
-            sync(pickupDir);
-            sync(claimedDir);
-        }
-        return claims;
     }
 
     /** Files in this node's claims folder, taken again under the id in their name. */
-    private List<Claim> heldClaims() throws IOException {
+    private List<Claim> heldClaims(PickupFolder folder) throws IOException {
         List<Claim> held = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(claimedDir)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder.claimsDir())) {
             for (Path file : files) {
                 if (held.size() >= MAX_FILES_PER_POLL) {
                     break;
@@ -170,7 +163,7 @@ public final class PickupIngress {
                 Optional<Claim> claim = parseClaim(file);
                 if (claim.isEmpty()) {
                     try {
-                        reject(new Claim(file, "-", name), "not a file Mailgrid claimed: the claims folder "
+                        reject(folder, new Claim(file, "-", name), "not a file Mailgrid claimed: the claims folder "
                                 + claimedDir + " holds only files named <mail id>.<name>");
                     } catch (IOException e) {
                         LOG.error("Stray file {} in {} cannot be set aside: {}", printable(name), claimedDir, e.toString());
@@ -208,7 +201,9 @@ public final class PickupIngress {
             holding.remove(claim.mailId());
             return;
         } catch (RejectedMailException e) {
-            reject(claim, e.getMessage());
+            try (PickupFolder folder = PickupFolder.open(pickupDir, node)) {
+                reject(folder, claim, e.getMessage());
+            }
             return;
         }
         publisher.publish(envelope, mail.mail());
@@ -224,21 +219,9 @@ public final class PickupIngress {
         holding.remove(claim.mailId());
     }
 
-    /** Moves a claimed file to {@code rejected/} (under its own name if free) with a {@code .reason} file. */
-    private void reject(Claim claim, String reason) throws IOException {
-        Files.createDirectories(rejectedDir);
-        Path target = rejectedDir.resolve(claim.fileName());
-        try {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(target.toString());
-            }
-            Files.move(claim.file(), target);
-        } catch (FileAlreadyExistsException e) {
-            target = rejectedDir.resolve(claim.file().getFileName()); // the claimed name is unique
-            Files.move(claim.file(), target);
-        }
-        Files.writeString(rejectedDir.resolve(target.getFileName() + ".reason"), reason + System.lineSeparator(),
-                StandardCharsets.UTF_8);
+    /** Sets a claimed file aside in {@code rejected/} with its reason. */
+    private void reject(PickupFolder folder, Claim claim, String reason) throws IOException {
+        Path target = folder.reject(claim.file(), claim.fileName(), reason);
         holding.remove(claim.mailId());
         LOG.warn("Rejected pickup file {}: {} (moved to {})", printable(claim.fileName()), reason, target);
     }
@@ -282,14 +265,6 @@ public final class PickupIngress {
             return Optional.empty();
         }
         return Optional.of(new Claim(file, mailId, name.substring(dot + 1)));
-    }
-
-    private static void sync(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.debug("Could not sync directory {}: {}", directory, e.toString());
-        }
     }
 
     /** A file name for a log line: control characters (a line feed would forge log lines) as '?'. */

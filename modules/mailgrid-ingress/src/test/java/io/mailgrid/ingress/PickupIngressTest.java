@@ -214,6 +214,35 @@ class PickupIngressTest {
     }
 
     @Test
+    void aLinkInPlaceOfTheClaimsFolderShouldNotRedirectTheClaims() throws Exception {
+        Path outbox = Files.createDirectories(brokerDir.resolve("outbox-" + System.nanoTime()).resolve("new"));
+        // someone who may write into the pickup folder points .claimed/a at the outbox Maildir
+        Files.createDirectories(outbox.resolveSibling("a"));
+        Files.createSymbolicLink(pickup.resolve(".claimed"), outbox.getParent());
+        drop("inject.eml", TestMail.to("victim@example.com").bytes());
+
+        assertThatThrownBy(() -> node("a").claim()).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(".claimed");
+
+        assertThat(files(outbox.resolveSibling("a"))).isEmpty();
+        assertThat(pickup.resolve("inject.eml")).exists();
+    }
+
+    @Test
+    void aLinkInPlaceOfTheRejectedFolderShouldNotRedirectWhatIsSetAside() throws Exception {
+        Path routes = Files.createDirectories(brokerDir.resolve("routes-" + System.nanoTime()));
+        Files.createSymbolicLink(pickup.resolve("rejected"), routes);
+        drop("bad.eml", "Subject: no recipient\r\n\r\n<routes/>\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        PickupIngress a = node("a");
+
+        PickupIngress.Claim claim = a.claim().get(0);
+        assertThatThrownBy(() -> a.publish(claim)).isInstanceOf(java.io.IOException.class).hasMessageContaining("rejected");
+
+        assertThat(files(routes)).isEmpty();
+        assertThat(claim.file()).as("kept claimed until an operator fixes the folder").exists();
+    }
+
+    @Test
     void aStrayFileInTheClaimsFolderShouldBeSetAsideWithAReason() throws Exception {
         Files.createDirectories(pickup.resolve(".claimed/a"));
         Files.writeString(pickup.resolve(".claimed/a/notes.txt"), "mine");

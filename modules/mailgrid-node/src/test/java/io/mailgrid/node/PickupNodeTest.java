@@ -158,6 +158,23 @@ class PickupNodeTest {
     }
 
     @Test
+    void aLinkInPlaceOfTheRejectedFolderShouldNeitherBeFollowedNorStopGoodMail() throws Exception {
+        TestNode a = start(Map.of());
+        Path pickup = a.node.settings().pickupDir();
+        // someone who may write into the pickup folder points rejected/ at the routes the node loads
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(pickup.resolve("rejected"), elsewhere);
+        drop(pickup, "route.eml", "Subject: no recipient\r\n\r\n<routes/>\r\n".getBytes(StandardCharsets.US_ASCII));
+        TestMail good = TestMail.to("bob@example.com");
+        drop(pickup, "good.eml", good.bytes());
+
+        await().atMost(WAIT).until(() -> a.outbox().count() == 1);
+        assertThat(a.outbox().mails().get(0).header("Message-ID")).contains(good.messageId());
+        assertThat(names(elsewhere)).isEmpty();
+        assertThat(names(pickup.resolve(".claimed/a"))).singleElement().satisfies(n -> assertThat(n).endsWith(".route.eml"));
+    }
+
+    @Test
     void aNamedPipeShouldBeSetAsideWithoutBlockingThePickup() throws Exception {
         TestNode a = start(Map.of());
         Path pickup = a.node.settings().pickupDir();
