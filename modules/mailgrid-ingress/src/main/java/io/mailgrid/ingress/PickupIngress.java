@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Body;
 import org.slf4j.Logger;
@@ -43,8 +44,9 @@ import io.mailgrid.core.MailgridConfig;
  * </ol>
  *
  * <p>Renames and reason files go through {@link PickupFolder}, which never follows a symbolic link
- * put in place of {@code .claimed} or {@code rejected}. Not thread-safe: the route calls the steps
- * from its one timer thread.
+ * put in place of {@code .claimed} or {@code rejected}. The route polls from one thread, one poll
+ * at a time; should polls overlap all the same, a held claim published twice is dropped by the
+ * broker as a duplicate.
  */
 public final class PickupIngress {
 
@@ -72,9 +74,9 @@ public final class PickupIngress {
     private final SettledFiles settled;
     private final Clock clock;
     /** Mail ids of the claims this process holds (announced when a claim from an earlier run turns up). */
-    private final Set<String> holding = new HashSet<>();
+    private final Set<String> holding = ConcurrentHashMap.newKeySet();
     /** Names of files that could not be claimed, so each is logged once while it stays. */
-    private final Set<String> unclaimable = new HashSet<>();
+    private final Set<String> unclaimable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param publisher publishes to the broker
@@ -97,7 +99,7 @@ public final class PickupIngress {
      * Claims what this poll publishes: first the files this node still holds from before, then
      * new files that have stopped changing, at most {@value #MAX_FILES_PER_POLL} in all.
      */
-    public List<Claim> claim() throws IOException {
+    public synchronized List<Claim> claim() throws IOException {
         try (PickupFolder folder = PickupFolder.open(pickupDir, node)) {
             List<Claim> claims = new ArrayList<>(heldClaims(folder));
             Instant now = clock.instant();
