@@ -48,7 +48,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "ADDRESS", description = "Envelope sender (default: from the headers)")
     String from;
 
-    @Option(names = "--to", paramLabel = "ADDRESS", description = "Envelope recipient, repeatable (default: To, Cc, Bcc)")
+    @Option(names = "--to", paramLabel = "ADDRESS", description = "Envelope recipient, repeatable (default: To, Cc and Bcc, and the Bcc lines are removed)")
     List<String> to;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Mail files (RFC 5322)")
