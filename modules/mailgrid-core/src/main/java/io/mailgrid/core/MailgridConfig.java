@@ -77,6 +77,10 @@ public final class MailgridConfig {
     public static final String PICKUP_ENABLED = "mailgrid.pickup.enabled";
     /** How often the pickup folder is polled. */
     public static final String PICKUP_INTERVAL = "mailgrid.pickup.interval";
+    /** Largest pickup (and submit) file read; a larger one is set aside unread. */
+    public static final String PICKUP_SIZE_LIMIT = "mailgrid.pickup.size-limit";
+    /** How long a pickup file must have stayed unchanged before it is read. */
+    public static final String PICKUP_MIN_AGE = "mailgrid.pickup.min-age";
 
     /** Concurrent delivery consumers. */
     public static final String DELIVERY_CONSUMERS = "mailgrid.delivery.consumers";

@@ -9,8 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code X-Mailgrid-*} header lines written at the top of a delivered mail: the only change
- * Mailgrid ever makes to a mail's bytes. The body and the original headers follow untouched.
+ * The {@code X-Mailgrid-*} header lines written at the top of a delivered mail. The received mail
+ * follows as ingress published it: unchanged but for incoming {@code X-Mailgrid-*} fields (and Bcc
+ * fields where the recipients came from the headers), which ingress removes (IngressHeaders).
  *
  * <pre>
  * X-Mailgrid-Id: 6f1c...            mail id assigned at ingress

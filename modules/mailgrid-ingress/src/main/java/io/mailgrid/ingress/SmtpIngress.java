@@ -232,7 +232,7 @@ public final class SmtpIngress implements AutoCloseable {
                 throw endTransaction(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
                         + " bytes per line");
             }
-            byte[] mail = body.bytes();
+            byte[] mail = IngressHeaders.rewrite(body.bytes(), IngressHeaders.Recipients.GIVEN).mail();
             Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(), mail.length)
                     .withSmtpClient(client, context.getHelo().orElse(null));
             try {

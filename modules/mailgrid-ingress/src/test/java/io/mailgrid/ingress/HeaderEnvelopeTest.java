@@ -45,10 +45,27 @@ class HeaderEnvelopeTest {
     }
 
     @Test
-    void theSameFileShouldAlwaysGetTheSameIdAndAnotherFileAnother() {
-        byte[] content = mail("To: x@example.com\r\n");
+    void fieldsShouldBeReadAsTheRewriteReadsThem() throws Exception {
+        byte[] mail = mail("From: a@example.com\r\nTo: b@example.com,\r\n c@example.com\r\nBCC\t: d@example.com\r\n"
+                + "bcc: e@example.com\r\n");
 
-        assertThat(PickupIngress.contentId("a.eml", content)).isEqualTo(PickupIngress.contentId("a.eml", content));
-        assertThat(PickupIngress.contentId("b.eml", content)).isNotEqualTo(PickupIngress.contentId("a.eml", content));
+        assertThat(HeaderEnvelope.derive(mail).recipients())
+                .containsExactly("b@example.com", "c@example.com", "d@example.com", "e@example.com");
+        assertThat(new String(IngressHeaders.rewrite(mail, IngressHeaders.Recipients.FROM_HEADERS).mail(),
+                StandardCharsets.US_ASCII)).doesNotContainIgnoringCase("bcc").doesNotContain("d@example.com", "e@example.com");
+    }
+
+    @Test
+    void aBrokenOrRefusedBccAddressShouldBeRejectedWithoutQuotingIt() {
+        assertThatThrownBy(() -> HeaderEnvelope.derive(mail("To: b@example.com\r\nBcc: <secret@example.org\r\n")))
+                .isInstanceOf(RejectedMailException.class).hasMessageContaining("Bcc").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> HeaderEnvelope.derive(mail("To: b@example.com\r\nBcc: \"se cret\"@example.org\r\n")))
+                .isInstanceOf(RejectedMailException.class).hasMessageContaining("Bcc").hasMessageNotContaining("cret");
+    }
+
+    @Test
+    void fieldsAfterTheEmptyLineShouldNotBeRecipients() {
+        assertThatThrownBy(() -> HeaderEnvelope.derive(mail("Subject: x\r\n\r\nTo: body@example.com\r\n")))
+                .isInstanceOf(RejectedMailException.class).hasMessageContaining("no recipient");
     }
 }

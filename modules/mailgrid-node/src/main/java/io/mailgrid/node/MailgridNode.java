@@ -37,6 +37,7 @@ import io.mailgrid.delivery.PeerDelivery;
 import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
+import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
 
@@ -141,6 +142,7 @@ public final class MailgridNode implements AutoCloseable {
         }
         Files.createDirectories(settings.pickupDir());
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
+        PickupSettings pickupSettings = PickupSettings.from(config);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -164,7 +166,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
-        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
+        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), pickupSettings, clock));
         main.bind("delivery", new DeliveryStep(delivery, pauses));
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         for (CheckStep step : checks.steps()) {

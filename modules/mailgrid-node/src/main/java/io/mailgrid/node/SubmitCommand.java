@@ -1,6 +1,5 @@
 package io.mailgrid.node;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,7 +23,10 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.HeaderEnvelope;
+import io.mailgrid.ingress.IngressHeaders;
+import io.mailgrid.ingress.MailFile;
 import io.mailgrid.ingress.MailPublisher;
+import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.PublishException;
 import io.mailgrid.ingress.RejectedMailException;
 
@@ -32,9 +34,12 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * {@code mailgrid submit}: publishes .eml files to a node's mailbox and prints one mail id per
- * file. The envelope comes from the mail's headers unless --from/--to are given. The mail requires
- * the checks that node announces in its heartbeat (as its own ingress would stamp them), or, for a
- * node that never ran, those of this installation's routes and settings.
+ * file. The envelope comes from the mail's headers unless --from/--to are given; when the
+ * recipients come from the headers, Bcc fields are removed (as {@code sendmail -t}). Incoming
+ * {@code X-Mailgrid-*} fields are always removed, and a file over {@code mailgrid.pickup.size-limit}
+ * is refused unread. The mail requires the checks that node announces in its heartbeat (as its own
+ * ingress would stamp them), or, for a node that never ran, those of this installation's routes and
+ * settings.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, description = "Publish .eml files to a node's mailbox; prints one mail id per file.")
 final class SubmitCommand implements Callable<Integer> {
@@ -51,7 +56,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "ADDRESS", description = "Envelope sender (default: from the headers)")
     String from;
 
-    @Option(names = "--to", paramLabel = "ADDRESS", description = "Envelope recipient, repeatable (default: To, Cc, Bcc)")
+    @Option(names = "--to", paramLabel = "ADDRESS", description = "Envelope recipient, repeatable (default: To, Cc and Bcc, and the Bcc lines are removed)")
     List<String> to;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Mail files (RFC 5322)")
@@ -64,17 +69,17 @@ final class SubmitCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         String origin = NodeSettings.from(config).name();
+        long sizeLimit = PickupSettings.from(config).sizeLimit();
 
         int failures = 0;
         ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
         try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin))) {
             for (Path file : files) {
                 try {
-                    byte[] mail = Files.readAllBytes(file);
-                    if (mail.length == 0) {
-                        throw new RejectedMailException("the file is empty");
-                    }
-                    HeaderEnvelope.Addresses fromHeaders = to == null || from == null ? HeaderEnvelope.derive(mail) : null;
+                    byte[] read = MailFile.read(file, sizeLimit, MailgridConfig.PICKUP_SIZE_LIMIT, true);
+                    HeaderEnvelope.Addresses fromHeaders = to == null || from == null ? HeaderEnvelope.derive(read) : null;
+                    byte[] mail = IngressHeaders.rewrite(read,
+                            to == null ? IngressHeaders.Recipients.FROM_HEADERS : IngressHeaders.Recipients.GIVEN).mail();
                     Envelope envelope = Envelope.received(origin,
                             from != null ? from : fromHeaders.mailFrom(),
                             to != null ? to : fromHeaders.recipients(), "submit", Instant.now(), mail.length);

@@ -17,6 +17,7 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Stamp;
 import io.mailgrid.core.Verdict;
 import io.mailgrid.ingress.HeaderEnvelope;
+import io.mailgrid.ingress.IngressHeaders;
 import io.mailgrid.ingress.RejectedMailException;
 
 /**
@@ -30,7 +31,9 @@ import io.mailgrid.ingress.RejectedMailException;
  * <li>{@link #stamp}: delivery renders the {@code X-Mailgrid-*} header block from the properties
  *     for every mail it writes to the Maildir or relays.</li>
  * <li>{@link #headerEnvelope}: pickup and submit derive sender and recipients from the mail's
- *     own headers (Jakarta Mail's header and address parsers), once per mail.</li>
+ *     own headers (the header block, then Jakarta Mail's address parser), once per mail.</li>
+ * <li>{@link #ingressHeaders}: every ingress (SMTP too) looks for incoming {@code X-Mailgrid-*}
+ *     fields to remove, once per mail; this mail has none, the usual case.</li>
  * </ul>
  * None depends on the mail's size (the stamp looks only at the first line ending, the header
  * parser stops at the end of the header block), so one 20 KiB mail is used.
@@ -85,5 +88,10 @@ public class EnvelopeBenchmark extends PerMailBenchmark {
     @Benchmark
     public HeaderEnvelope.Addresses headerEnvelope() throws RejectedMailException {
         return HeaderEnvelope.derive(mail);
+    }
+
+    @Benchmark
+    public IngressHeaders.Rewritten ingressHeaders() {
+        return IngressHeaders.rewrite(mail, IngressHeaders.Recipients.GIVEN);
     }
 }
