@@ -39,7 +39,9 @@ class BrokerConfigTest {
         List<String> addresses = attributeValues(xml, "address", "name");
         List<String> settings = attributeValues(xml, "address-setting", "match");
 
-        assertThat(addresses).contains(Queues.QUARANTINE, Queues.DLQ, Queues.HEARTBEAT, Queues.STATUS, Queues.CONTROL);
+        assertThat(addresses).contains(Queues.QUARANTINE, Queues.DLQ, Queues.HEARTBEAT, Queues.STATUS, Queues.CONTROL,
+                Queues.RESEND_KEYS);
+        assertThat(settings).contains(Queues.RESEND_KEYS);
         assertThat(settings).contains(Queues.PREFIX + "#", Queues.PREFIX + "mailbox.#", Queues.PREFIX + "outbound.#");
         assertThat(Queues.mailbox("x")).startsWith(Queues.PREFIX + "mailbox.");
         assertThat(Queues.outbound("x")).startsWith(Queues.PREFIX + "outbound.");

@@ -23,6 +23,7 @@ import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -58,7 +59,7 @@ class SmtpResendTest {
         int port = TestHome.freePort();
         MailPublisher publisher = new MailPublisher(factory);
         SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(config.with(MailgridConfig.SMTP_PORT, String.valueOf(port))),
-                publisher, node, Clock.systemUTC(), Duration.ofSeconds(5));
+                publisher, new MemoryBudget(64 << 20), node, Clock.systemUTC(), Duration.ofSeconds(5));
         ingress.start();
         open.add(publisher);
         open.add(ingress);

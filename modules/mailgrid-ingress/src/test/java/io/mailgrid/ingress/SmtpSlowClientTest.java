@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -74,7 +75,7 @@ class SmtpSlowClientTest {
         Map<String, String> values = new HashMap<>(settings);
         values.put(MailgridConfig.SMTP_PORT, String.valueOf(port));
         publisher = new MailPublisher(factory);
-        ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher,
+        ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher, new MemoryBudget(64 << 20),
                 "a", Clock.systemUTC(), Duration.ofSeconds(5));
         ingress.start();
     }

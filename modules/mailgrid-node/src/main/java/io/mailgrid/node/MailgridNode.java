@@ -27,6 +27,7 @@ import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
 import io.mailgrid.delivery.MailDelivery;
@@ -128,7 +129,9 @@ public final class MailgridNode implements AutoCloseable {
         // a check the routes use that cannot start fails the node before anything else starts
         checks = Checks.fromConfig(config);
         Files.createDirectories(settings.pickupDir());
+        MemoryBudget memoryBudget = MemoryBudget.from(config); // shared by SMTP ingress, grabbers and deliveries
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
+        smtpSettings.requireFits(memoryBudget);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -147,7 +150,7 @@ public final class MailgridNode implements AutoCloseable {
         publishing = new Publishing(factory);
         main.bind("publishing", publishing);
         main.bind("commitGuard", new CommitGuard());
-        main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
+        main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), clock));
         main.bind("delivery", delivery);
@@ -165,7 +168,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 delivery.target(), clock);
         cluster.start();
-        startSmtp(smtpSettings, name, grace());
+        startSmtp(smtpSettings, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
@@ -177,13 +180,13 @@ public final class MailgridNode implements AutoCloseable {
      * mail. Its publisher gives up within seconds when the broker is gone (the client hears 451
      * and retries) instead of reconnecting forever as the routes' connections do.
      */
-    private void startSmtp(SmtpSettings smtpSettings, String name, Duration grace) {
+    private void startSmtp(SmtpSettings smtpSettings, MemoryBudget memoryBudget, String name, Duration grace) {
         if (!smtpSettings.enabled()) {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory);
-        smtp = new SmtpIngress(smtpSettings, smtpPublisher, name, clock, grace);
+        smtp = new SmtpIngress(smtpSettings, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
     }
 
@@ -244,14 +247,6 @@ public final class MailgridNode implements AutoCloseable {
             camel.getRouteController().stopRoute(routeId, Math.max(1, grace().toSeconds()), TimeUnit.SECONDS);
             camel.removeRoute(routeId);
         }
-    }
-
-    /** Bytes of mail the grabbers and deliveries may hold at once: configured, or 40% of the heap. */
-    private long memoryBudget() {
-        if (config.isSet(MailgridConfig.MEMORY_MAIL_BUDGET)) {
-            return config.bytes(MailgridConfig.MEMORY_MAIL_BUDGET);
-        }
-        return Runtime.getRuntime().maxMemory() * 2 / 5;
     }
 
     private Duration grace() {
