@@ -31,6 +31,7 @@ final class ConnectionLimits {
     private final Instant sessionDeadline;
     private Instant dataDeadline;
     private int commandsWithoutProgress;
+    private boolean cutOff;
 
     ConnectionLimits(SmtpSettings settings, Instant connected) {
         this.idleTimeout = settings.idleTimeout();
@@ -86,6 +87,15 @@ final class ConnectionLimits {
             return Optional.of(Breach.NO_PROGRESS);
         }
         return Optional.empty();
+    }
+
+    /** The connection was cut off for a breach (its reply sent, the socket closed). */
+    void cutOff() {
+        cutOff = true;
+    }
+
+    boolean wasCutOff() {
+        return cutOff;
     }
 
     /** How long the next read may block: the idle timeout, or less when a deadline comes sooner (at least 1 ms). */

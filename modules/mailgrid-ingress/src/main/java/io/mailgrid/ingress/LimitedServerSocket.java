@@ -127,6 +127,7 @@ final class LimitedServerSocket extends ServerSocket {
 
             private int cutOff(ConnectionLimits.Breach breach) throws IOException {
                 String reply = limits.reply(breach);
+                limits.cutOff();
                 LOG.info("SMTP client {} cut off: {}", client(), reply);
                 Session current = session;
                 if (current != null) {

@@ -1,5 +1,6 @@
 package io.mailgrid.ingress;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -267,6 +268,13 @@ public final class SmtpIngress implements AutoCloseable {
                 BodyReader.Result body;
                 try {
                     body = BodyReader.read(data, buffer, settings.sizeLimit(), settings.maxLineLength());
+                } catch (EOFException e) {
+                    // hung up, or cut off by a limit, before the final dot: nothing is stored
+                    if (!connection.map(ConnectionLimits::wasCutOff).orElse(false)) {
+                        LOG.info("SMTP client {} hung up in the middle of a mail from {}: nothing stored", client(),
+                                printable(from));
+                    }
+                    throw new DropConnectionException(421, "4.4.2 Connection lost in the middle of the mail");
                 } finally {
                     connection.ifPresent(ConnectionLimits::dataEnded); // the DATA limit ends with the final dot
                 }
