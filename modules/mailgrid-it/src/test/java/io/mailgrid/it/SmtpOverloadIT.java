@@ -47,7 +47,6 @@ class SmtpOverloadIT {
 
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tempFailures = new AtomicInteger();
-    private final AtomicInteger slowCutOff = new AtomicInteger();
     private final AtomicBoolean attacking = new AtomicBoolean(true);
     private volatile MailgridProcess node;
 
@@ -86,6 +85,8 @@ class SmtpOverloadIT {
                 sender.get(RUN.toSeconds(), TimeUnit.SECONDS);
             }
             long acceptedAfter = (System.nanoTime() - started) / 1_000_000;
+            // the tricklers still hold their slots: the DATA limit cuts them off (whatever the machine's speed)
+            node.awaitLog("cut off: 421 4.4.2 The mail did not arrive", Duration.ofSeconds(30));
             attacking.set(false);
 
             Maildir outbox = Maildir.at(data.resolve("outbox"));
@@ -93,7 +94,7 @@ class SmtpOverloadIT {
             Map<String, Integer> delivered = Maildir.messageIdCounts(List.of(outbox));
             System.out.printf("SmtpOverloadIT: 26 mails accepted after %d ms (normal client: %s ms per mail), %d temporary"
                     + " failures (4xx/421) on the way, slow clients cut off %d times; delivered after %d ms; node peak RSS %s%n",
-                    acceptedAfter, normalMillis, tempFailures.get(), slowCutOff.get(),
+                    acceptedAfter, normalMillis, tempFailures.get(), cutOffs(node),
                     (System.nanoTime() - started) / 1_000_000, peakRss(node.pid()));
 
             assertThat(node.isAlive()).as("the node stays up").isTrue();
@@ -101,7 +102,6 @@ class SmtpOverloadIT {
             assertThat(accepted).hasSize(26);
             assertThat(delivered.keySet()).as("every accepted mail delivered").containsExactlyInAnyOrderElementsOf(accepted);
             assertThat(delivered.values()).as("exactly once").allMatch(n -> n == 1);
-            assertThat(slowCutOff.get()).as("the trickling clients met the DATA limit").isPositive();
         } finally {
             attacking.set(false);
             clients.shutdownNow();
@@ -154,10 +154,14 @@ class SmtpOverloadIT {
                     }
                 }
             } catch (RuntimeException e) {
-                slowCutOff.incrementAndGet(); // the server closed the connection
+                // the server closed the connection: start again
             }
             pause(500);
         }
+    }
+
+    private static long cutOffs(MailgridProcess node) {
+        return node.currentRun().lines().filter(line -> line.contains("cut off: 421")).count();
     }
 
     private static byte[] bigBody() {
