@@ -123,7 +123,7 @@ public final class MailPublisher implements AutoCloseable {
             }
             JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
             if (resendKey.isPresent()) {
-                // first, so that a known key fails the transaction before the body is sent
+                // a known key makes the broker refuse the whole transaction at commit: the mail is stored once
                 Message marker = context.createMessage();
                 marker.setStringProperty(MailProperty.DUPLICATE_ID, resendKey.get());
                 marker.setStringProperty(MailProperty.MAIL_ID, envelope.mailId());
