@@ -40,8 +40,8 @@ class BrokerConfigTest {
         List<String> settings = attributeValues(xml, "address-setting", "match");
 
         assertThat(addresses).contains(Queues.QUARANTINE, Queues.QUARANTINE_RELEASING, Queues.DLQ, Queues.HEARTBEAT,
-                Queues.STATUS, Queues.CONTROL);
-        assertThat(settings).contains(Queues.QUARANTINE_RELEASING);
+                Queues.STATUS, Queues.CONTROL, Queues.RESEND_KEYS);
+        assertThat(settings).contains(Queues.QUARANTINE_RELEASING, Queues.RESEND_KEYS);
         assertThat(settings).contains(Queues.PREFIX + "#", Queues.PREFIX + "mailbox.#", Queues.PREFIX + "outbound.#");
         assertThat(Queues.mailbox("x")).startsWith(Queues.PREFIX + "mailbox.");
         assertThat(Queues.outbound("x")).startsWith(Queues.PREFIX + "outbound.");

@@ -45,6 +45,12 @@ public final class MailProperty {
      */
     public static final String REQUIRED_CHECKS = PREFIX + "required";
 
+    /**
+     * The resend key of a mail received over SMTP with a Message-ID (a digest of Message-ID, envelope
+     * and body): a mail sent again with the same key is recognised as already stored.
+     */
+    public static final String RESEND_KEY = PREFIX + "resend_key";
+
     /** Overall verdict of the policy chain, a {@link Verdict} name. */
     public static final String VERDICT = PREFIX + "verdict";
     /** Human-readable reason for a verdict other than CLEAN, or for a dead-lettered mail. */

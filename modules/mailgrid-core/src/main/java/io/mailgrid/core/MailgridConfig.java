@@ -111,6 +111,14 @@ public final class MailgridConfig {
     public static final String SMTP_MAX_CONNECTIONS = "mailgrid.smtp.max-connections";
     /** How long an SMTP connection may stay silent before it is closed. */
     public static final String SMTP_IDLE_TIMEOUT = "mailgrid.smtp.idle-timeout";
+    /** Longest one SMTP connection may last, whatever it sends; then 421 and closed. */
+    public static final String SMTP_SESSION_TIMEOUT = "mailgrid.smtp.session-timeout";
+    /** Longest the body of one mail (DATA or BDAT) may take to arrive; then 421 and closed. */
+    public static final String SMTP_DATA_TIMEOUT = "mailgrid.smtp.data-timeout";
+    /** Most SMTP connections open at once from one client address. */
+    public static final String SMTP_MAX_CONNECTIONS_PER_CLIENT = "mailgrid.smtp.max-connections-per-client";
+    /** Most SMTP commands a connection may send without a mail being accepted; then 421 and closed. */
+    public static final String SMTP_MAX_COMMANDS_WITHOUT_PROGRESS = "mailgrid.smtp.max-commands-without-progress";
 
     /** Mails of at least this size go through the large-mail lane of grabbers and deliveries. */
     public static final String LARGE_MAIL_SIZE = "mailgrid.large-mail.size";

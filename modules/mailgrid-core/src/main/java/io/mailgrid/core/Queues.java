@@ -33,6 +33,13 @@ public final class Queues {
     /** Last-value queue holding the latest operator command per node (maintenance on/off), keyed by node. */
     public static final String CONTROL = PREFIX + "control";
 
+    /**
+     * Multicast address without queues: nothing is stored there, but the broker's duplicate-detection
+     * cache of this one address remembers the resend key of every mail received over SMTP, whichever
+     * node received it, so a mail sent again to any node is recognised (docs/adr/0013).
+     */
+    public static final String RESEND_KEYS = PREFIX + "resend-keys";
+
     /** Prefix of the temporary reply queues of management requests. */
     public static final String TEMPORARY_PREFIX = PREFIX + "tmp.";
 

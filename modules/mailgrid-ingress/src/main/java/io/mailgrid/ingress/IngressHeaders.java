@@ -2,6 +2,7 @@ package io.mailgrid.ingress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.mailgrid.core.Stamp;
 
@@ -38,6 +39,20 @@ public final class IngressHeaders {
     }
 
     private IngressHeaders() {
+    }
+
+    /**
+     * The same for a mail received over SMTP, held in chunks: only the header block is copied (its
+     * memory taken from the budget), the body is never copied. Empty when the budget has no room
+     * for that copy right now.
+     */
+    static Optional<MailBody> rewrite(MailBuffer buffer, Recipients recipients) {
+        Optional<byte[]> head = buffer.headerBlock();
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        Rewritten rewritten = rewrite(head.get(), recipients);
+        return Optional.of(rewritten.changed() ? MailBody.spliced(rewritten.mail(), buffer, head.get().length) : buffer);
     }
 
     /** Removes incoming stamp fields, and Bcc fields when the recipients came from the headers. */

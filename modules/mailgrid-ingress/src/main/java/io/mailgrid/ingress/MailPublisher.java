@@ -1,14 +1,27 @@
 package io.mailgrid.ingress;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.InvalidDestinationRuntimeException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.JMSSecurityRuntimeException;
+import jakarta.jms.Message;
+
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
@@ -19,22 +32,47 @@ import io.mailgrid.core.Stage;
 /**
  * Publishes received mail to its origin node's mailbox: the one way mail enters the broker.
  *
- * <p>Each publish is a persistent, non-transacted send that returns only once the broker has
- * stored the mail (the connection factory blocks on durable sends), so a caller may confirm the
- * mail to its sender when {@link #publish} returns. The message carries the duplicate-detection
- * id of the mailbox stage, so a publish retried after a lost reply cannot make a second copy, and
- * the checks its origin node requires ({@link RequiredChecks}), which no grabber without them takes.
+ * <p>Each publish is one local transaction that returns only once the broker has committed it, so
+ * a caller may confirm the mail to its sender when {@link #publish} returns. The mail carries the
+ * duplicate-detection id of the mailbox stage; a mail received over SMTP with a Message-ID also
+ * sends, in the same transaction, its {@link ResendKey} to {@link Queues#RESEND_KEYS}. Artemis
+ * refuses to commit a transaction holding an id it has seen: the mail is then already stored
+ * (an earlier receipt of it, on any node, or this publish's first try), nothing is stored again,
+ * and the outcome says so (docs/adr/0013). The mail also carries the checks its origin node
+ * requires ({@link RequiredChecks}), which no grabber without them takes.
+ *
+ * <p>A body of 100 KiB or more (Artemis's large-message threshold) is streamed to the broker from
+ * {@link MailBody#open()} in 100 KiB chunks instead of being copied into the JMS message first,
+ * so the publisher adds no second copy of a large mail to the heap.
  *
  * <p>Thread-safe: JMS contexts are pooled, one per concurrent caller. A pooled context that fails
- * is dropped and the send is tried once more on a new one, so a broker restart costs no mail a
- * spurious failure when the factory does not reconnect by itself.
+ * is dropped and the publish is tried once more on a new one, so a broker restart costs no mail a
+ * spurious failure when the factory does not reconnect by itself; if both tries reached the broker,
+ * the second is refused as a duplicate and reported as already stored.
  */
 public final class MailPublisher implements AutoCloseable {
+
+    /** What became of a publish. */
+    public enum Outcome {
+        /** The broker stored the mail. */
+        STORED,
+        /** The broker already had this mail (same resend key or mailbox id); nothing was stored again. */
+        ALREADY_STORED
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailPublisher.class);
+
+    /** Artemis's property that makes the client stream a message body from an InputStream. */
+    private static final String BODY_STREAM = "JMS_AMQ_InputStream";
+    private static final int STREAM_FROM = ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
+    private static final long RESEND_KEYS_RECHECK_NANOS = 300_000_000_000L;
 
     private final ConnectionFactory factory;
     private final RequiredChecks required;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    /** When a publish last found {@link Queues#RESEND_KEYS} missing (System.nanoTime), or null. */
+    private volatile Long resendKeysMissingSince;
 
     /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
@@ -51,52 +89,127 @@ public final class MailPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes one mail to {@code mailgrid.mailbox.<origin>}.
+     * Publishes one mail to {@code mailgrid.mailbox.<origin>} (pickup, submit: no resend key).
      *
      * @throws PublishException if the broker did not confirm that it stored the mail
      */
     public void publish(Envelope envelope, byte[] body) throws PublishException {
+        publish(envelope, MailBody.of(body), Optional.empty());
+    }
+
+    /**
+     * Publishes one mail to {@code mailgrid.mailbox.<origin>}, with its resend key when it has one.
+     *
+     * @return whether the broker stored it now or already had it
+     * @throws PublishException if the broker did not confirm either
+     */
+    public Outcome publish(Envelope envelope, MailBody body, Optional<String> resendKey) throws PublishException {
+        Long missingSince = resendKeysMissingSince;
+        if (missingSince != null) {
+            if (System.nanoTime() - missingSince < RESEND_KEYS_RECHECK_NANOS) {
+                resendKey = Optional.empty();
+            } else {
+                resendKeysMissingSince = null; // the broker's configuration may have been updated meanwhile
+            }
+        }
         if (closed) {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
         JMSContext pooled = idle.poll();
         if (pooled != null) {
             try {
-                send(pooled, envelope, body);
-                return;
+                return send(pooled, envelope, body, resendKey);
             } catch (PublishException e) {
-                // the pooled context's connection may have died while idle (broker restarted):
-                // try once more on a fresh one; the duplicate-detection id keeps one copy if both arrived
+                // the pooled context's connection may have died while idle (broker restarted): try once
+                // more on a fresh one; if both reached the broker, the second is refused as a duplicate
             }
         }
-        send(null, envelope, body);
+        return send(null, envelope, body, resendKey);
     }
 
-    private void send(JMSContext reuse, Envelope envelope, byte[] body) throws PublishException {
+    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey)
+            throws PublishException {
         JMSContext context = reuse;
         try {
             if (context == null) {
-                context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+            }
+            JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+            if (resendKey.isPresent()) {
+                // a known key makes the broker refuse the whole transaction at commit: the mail is stored once
+                Message marker = context.createMessage();
+                marker.setStringProperty(MailProperty.DUPLICATE_ID, resendKey.get());
+                marker.setStringProperty(MailProperty.MAIL_ID, envelope.mailId());
+                marker.setStringProperty(MailProperty.ORIGIN, envelope.origin());
+                try {
+                    producer.send(context.createTopic(Queues.RESEND_KEYS), marker);
+                } catch (InvalidDestinationRuntimeException | JMSSecurityRuntimeException e) {
+                    // a broker whose configuration predates the address (JMS then tries to create it, which
+                    // the node may not): mail must still flow, without resend recognition for a while
+                    resendKeysMissingSince = System.nanoTime();
+                    LOG.warn("Cannot send to {} ({}): resent mail is not recognised and may be delivered twice;"
+                            + " update the broker's broker.xml (./mailgrid merge-broker-config). Trying again in 5 minutes",
+                            Queues.RESEND_KEYS, e.getMessage());
+                    closeQuietly(context);
+                    context = null;
+                    return send(null, envelope, body, Optional.empty());
+                }
             }
             BytesMessage message = context.createBytesMessage();
-            message.writeBytes(body);
             envelope.writeTo(message);
             if (required != null) {
                 message.setStringProperty(MailProperty.REQUIRED_CHECKS, required.encode());
             }
             message.setStringProperty(MailProperty.DUPLICATE_ID,
                     Stage.MAILBOX.duplicateId(envelope.mailId(), envelope.generation()));
-            context.createProducer()
-                    .setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(context.createQueue(Queues.mailbox(envelope.origin())), message);
+            resendKey.ifPresent(key -> setProperty(message, MailProperty.RESEND_KEY, key));
+            InputStream stream = body.open();
+            if (body.length() >= STREAM_FROM) {
+                message.setObjectProperty(BODY_STREAM, stream);
+            } else {
+                message.writeBytes(stream.readAllBytes());
+            }
+            producer.send(context.createQueue(Queues.mailbox(envelope.origin())), message);
+            Outcome outcome = commit(context);
             idle.offer(context);
             context = null;
-        } catch (JMSException | JMSRuntimeException e) {
+            return outcome;
+        } catch (JMSException | JMSRuntimeException | IOException e) {
             throw new PublishException("broker did not accept mail " + envelope.mailId() + ": " + e.getMessage(), e);
         } finally {
             if (context != null) {
                 closeQuietly(context); // a context that failed may be broken: never reuse it
             }
+        }
+    }
+
+    /** Commits; a transaction refused for a known duplicate-detection id means the mail is already stored. */
+    private static Outcome commit(JMSContext context) {
+        try {
+            context.commit();
+            return Outcome.STORED;
+        } catch (JMSRuntimeException e) {
+            if (isDuplicate(e)) {
+                return Outcome.ALREADY_STORED;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDuplicate(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ActiveMQException artemis && artemis.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void setProperty(Message message, String name, String value) {
+        try {
+            message.setStringProperty(name, value);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.mailgrid.ingress;
 
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,7 @@ import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.internal.server.ConcurrentSessionsBySourceLimiter;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
@@ -25,6 +29,7 @@ import org.subethamail.smtp.server.SessionHandler;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 
 /**
  * The node's SMTP listener: each mail is published to the node's mailbox, and the client hears
@@ -35,21 +40,34 @@ import io.mailgrid.core.MailgridConfig;
  * with the mail as message properties; the body is exactly the bytes the client sent, after SMTP
  * dot-unstuffing. No Received header is added: the mail is unchanged until delivery stamps it.
  *
+ * <p>The body is held once, in chunks reserved from the node's {@link MemoryBudget} (shared with
+ * the grabbers and deliveries) as it arrives, and streamed from there to the broker. While the
+ * budget is exhausted the client hears {@code 452 4.3.1}: at MAIL FROM when its declared SIZE (or
+ * one chunk) does not fit, after DATA when the mail outgrew the free budget while it arrived.
+ *
+ * <p>A mail with a Message-ID is published with its {@link ResendKey}: a mail the cluster already
+ * stored, sent again to any node because its 250 was lost, is answered 250 and not stored again.
+ *
  * <p>Replies besides 250: 452 4.5.3 past {@code max-recipients}; 553 5.1.3 (5.1.7 for the sender)
  * for addresses that cannot travel in the envelope (whitespace, ',' or angle brackets); 552 5.3.4
  * over {@code size-limit} (also at MAIL FROM when the client declares SIZE); 500 5.5.2 for a line
  * longer than {@code max-line-length}; 554 5.7.1 at connect for a client outside
- * {@code allowed-networks}; 421 when the node is stopping, too many connections are open or the
- * client stays silent past {@code idle-timeout}. Unknown or malformed commands get 5xx and the
- * session goes on. See {@link SmtpSettings} for the keys.
+ * {@code allowed-networks}; 421 when the node is stopping, too many connections are open (in all,
+ * or from the client's address), the client stays silent past {@code idle-timeout}, its session
+ * outlasts {@code session-timeout}, its mail takes longer than {@code data-timeout} to arrive or it
+ * sends {@code max-commands-without-progress} commands without a mail accepted
+ * ({@link ConnectionLimits}). Unknown or malformed commands get 5xx and the session goes on. See
+ * {@link SmtpSettings} for the keys.
  */
 public final class SmtpIngress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
     private static final String SOURCE = "smtp";
+    private static final String INSUFFICIENT_STORAGE = "4.3.1 Insufficient system storage (memory for mail in use), try again later";
 
     private final SmtpSettings settings;
     private final MailPublisher publisher;
+    private final MemoryBudget budget;
     private final String node;
     private final Clock clock;
     private final Duration stopTimeout;
@@ -57,17 +75,22 @@ public final class SmtpIngress implements AutoCloseable {
     private int receiving;
     private volatile boolean closing;
     private SMTPServer server;
+    private final Map<Session, ConnectionLimits> limits = new ConcurrentHashMap<>();
 
     /**
      * @param settings    listener settings
      * @param publisher   publishes accepted mail to the broker
+     * @param budget      the node's memory budget for mail, which received mail is buffered in
      * @param node        this node's name: the mail's origin and mailbox
-     * @param clock       source of the received time
+     * @param clock       source of the received time and of the connections' deadlines
      * @param stopTimeout how long {@link #close()} lets mails being received finish
      */
-    public SmtpIngress(SmtpSettings settings, MailPublisher publisher, String node, Clock clock, Duration stopTimeout) {
+    public SmtpIngress(SmtpSettings settings, MailPublisher publisher, MemoryBudget budget, String node, Clock clock,
+            Duration stopTimeout) {
+        settings.requireFits(budget);
         this.settings = settings;
         this.publisher = publisher;
+        this.budget = budget;
         this.node = node;
         this.clock = clock;
         this.stopTimeout = stopTimeout;
@@ -90,6 +113,8 @@ public final class SmtpIngress implements AutoCloseable {
                 .maxRecipients(-1) // counted by Transaction, to answer with an enhanced status code
                 .maxConnections(settings.maxConnections())
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis()))
+                // every connection keeps to its session, DATA and command limits (and the idle timeout)
+                .serverSocketFactory(() -> new LimitedServerSocket(settings, clock))
                 .serverThreadName("mailgrid-smtp-" + settings.port())
                 .build();
         try {
@@ -100,8 +125,9 @@ public final class SmtpIngress implements AutoCloseable {
                     + " (choose another " + MailgridConfig.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
         }
         server = smtp;
-        LOG.info("SMTP listening on {} (clients: {}, size limit {} bytes)", address(), settings.allowedClients(),
-                settings.sizeLimit());
+        LOG.info("SMTP listening on {} (clients: {}, size limit {} bytes, at most {} connections, {} per client)",
+                address(), settings.allowedClients(), settings.sizeLimit(), settings.maxConnections(),
+                settings.maxConnectionsPerClient());
     }
 
     /** Where the listener is, {@code host:port}. */
@@ -149,6 +175,10 @@ public final class SmtpIngress implements AutoCloseable {
 
     /** Decides at connect time whether a client may talk to us at all. */
     private final class Admission implements SessionHandler {
+        private final ConcurrentSessionsBySourceLimiter perClient = new ConcurrentSessionsBySourceLimiter(
+                settings.maxConnectionsPerClient(), 421, "4.7.0 Too many connections from your address ("
+                        + MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT + "), try again later");
+
         @Override
         public SessionAcceptance accept(Session session) {
             if (closing) {
@@ -160,12 +190,23 @@ public final class SmtpIngress implements AutoCloseable {
                 return SessionAcceptance.failure(554, "5.7.1 Access denied: " + client.getHostAddress()
                         + " may not send mail here");
             }
-            return SessionAcceptance.success();
+            SessionAcceptance admitted = perClient.accept(session); // counted from here until onSessionEnd
+            if (!admitted.accepted()) {
+                LOG.info("SMTP client {} refused: already {} connections from it", client.getHostAddress(),
+                        settings.maxConnectionsPerClient());
+                return admitted;
+            }
+            if (session.getSocket() instanceof LimitedServerSocket.LimitedSocket limited) {
+                limited.attach(session);
+                limits.put(session, limited.limits());
+            }
+            return admitted;
         }
 
         @Override
         public void onSessionEnd(Session session) {
-            // nothing held per session
+            limits.remove(session);
+            perClient.onSessionEnd(session);
         }
     }
 
@@ -188,6 +229,12 @@ public final class SmtpIngress implements AutoCloseable {
                 throw new RejectException(553, "5.1.7 Sender address not accepted (whitespace, ',' or angle brackets): "
                         + printable(sender));
             }
+            int declared = context instanceof Session session ? session.getDeclaredMessageSize() : 0;
+            if (!budget.couldReserveNow(Math.max(declared, MailBuffer.CHUNK))) {
+                LOG.info("SMTP mail from {} ({}) deferred at MAIL FROM: {} bytes do not fit the memory budget now",
+                        printable(sender), client(), declared);
+                throw new RejectException(452, INSUFFICIENT_STORAGE);
+            }
             from = sender;
         }
 
@@ -201,7 +248,13 @@ public final class SmtpIngress implements AutoCloseable {
                 throw new RejectException(452, "4.5.3 Too many recipients (at most " + settings.maxRecipients()
                         + " per mail; send the rest in another mail)");
             }
-            recipients.add(recipient);
+            if (recipients.add(recipient)) {
+                limits().ifPresent(ConnectionLimits::recipientAccepted);
+            }
+        }
+
+        private Optional<ConnectionLimits> limits() {
+            return context instanceof Session session ? Optional.ofNullable(limits.get(session)) : Optional.empty();
         }
 
         @Override
@@ -209,8 +262,25 @@ public final class SmtpIngress implements AutoCloseable {
             synchronized (lock) {
                 receiving++;
             }
-            try {
-                return receive(data);
+            Optional<ConnectionLimits> connection = limits();
+            connection.ifPresent(l -> l.dataStarted(clock.instant()));
+            try (MailBuffer buffer = new MailBuffer(budget)) {
+                BodyReader.Result body;
+                try {
+                    body = BodyReader.read(data, buffer, settings.sizeLimit(), settings.maxLineLength());
+                } catch (EOFException e) {
+                    // hung up, or cut off by a limit, before the final dot: nothing is stored
+                    if (!connection.map(ConnectionLimits::wasCutOff).orElse(false)) {
+                        LOG.info("SMTP client {} hung up in the middle of a mail from {}: nothing stored", client(),
+                                printable(from));
+                    }
+                    throw new DropConnectionException(421, "4.4.2 Connection lost in the middle of the mail");
+                } finally {
+                    connection.ifPresent(ConnectionLimits::dataEnded); // the DATA limit ends with the final dot
+                }
+                String reply = receive(buffer, body);
+                connection.ifPresent(ConnectionLimits::mailAccepted);
+                return reply;
             } finally {
                 synchronized (lock) {
                     receiving--;
@@ -219,30 +289,55 @@ public final class SmtpIngress implements AutoCloseable {
             }
         }
 
-        private String receive(InputStream data) throws RejectException, IOException {
-            Body body = Body.read(data, settings.sizeLimit(), settings.maxLineLength());
+        private String receive(MailBuffer buffer, BodyReader.Result body) throws RejectException {
             String client = client();
-            if (body.tooLarge()) {
-                LOG.info("SMTP mail from {} ({}) refused: larger than {} bytes", printable(from), client, settings.sizeLimit());
-                throw endTransaction(552, "5.3.4 Message size exceeds fixed maximum message size of "
-                        + settings.sizeLimit() + " bytes");
+            if (body.refusal().isPresent()) {
+                switch (body.refusal().get()) {
+                    case TOO_LARGE -> {
+                        LOG.info("SMTP mail from {} ({}) refused: larger than {} bytes", printable(from), client,
+                                settings.sizeLimit());
+                        throw endTransaction(552, "5.3.4 Message size exceeds fixed maximum message size of "
+                                + settings.sizeLimit() + " bytes");
+                    }
+                    case LINE_TOO_LONG -> {
+                        LOG.info("SMTP mail from {} ({}) refused: a line of {} bytes", printable(from), client,
+                                body.longestLine());
+                        throw endTransaction(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
+                                + " bytes per line");
+                    }
+                    case NO_MEMORY -> {
+                        LOG.info("SMTP mail from {} ({}, {} bytes) deferred: it outgrew the free memory budget",
+                                printable(from), client, body.size());
+                        throw endTransaction(452, INSUFFICIENT_STORAGE);
+                    }
+                }
             }
-            if (body.longestLine() > settings.maxLineLength()) {
-                LOG.info("SMTP mail from {} ({}) refused: a line of {} bytes", printable(from), client, body.longestLine());
-                throw endTransaction(500, "5.5.2 Line too long: at most " + settings.maxLineLength()
-                        + " bytes per line");
+            // the resend key is taken from the bytes as received; the stamp fields a sender forged go after that
+            Optional<String> resendKey = ResendKey.of(buffer, body.sha256(), from, recipients);
+            Optional<MailBody> rewritten = IngressHeaders.rewrite(buffer, IngressHeaders.Recipients.GIVEN);
+            if (rewritten.isEmpty()) {
+                LOG.info("SMTP mail from {} ({}, {} bytes) deferred: no memory left to rewrite its header block",
+                        printable(from), client, buffer.length());
+                throw endTransaction(452, INSUFFICIENT_STORAGE);
             }
-            byte[] mail = IngressHeaders.rewrite(body.bytes(), IngressHeaders.Recipients.GIVEN).mail();
-            Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(), mail.length)
-                    .withSmtpClient(client, context.getHelo().orElse(null));
+            MailBody mail = rewritten.get();
+            Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(),
+                    mail.length()).withSmtpClient(client, context.getHelo().orElse(null));
+            MailPublisher.Outcome outcome;
             try {
-                publisher.publish(envelope, mail);
+                outcome = publisher.publish(envelope, mail, resendKey);
             } catch (PublishException e) {
                 LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
                 throw endTransaction(451, "4.3.0 Mail not stored, try again later");
             }
+            if (outcome == MailPublisher.Outcome.ALREADY_STORED) {
+                LOG.info("SMTP mail from {} ({}, {} bytes, {} recipients) was stored before (resend key {}): answered 250,"
+                        + " not stored again", printable(from), client, buffer.length(), recipients.size(),
+                        resendKey.orElse("-"));
+                return "2.0.0 Ok: already queued (this mail was received before)";
+            }
             LOG.info("Accepted mail {} over SMTP from {} ({}, {} bytes, {} recipients)", envelope.mailId(),
-                    printable(from), client, mail.length, recipients.size());
+                    printable(from), client, buffer.length(), recipients.size());
             return "2.0.0 Ok: queued as " + envelope.mailId();
         }
 
@@ -265,7 +360,7 @@ public final class SmtpIngress implements AutoCloseable {
 
         @Override
         public void done() {
-            // nothing to release: the body lives only inside data()
+            // nothing to release: the body and its memory live only inside data()
         }
     }
 
@@ -277,36 +372,5 @@ public final class SmtpIngress implements AutoCloseable {
             clean.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return clean.append('>').toString();
-    }
-
-    /** The DATA bytes, read to the end even past the limits so the session can go on. */
-    record Body(byte[] bytes, boolean tooLarge, int longestLine) {
-
-        static Body read(InputStream in, int sizeLimit, int maxLineLength) throws IOException {
-            ByteArrayOutputStream kept = new ByteArrayOutputStream(8192);
-            byte[] chunk = new byte[8192];
-            long total = 0;
-            int line = 0;
-            int longest = 0;
-            int n;
-            while ((n = in.read(chunk)) != -1) {
-                for (int i = 0; i < n; i++) {
-                    byte b = chunk[i];
-                    if (b == '\n') {
-                        longest = Math.max(longest, line);
-                        line = 0;
-                    } else if (b != '\r') {
-                        line++;
-                    }
-                }
-                if (total + n <= sizeLimit) {
-                    kept.write(chunk, 0, n);
-                }
-                total += n;
-            }
-            longest = Math.max(longest, line);
-            boolean tooLarge = total > sizeLimit;
-            return new Body(tooLarge ? new byte[0] : kept.toByteArray(), tooLarge, longest);
-        }
     }
 }

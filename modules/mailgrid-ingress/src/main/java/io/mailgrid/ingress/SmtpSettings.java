@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 
 /**
  * The SMTP listener's settings, checked once at start-up.
@@ -21,6 +22,10 @@ import io.mailgrid.core.MailgridConfig;
  * <tr><td>{@code mailgrid.smtp.max-line-length}</td><td>bytes, at least 998</td><td>65536</td></tr>
  * <tr><td>{@code mailgrid.smtp.max-connections}</td><td>at least 1</td><td>16</td></tr>
  * <tr><td>{@code mailgrid.smtp.idle-timeout}</td><td>duration</td><td>5m</td></tr>
+ * <tr><td>{@code mailgrid.smtp.session-timeout}</td><td>duration, at least 1 ms</td><td>10m</td></tr>
+ * <tr><td>{@code mailgrid.smtp.data-timeout}</td><td>duration, at least 1 ms</td><td>5m</td></tr>
+ * <tr><td>{@code mailgrid.smtp.max-connections-per-client}</td><td>at least 1; above max-connections, max-connections</td><td>8</td></tr>
+ * <tr><td>{@code mailgrid.smtp.max-commands-without-progress}</td><td>at least 1</td><td>100</td></tr>
  * </table>
  *
  * @param port           listening port, 0 when SMTP is off
@@ -31,9 +36,14 @@ import io.mailgrid.core.MailgridConfig;
  * @param maxLineLength  longest line of a mail, in bytes without the line ending
  * @param maxConnections most connections at once
  * @param idleTimeout    how long a connection may stay silent
+ * @param sessionTimeout how long one connection may last
+ * @param dataTimeout    how long the body of one mail may take to arrive
+ * @param maxConnectionsPerClient    most connections at once from one client address
+ * @param maxCommandsWithoutProgress most commands a connection may send without a mail being accepted
  */
 public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks allowedClients, int sizeLimit,
-        int maxRecipients, int maxLineLength, int maxConnections, Duration idleTimeout) {
+        int maxRecipients, int maxLineLength, int maxConnections, Duration idleTimeout, Duration sessionTimeout,
+        Duration dataTimeout, int maxConnectionsPerClient, int maxCommandsWithoutProgress) {
 
     /** Reads and checks the settings; fails naming the key when one is unusable. */
     public static SmtpSettings from(MailgridConfig config) {
@@ -61,12 +71,41 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
                     + MailgridConfig.SMTP_ALLOWED_NETWORKS + " (e.g. 10.1.0.0/16), or bind to 127.0.0.1");
         }
         int maxLine = config.integer(MailgridConfig.SMTP_MAX_LINE_LENGTH, 998);
+        int maxConnections = config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS, 1);
+        // above the overall limit it would never apply: then the overall limit is the one that counts
+        int perClient = Math.min(maxConnections, config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT, 1));
         return new SmtpSettings(port, address, networks,
                 config.integer(MailgridConfig.SMTP_SIZE_LIMIT, 1),
                 config.integer(MailgridConfig.SMTP_MAX_RECIPIENTS, 1),
                 maxLine,
-                config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS, 1),
-                config.duration(MailgridConfig.SMTP_IDLE_TIMEOUT));
+                maxConnections,
+                config.duration(MailgridConfig.SMTP_IDLE_TIMEOUT),
+                positive(config, MailgridConfig.SMTP_SESSION_TIMEOUT),
+                positive(config, MailgridConfig.SMTP_DATA_TIMEOUT),
+                perClient,
+                config.integer(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, 1));
+    }
+
+    private static Duration positive(MailgridConfig config, String key) {
+        Duration value = config.duration(key);
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigException(key + ": must be longer than 0, got " + value.toMillis() + " ms");
+        }
+        return value;
+    }
+
+    /**
+     * Fails unless the largest mail the listener accepts fits the memory budget it buffers mail in:
+     * a larger mail could never be accepted, and its client would retry it forever.
+     *
+     * @throws ConfigException naming both keys
+     */
+    public void requireFits(MemoryBudget budget) {
+        if (enabled() && sizeLimit > budget.totalBytes()) {
+            throw new ConfigException(MailgridConfig.SMTP_SIZE_LIMIT + " (" + sizeLimit + " bytes) is larger than "
+                    + MailgridConfig.MEMORY_MAIL_BUDGET + " (" + budget.totalBytes() + " bytes), which SMTP ingress"
+                    + " buffers mail in: lower the first or raise the second (or the heap, -Xmx)");
+        }
     }
 
     /** Whether the node runs an SMTP listener at all. */

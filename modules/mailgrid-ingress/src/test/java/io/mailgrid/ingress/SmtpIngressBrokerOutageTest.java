@@ -19,6 +19,7 @@ import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -38,7 +39,7 @@ class SmtpIngressBrokerOutageTest {
         EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("broker"));
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
                 MailPublisher publisher = new MailPublisher(factory);
-                SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(config), publisher, "a", Clock.systemUTC(),
+                SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(config), publisher, new MemoryBudget(64 << 20), "a", Clock.systemUTC(),
                         Duration.ofSeconds(5))) {
             ingress.start();
             try (SmtpConversation smtp = SmtpConversation.open(smtpPort)) {

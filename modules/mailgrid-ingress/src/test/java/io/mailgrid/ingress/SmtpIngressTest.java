@@ -30,6 +30,7 @@ import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -78,7 +79,7 @@ class SmtpIngressTest {
         Map<String, String> values = new HashMap<>(settings);
         values.put(MailgridConfig.SMTP_PORT, String.valueOf(port));
         publisher = new MailPublisher(factory);
-        ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher, "a",
+        ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher, new MemoryBudget(64 << 20), "a",
                 java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5));
         ingress.start();
     }

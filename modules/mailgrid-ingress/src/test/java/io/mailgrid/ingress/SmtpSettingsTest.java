@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.testing.TestHome;
 
 class SmtpSettingsTest {
@@ -62,6 +64,38 @@ class SmtpSettingsTest {
                 .hasMessageContaining(MailgridConfig.SMTP_PORT);
         assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_SIZE_LIMIT, "0"))))
                 .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT);
+    }
+
+    @Test
+    void theShippedLimitsForSlowClientsShouldBeSetAndCheckedAtStartUp() {
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+        assertThat(settings.sessionTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.dataTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.maxConnectionsPerClient()).isEqualTo(8);
+        assertThat(settings.maxCommandsWithoutProgress()).isEqualTo(100);
+
+        assertThat(SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS, "4"))).maxConnectionsPerClient())
+                .as("never above the overall limit").isEqualTo(4);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_DATA_TIMEOUT, "0"))))
+                .hasMessageContaining(MailgridConfig.SMTP_DATA_TIMEOUT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_SESSION_TIMEOUT, "soon"))))
+                .hasMessageContaining(MailgridConfig.SMTP_SESSION_TIMEOUT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT, "0"))))
+                .hasMessageContaining(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, "-1"))))
+                .hasMessageContaining(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS);
+    }
+
+    @Test
+    void aSizeLimitAboveTheMemoryBudgetShouldBeRefusedNamingBothKeys() {
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+
+        settings.requireFits(new MemoryBudget(10 << 20));
+        assertThatThrownBy(() -> settings.requireFits(new MemoryBudget(8 << 20)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT)
+                .hasMessageContaining(MailgridConfig.MEMORY_MAIL_BUDGET);
+        SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "0"))).requireFits(new MemoryBudget(1 << 20));
     }
 
     @Test

@@ -27,6 +27,7 @@ import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
@@ -141,7 +142,9 @@ public final class MailgridNode implements AutoCloseable {
                     + e.getMessage(), e);
         }
         Files.createDirectories(settings.pickupDir());
+        MemoryBudget memoryBudget = MemoryBudget.from(config); // shared by SMTP ingress, grabbers and deliveries
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
+        smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
@@ -164,7 +167,7 @@ public final class MailgridNode implements AutoCloseable {
         publishing = new Publishing(factory);
         main.bind("publishing", publishing);
         main.bind("commitGuard", new CommitGuard());
-        main.bind("memoryBudget", new MemoryBudget(memoryBudget()));
+        main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), pickupSettings, clock));
         main.bind("delivery", new DeliveryStep(delivery, pauses));
@@ -182,7 +185,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 required, delivery.target(), clock);
         cluster.start();
-        startSmtp(smtpSettings, name, grace());
+        startSmtp(smtpSettings, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name),
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
@@ -195,13 +198,13 @@ public final class MailgridNode implements AutoCloseable {
      * mail. Its publisher gives up within seconds when the broker is gone (the client hears 451
      * and retries) instead of reconnecting forever as the routes' connections do.
      */
-    private void startSmtp(SmtpSettings smtpSettings, String name, Duration grace) {
+    private void startSmtp(SmtpSettings smtpSettings, MemoryBudget memoryBudget, String name, Duration grace) {
         if (!smtpSettings.enabled()) {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory, required);
-        smtp = new SmtpIngress(smtpSettings, smtpPublisher, name, clock, grace);
+        smtp = new SmtpIngress(smtpSettings, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
     }
 
@@ -265,14 +268,6 @@ public final class MailgridNode implements AutoCloseable {
             camel.getRouteController().stopRoute(routeId, Math.max(1, grace().toSeconds()), TimeUnit.SECONDS);
             camel.removeRoute(routeId);
         }
-    }
-
-    /** Bytes of mail the grabbers and deliveries may hold at once: configured, or 40% of the heap. */
-    private long memoryBudget() {
-        if (config.isSet(MailgridConfig.MEMORY_MAIL_BUDGET)) {
-            return config.bytes(MailgridConfig.MEMORY_MAIL_BUDGET);
-        }
-        return Runtime.getRuntime().maxMemory() * 2 / 5;
     }
 
     private Duration grace() {

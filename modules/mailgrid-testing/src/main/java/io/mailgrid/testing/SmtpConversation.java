@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A bare SMTP conversation over a socket, for tests that send exactly the commands and bytes they
@@ -35,6 +38,36 @@ public final class SmtpConversation implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Connects to 127.0.0.1:port from another loopback address (any of 127.0.0.0/8 on Linux), so
+     * the server sees a different client address, and reads the greeting.
+     */
+    public static SmtpConversation openFrom(String clientAddress, int port) {
+        try {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            return new SmtpConversation(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How long a reply may take before {@link #reply()} gives up with "(closed: ...)" (60 s unless set). */
+    public SmtpConversation readTimeout(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Sends bytes as they are, without waiting for a reply (a client in the middle of DATA, or a slow one). */
+    public void sendRaw(byte[] bytes) {
+        write(bytes);
     }
 
     /** The server's first reply (220 when it will talk to us). */
