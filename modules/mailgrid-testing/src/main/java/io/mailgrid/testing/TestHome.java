@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
 
 import io.mailgrid.core.MailgridConfig;
 
@@ -70,13 +73,32 @@ public final class TestHome {
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
     }
 
-    /** A TCP port nobody listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A TCP port nobody listens on right now, and that no other caller in this JVM was given.
+     *
+     * <p>Ports come from below Linux's ephemeral range (32768-60999): a port the kernel picks for
+     * {@code new ServerSocket(0)} can be taken a moment later as the local end of an outgoing
+     * connection (a JMS client, an SMTP client), and the node that wanted to listen on it then fails
+     * with "Address already in use". A random start keeps parallel test JVMs apart.
+     */
+    public static synchronized int freePort() {
+        for (int attempt = 0; attempt < 2_000; attempt++) {
+            int port = LOW_PORT + RANDOM.nextInt(HIGH_PORT - LOW_PORT);
+            if (GIVEN.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                GIVEN.add(port);
+                return port;
+            } catch (IOException taken) {
+                // someone listens there; try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free TCP port between " + LOW_PORT + " and " + HIGH_PORT));
     }
+
+    private static final int LOW_PORT = 20_000;
+    private static final int HIGH_PORT = 32_000;
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> GIVEN = new HashSet<>();
 }
