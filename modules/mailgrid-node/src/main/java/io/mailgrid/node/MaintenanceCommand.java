@@ -56,7 +56,7 @@ final class MaintenanceCommand implements Callable<Integer> {
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
         String wanted = mode == Switch.on ? "MAINTENANCE" : "UP";
 
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
             new ControlChannel(factory).send(node, new ControlChannel.Command(mode == Switch.on,
                     System.getProperty("user.name") + "@" + NodeNames.fromHostName(), System.currentTimeMillis()));
             System.out.println("Maintenance " + mode + " requested for " + node + ".");

@@ -53,7 +53,7 @@ final class QuarantineCommand implements Runnable {
             Map<String, String> overrides = new HashMap<>();
             overrides.put(MailgridConfig.BROKER_URL, broker);
             MailgridConfig config = options.load(overrides);
-            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
                 return action.run(new Quarantine(factory, Clock.systemUTC(), Quarantine.currentOperator()));
             } catch (Quarantine.NotInQuarantineException e) {
                 System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());

@@ -58,7 +58,7 @@ final class SubmitCommand implements Callable<Integer> {
         String origin = NodeSettings.from(config).name();
 
         int failures = 0;
-        ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+        ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
         try (factory; MailPublisher publisher = new MailPublisher(factory)) {
             for (Path file : files) {
                 try {
