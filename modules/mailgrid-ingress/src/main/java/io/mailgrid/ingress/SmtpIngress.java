@@ -41,7 +41,9 @@ import io.mailgrid.core.MailgridConfig;
  * longer than {@code max-line-length}; 554 5.7.1 at connect for a client outside
  * {@code allowed-networks}; 421 when the node is stopping, too many connections are open or the
  * client stays silent past {@code idle-timeout}. Unknown or malformed commands get 5xx and the
- * session goes on. See {@link SmtpSettings} for the keys.
+ * session goes on. See {@link SmtpSettings} for the keys. With STARTTLS and AUTH ({@link SmtpAccess}),
+ * clients outside {@code allowed-networks} may connect and hear 530 5.7.0 at MAIL FROM until they
+ * authenticated, and 538 5.7.11 for AUTH before STARTTLS.
  */
 public final class SmtpIngress implements AutoCloseable {
 
@@ -49,6 +51,7 @@ public final class SmtpIngress implements AutoCloseable {
     private static final String SOURCE = "smtp";
 
     private final SmtpSettings settings;
+    private final SmtpAccess access;
     private final MailPublisher publisher;
     private final String node;
     private final Clock clock;
@@ -66,7 +69,18 @@ public final class SmtpIngress implements AutoCloseable {
      * @param stopTimeout how long {@link #close()} lets mails being received finish
      */
     public SmtpIngress(SmtpSettings settings, MailPublisher publisher, String node, Clock clock, Duration stopTimeout) {
+        this(settings, SmtpAccess.trustedNetworksOnly(settings.allowedClients()), publisher, node, clock, stopTimeout);
+    }
+
+    /**
+     * A listener that also offers STARTTLS and AUTH as {@code access} says.
+     *
+     * @param access who may send: the allowed networks, and with AUTH authenticated clients elsewhere
+     */
+    public SmtpIngress(SmtpSettings settings, SmtpAccess access, MailPublisher publisher, String node, Clock clock,
+            Duration stopTimeout) {
         this.settings = settings;
+        this.access = access;
         this.publisher = publisher;
         this.node = node;
         this.clock = clock;
@@ -79,7 +93,7 @@ public final class SmtpIngress implements AutoCloseable {
      * @throws ConfigException if the address cannot be bound (port in use, address not local)
      */
     public void start() {
-        SMTPServer smtp = SMTPServer.port(settings.port())
+        SMTPServer smtp = access.configure(SMTPServer.port(settings.port()))
                 .bindAddress(settings.bindAddress())
                 .hostName(hostName())
                 .softwareName("Mailgrid")
@@ -100,8 +114,7 @@ public final class SmtpIngress implements AutoCloseable {
                     + " (choose another " + MailgridConfig.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
         }
         server = smtp;
-        LOG.info("SMTP listening on {} (clients: {}, size limit {} bytes)", address(), settings.allowedClients(),
-                settings.sizeLimit());
+        LOG.info("SMTP listening on {} ({}, size limit {} bytes)", address(), access, settings.sizeLimit());
     }
 
     /** Where the listener is, {@code host:port}. */
@@ -155,7 +168,7 @@ public final class SmtpIngress implements AutoCloseable {
                 return SessionAcceptance.failure(421, "4.3.2 Mailgrid node is stopping, try again later");
             }
             InetAddress client = session.getRemoteAddress().getAddress();
-            if (!settings.allowedClients().allows(client)) {
+            if (access.admit(client) == SmtpAccess.Admission.REFUSED) {
                 LOG.warn("SMTP client {} refused: not in {}", client.getHostAddress(), MailgridConfig.SMTP_ALLOWED_NETWORKS);
                 return SessionAcceptance.failure(554, "5.7.1 Access denied: " + client.getHostAddress()
                         + " may not send mail here");
@@ -184,6 +197,7 @@ public final class SmtpIngress implements AutoCloseable {
             if (closing) {
                 throw new DropConnectionException(421, "4.3.2 Mailgrid node is stopping, try again later");
             }
+            access.requireSender(context);
             if (!Envelope.isAcceptableAddress(sender)) {
                 throw new RejectException(553, "5.1.7 Sender address not accepted (whitespace, ',' or angle brackets): "
                         + printable(sender));

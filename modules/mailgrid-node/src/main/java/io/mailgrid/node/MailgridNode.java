@@ -34,6 +34,7 @@ import io.mailgrid.delivery.MaildirDelivery;
 import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
+import io.mailgrid.ingress.SmtpAccess;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
 
@@ -129,6 +130,7 @@ public final class MailgridNode implements AutoCloseable {
         checks = Checks.fromConfig(config);
         Files.createDirectories(settings.pickupDir());
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
+        SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -165,7 +167,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 delivery.target(), clock);
         cluster.start();
-        startSmtp(smtpSettings, name, grace());
+        startSmtp(smtpSettings, smtpAccess, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
@@ -177,13 +179,13 @@ public final class MailgridNode implements AutoCloseable {
      * mail. Its publisher gives up within seconds when the broker is gone (the client hears 451
      * and retries) instead of reconnecting forever as the routes' connections do.
      */
-    private void startSmtp(SmtpSettings smtpSettings, String name, Duration grace) {
+    private void startSmtp(SmtpSettings smtpSettings, SmtpAccess smtpAccess, String name, Duration grace) {
         if (!smtpSettings.enabled()) {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory);
-        smtp = new SmtpIngress(smtpSettings, smtpPublisher, name, clock, grace);
+        smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, name, clock, grace);
         smtp.start();
     }
 
