@@ -90,6 +90,17 @@ class BrokerConfigTest {
     }
 
     @Test
+    void tlsWithoutAKeyStoreShouldStopTheStartNamingTheKey() {
+        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(MailgridConfig.BROKER_TLS_ENABLED, "true"));
+
+        assertThatThrownBy(() -> EmbeddedBroker.start(config, dir.resolve("broker")).close())
+                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.BROKER_TLS_KEY_STORE);
+        assertThatThrownBy(() -> EmbeddedBroker.start(config.with(MailgridConfig.BROKER_TLS_KEY_STORE, dir.resolve("nope.p12").toString()),
+                dir.resolve("broker")).close())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.p12");
+    }
+
+    @Test
     void aTakenPortShouldFailTheStartWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             MailgridConfig config = TestHome.config("a", dir, taken.getLocalPort(), Map.of());

@@ -3,6 +3,7 @@ package io.mailgrid.core;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Collection;
+import java.util.regex.Pattern;
 
 /**
  * Keeps the shipped development passwords on one machine: a broker reachable beyond loopback, or
@@ -10,6 +11,8 @@ import java.util.Collection;
  * to set. (SMTP refuses its equivalent, a listener others can reach without allowed networks.)
  */
 public final class DevelopmentPasswords {
+
+    private static final Pattern IP_V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private DevelopmentPasswords() {
     }
@@ -36,16 +39,20 @@ public final class DevelopmentPasswords {
         }
     }
 
-    /** Whether every address of the host is a loopback address; an unknown host is not. */
+    /**
+     * Whether the host is loopback: {@code localhost} or a loopback IP literal. Other names count as
+     * remote without a DNS lookup, so the check never waits for a name server.
+     */
     static boolean isLoopback(String host) {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        try {
-            for (InetAddress address : InetAddress.getAllByName(name)) {
-                if (!address.isLoopbackAddress()) {
-                    return false;
-                }
-            }
+        if (name.equalsIgnoreCase("localhost")) {
             return true;
+        }
+        if (!IP_V4.matcher(name).matches() && !name.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(name).isLoopbackAddress(); // a literal: parsed, not looked up
         } catch (UnknownHostException e) {
             return false;
         }

@@ -70,6 +70,15 @@ class BrokerConnectionTest {
         assertThat(BrokerConnection.url(config)).as("the URL shown to people carries no password").doesNotContain("trust-secret");
     }
 
+    @Test
+    void theShippedPasswordsShouldBeTheOnesRecognisedAsDevelopmentPasswords() {
+        MailgridConfig shipped = shipped(Map.of());
+        for (BrokerLogin login : BrokerLogin.values()) {
+            assertThat(login.hasDevelopmentPassword(shipped)).as(login.passwordKey()).isTrue();
+        }
+        assertThat(BrokerLogin.NODE.user(shipped)).isNotEqualTo(BrokerLogin.OPERATOR.user(shipped));
+    }
+
     /** The shipped config/mailgrid.properties with some keys changed; this machine's environment ignored. */
     private static MailgridConfig shipped(Map<String, String> overrides) {
         Path home = Path.of(System.getProperty("mailgrid.home", "../.."));
