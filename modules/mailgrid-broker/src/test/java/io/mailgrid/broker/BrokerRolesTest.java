@@ -14,17 +14,6 @@ import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
-import org.apache.activemq.artemis.api.core.client.ClientConsumer;
-import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.api.core.management.ManagementHelper;
-import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +24,7 @@ import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.testing.ManagementProbe;
 import io.mailgrid.testing.TestHome;
 
 /**
@@ -184,39 +174,11 @@ class BrokerRolesTest {
         }
     }
 
-    /**
-     * One management request (an attribute getter or an operation) with the factory's login, as
-     * {@code artemis user add} and {@code mailgrid status} send them; true if the broker did it.
-     */
+    /** One management request with the factory's login; true if the broker did it. */
     private static boolean managementCall(ActiveMQConnectionFactory login, String resource, String operation, Object... parameters)
             throws Exception {
-        try (login; ServerLocator locator = ActiveMQClient.createServerLocator(url);
-                ClientSessionFactory sessions = locator.createSessionFactory();
-                ClientSession session = sessions.createSession(login.getUser(), login.getPassword(), false, true, true, false, 0)) {
-            String replies = Queues.TEMPORARY_PREFIX + UUID.randomUUID();
-            try {
-                session.createQueue(QueueConfiguration.of(replies).setRoutingType(RoutingType.ANYCAST).setDurable(false)
-                        .setTemporary(true));
-            } catch (org.apache.activemq.artemis.api.core.ActiveMQSecurityException e) {
-                return false;
-            }
-            try (ClientProducer requests = session.createProducer("activemq.management");
-                    ClientConsumer consumer = session.createConsumer(replies)) {
-                session.start();
-                ClientMessage request = session.createMessage(false);
-                ManagementHelper.putOperationInvocation(request, resource, operation, parameters);
-                request.putStringProperty(ClientMessageImpl.REPLYTO_HEADER_NAME, replies);
-                try {
-                    requests.send(request);
-                } catch (org.apache.activemq.artemis.api.core.ActiveMQSecurityException e) {
-                    return false;
-                }
-                ClientMessage reply = consumer.receive(5000);
-                assertThat(reply).as("a management reply").isNotNull();
-                return ManagementHelper.hasOperationSucceeded(reply);
-            }
-        } catch (org.apache.activemq.artemis.api.core.ActiveMQSecurityException e) {
-            return false;
+        try (login) {
+            return ManagementProbe.allowed(url, login.getUser(), login.getPassword(), resource, operation, parameters);
         }
     }
 }

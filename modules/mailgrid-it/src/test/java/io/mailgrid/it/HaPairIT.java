@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.TestHome;
 
@@ -42,8 +41,7 @@ class HaPairIT {
                 broker.javaArgs(DistributionIT.BROKER_PROPERTIES);
             }
             primary.start();
-            primary.addUser(cluster.clientConfig.string(MailgridConfig.BROKER_USER),
-                    cluster.clientConfig.string(MailgridConfig.BROKER_PASSWORD), "mailgrid");
+            primary.addMailgridUsers(cluster.clientConfig);
             backup.copyUsersFrom(primary);
             backup.start("AMQ221024"); // the backup is synchronized with the primary
             Path routes = cluster.routesWithFirstStep("slower", SLOW_STEP);
