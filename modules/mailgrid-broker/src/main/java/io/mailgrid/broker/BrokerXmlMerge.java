@@ -26,11 +26,18 @@ import org.xml.sax.SAXException;
  * {@code <!-- mailgrid:end -->} inside {@code security-settings}, {@code address-settings} and
  * {@code addresses}. Each marked block is copied, markers included, to the end of the same section
  * of the target (a section the target lacks is added); a block already there from an earlier merge
- * is replaced, so merging twice gives the same file. The node role {@value EmbeddedBroker#NODE_ROLE}
- * is added to the {@code send} and {@code manage} permissions of the target's
- * {@code activemq.management.#} entry ({@code ./mailgrid status} uses management messages); no
- * other entry of the target is touched. With {@code withPlugin}, {@link FailedConnectionGuard} is
- * added to {@code broker-plugins} (its jar must be in the instance's {@code lib/}).
+ * is replaced, so merging twice gives the same file.
+ *
+ * <p>Security: the target's administrator roles are the roles with {@code manage} on its
+ * {@code activemq.management.#} entry; in the copied security block they take the place of
+ * {@code amq} (the distribution's default), so the administrator keeps every right. The operator
+ * role {@value EmbeddedBroker#OPERATOR_ROLE} is added to the {@code send} and {@code manage}
+ * permissions of that entry ({@code ./mailgrid status} uses management messages), and the node role
+ * {@value EmbeddedBroker#NODE_ROLE} is taken out of them (an earlier Mailgrid granted it); no other
+ * entry of the target is touched. {@code management-message-rbac} is turned on, so a role that may
+ * send management messages may only do the operations its {@code mops.} entries allow. With
+ * {@code withPlugin}, {@link FailedConnectionGuard} is added to {@code broker-plugins} (its jar
+ * must be in the instance's {@code lib/}).
  *
  * <p>The {@code ${name:default}} placeholders of the blocks are kept: the broker fills them from
  * {@code -D} system properties (its {@code artemis.profile}) or uses the defaults.
@@ -45,6 +52,10 @@ public final class BrokerXmlMerge {
     static final String MANAGEMENT_MATCH = "activemq.management.#";
     /** Permissions on the management address that {@code ./mailgrid status} needs. */
     static final List<String> MANAGEMENT_PERMISSIONS = List.of("send", "manage");
+    /** The administrator role Mailgrid's own broker.xml names (the distribution's default). */
+    static final String ADMIN_ROLE = "amq";
+    /** The setting that makes management messages obey the {@code mops.} security settings. */
+    static final String RBAC_ELEMENT = "management-message-rbac";
 
     private static final String BEGIN = "<!-- mailgrid:begin";
     private static final String END = "<!-- mailgrid:end -->";
@@ -85,10 +96,17 @@ public final class BrokerXmlMerge {
         String text = Files.readString(target, StandardCharsets.UTF_8);
         requireBrokerXml(text, target.toString());
         List<String> notes = new ArrayList<>();
+        List<String> admins = administratorRoles(text, notes);
+        if (Pattern.compile("<security-setting\\s+match=\"mops\\.#\"").matcher(withoutComments(withoutBlocks(text))).find()) {
+            notes.add("your broker.xml has its own <security-setting match=\"mops.#\">; Mailgrid's block adds one too"
+                    + " (the later one counts): check that every role that needs management operations is in Mailgrid's");
+        }
         for (String section : SECTIONS) {
-            text = putBlock(text, section, block(mailgrid, section, Path.of("broker-config/broker.xml")));
+            String block = block(mailgrid, section, Path.of("broker-config/broker.xml"));
+            text = putBlock(text, section, section.equals("security-settings") ? withAdministrators(block, admins) : block);
         }
         text = grantManagement(text, notes);
+        text = enableManagementRbac(text, notes);
         if (withPlugin) {
             text = addPlugin(text);
         }
@@ -147,34 +165,137 @@ public final class BrokerXmlMerge {
         return text.substring(0, at) + block + text.substring(at);
     }
 
-    private static String grantManagement(String text, List<String> notes) {
+    /** The roles with {@code manage} on the target's management entry, before Mailgrid's roles; {@code amq} if none. */
+    private static List<String> administratorRoles(String text, List<String> notes) {
         String shadow = withoutComments(text);
+        int[] entry = managementEntry(shadow);
+        List<String> admins = new ArrayList<>();
+        if (entry != null) {
+            Matcher manage = Pattern.compile("<permission\\b[^>]*\\btype=\"manage\"[^>]*>").matcher(shadow.substring(entry[0], entry[1]));
+            if (manage.find()) {
+                Matcher roles = Pattern.compile("roles=\"([^\"]*)\"").matcher(manage.group());
+                if (roles.find()) {
+                    for (String role : roles.group(1).split(",")) {
+                        String name = role.trim();
+                        if (!name.isEmpty() && !name.equals(EmbeddedBroker.NODE_ROLE) && !name.equals(EmbeddedBroker.OPERATOR_ROLE)) {
+                            admins.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        if (admins.isEmpty()) {
+            notes.add("no administrator role found (a role with manage on " + MANAGEMENT_MATCH + "): Mailgrid's entries name "
+                    + ADMIN_ROLE + " as the administrator; replace it with yours in the mailgrid:begin block of security-settings");
+            admins.add(ADMIN_ROLE);
+        }
+        return admins;
+    }
+
+    /** The security block with the target's administrator roles wherever Mailgrid's names {@code amq}. */
+    private static String withAdministrators(String block, List<String> admins) {
+        Matcher roles = Pattern.compile("roles=\"([^\"]*)\"").matcher(block);
+        StringBuilder out = new StringBuilder();
+        while (roles.find()) {
+            List<String> names = new ArrayList<>();
+            for (String role : roles.group(1).split(",")) {
+                for (String name : role.trim().equals(ADMIN_ROLE) ? admins : List.of(role.trim())) {
+                    if (!names.contains(name)) {
+                        names.add(name);
+                    }
+                }
+            }
+            roles.appendReplacement(out, Matcher.quoteReplacement("roles=\"" + String.join(",", names) + "\""));
+        }
+        roles.appendTail(out);
+        return out.toString();
+    }
+
+    /** Start and end of the body of the target's management entry, outside comments; null if it has none. */
+    private static int[] managementEntry(String shadow) {
         int[] security = section(shadow, "security-settings");
         Matcher entry = Pattern.compile("<security-setting\\s+match=\"" + Pattern.quote(MANAGEMENT_MATCH) + "\"\\s*>")
                 .matcher(shadow);
         if (security == null || !entry.find(security[0]) || entry.start() > security[1]) {
+            return null;
+        }
+        return new int[] {entry.end(), shadow.indexOf("</security-setting>", entry.end())};
+    }
+
+    private static String grantManagement(String text, List<String> notes) {
+        int[] entry = managementEntry(withoutComments(text));
+        if (entry == null) {
             notes.add("no <security-setting match=\"" + MANAGEMENT_MATCH + "\"> found: give the role "
-                    + EmbeddedBroker.NODE_ROLE + " the permissions " + MANAGEMENT_PERMISSIONS
+                    + EmbeddedBroker.OPERATOR_ROLE + " the permissions " + MANAGEMENT_PERMISSIONS
                     + " on the address activemq.management in the entry that covers it, for ./mailgrid status");
             return text;
         }
-        int start = entry.end();
-        int end = shadow.indexOf("</security-setting>", start);
-        String body = text.substring(start, end);
+        String body = text.substring(entry[0], entry[1]);
         for (String type : MANAGEMENT_PERMISSIONS) {
-            body = addRole(body, type);
+            body = withoutRole(body, type, EmbeddedBroker.NODE_ROLE);
+            body = addRole(body, type, EmbeddedBroker.OPERATOR_ROLE);
         }
-        return text.substring(0, start) + body + text.substring(end);
+        return text.substring(0, entry[0]) + body + text.substring(entry[1]);
     }
 
-    /** Adds the node role to one permission of an entry's body (or adds the permission). */
-    private static String addRole(String body, String type) {
+    /** Turns on management-message-rbac: changes a {@code false}, or adds the element before {@code security-settings}. */
+    private static String enableManagementRbac(String text, List<String> notes) {
+        String shadow = withoutComments(text);
+        Matcher prefix = Pattern.compile("<management-rbac-prefix>\\s*([^<\\s]+)\\s*</management-rbac-prefix>").matcher(shadow);
+        if (prefix.find() && !prefix.group(1).equals("mops")) {
+            notes.add("your broker sets management-rbac-prefix to " + prefix.group(1) + ": rename the mops. entries of Mailgrid's"
+                    + " security block to " + prefix.group(1) + ".");
+        }
+        Matcher existing = Pattern.compile("<" + RBAC_ELEMENT + ">\\s*(\\w+)\\s*</" + RBAC_ELEMENT + ">").matcher(shadow);
+        if (existing.find()) {
+            if (existing.group(1).equals("true")) {
+                return text;
+            }
+            notes.add(RBAC_ELEMENT + " was " + existing.group(1) + " and is now true: management operations need the view or edit"
+                    + " permission of their mops.<resource>.<operation> entry; your administrator roles have both on mops.#");
+            return text.substring(0, existing.start(1)) + "true" + text.substring(existing.end(1));
+        }
+        // beside security-settings, which the merge has made sure exists
+        Matcher security = Pattern.compile("<security-settings(\\s[^>]*)?>").matcher(shadow);
+        security.find();
+        int before = security.start();
+        int at = lineStart(text, before);
+        String element = "<" + RBAC_ELEMENT + ">true</" + RBAC_ELEMENT + ">";
+        if (!text.substring(at, before).isBlank()) {
+            return text.substring(0, before) + element + text.substring(before);
+        }
+        return text.substring(0, at) + text.substring(at, before) + element + "\n" + text.substring(at);
+    }
+
+    /** Takes a role out of one permission of an entry's body (the permission stays, maybe with no role). */
+    private static String withoutRole(String body, String type, String role) {
+        Matcher permission = Pattern.compile("<permission\\b[^>]*\\btype=\"" + type + "\"[^>]*>").matcher(withoutComments(body));
+        if (!permission.find()) {
+            return body;
+        }
+        String tag = body.substring(permission.start(), permission.end());
+        Matcher roles = Pattern.compile("roles=\"([^\"]*)\"").matcher(tag);
+        if (!roles.find()) {
+            return body;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String name : roles.group(1).split(",")) {
+            if (!name.trim().equals(role) && !name.isBlank()) {
+                kept.add(name.trim());
+            }
+        }
+        String newTag = tag.substring(0, roles.start(1)) + String.join(",", kept) + tag.substring(roles.end(1));
+        return body.substring(0, permission.start()) + newTag + body.substring(permission.end());
+    }
+
+    /** Adds a role to one permission of an entry's body (or adds the permission). */
+    private static String addRole(String body, String type, String role) {
         Matcher permission = Pattern.compile("<permission\\b[^>]*\\btype=\"" + type + "\"[^>]*>").matcher(withoutComments(body));
         if (!permission.find()) {
             int last = body.lastIndexOf("<permission");
             String indent = last < 0 ? "   " : body.substring(lineStart(body, last), last);
             int at = lineStart(body, body.length());
-            return body.substring(0, at) + indent + "<permission type=\"" + type + "\" roles=\"" + EmbeddedBroker.NODE_ROLE
+            return body.substring(0, at) + indent + "<permission type=\"" + type + "\" roles=\"" + role
                     + "\"/>\n" + body.substring(at);
         }
         String tag = body.substring(permission.start(), permission.end());
@@ -182,12 +303,12 @@ public final class BrokerXmlMerge {
         if (!roles.find()) {
             return body;
         }
-        for (String role : roles.group(1).split(",")) {
-            if (role.trim().equals(EmbeddedBroker.NODE_ROLE)) {
+        for (String name : roles.group(1).split(",")) {
+            if (name.trim().equals(role)) {
                 return body;
             }
         }
-        String granted = roles.group(1).isBlank() ? EmbeddedBroker.NODE_ROLE : roles.group(1) + "," + EmbeddedBroker.NODE_ROLE;
+        String granted = roles.group(1).isBlank() ? role : roles.group(1) + "," + role;
         String newTag = tag.substring(0, roles.start(1)) + granted + tag.substring(roles.end(1));
         return body.substring(0, permission.start()) + newTag + body.substring(permission.end());
     }
@@ -218,6 +339,11 @@ public final class BrokerXmlMerge {
         }
         int close = shadow.indexOf("</" + name + ">", open.end());
         return close < 0 ? null : new int[] {open.end(), close};
+    }
+
+    /** The text without Mailgrid's blocks (from an earlier merge), so searches see only the operator's own entries. */
+    private static String withoutBlocks(String shadowOrText) {
+        return shadowOrText.replaceAll("(?s)<!-- mailgrid:begin.*?<!-- mailgrid:end -->", "");
     }
 
     /** The text with every comment blanked out (same length), so searches only see real elements. */

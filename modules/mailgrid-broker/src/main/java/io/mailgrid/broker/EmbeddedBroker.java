@@ -3,6 +3,7 @@ package io.mailgrid.broker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
@@ -15,22 +16,30 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.DevelopmentPasswords;
 import io.mailgrid.core.MailgridConfig;
 
 /**
  * An Artemis broker inside this JVM, started from {@code broker-config/broker.xml}.
  *
  * <p>The broker.xml placeholders are filled from the Mailgrid configuration (see the comment at
- * the top of broker.xml). The one user the node authenticates as is created here with the role
- * {@code mailgrid}; broker.xml grants that role its permissions.
+ * the top of broker.xml), TLS on the acceptor included. Its users are created here from the
+ * settings, nobody else's: the node's (role {@value #NODE_ROLE}) and the command line's (role
+ * {@value #OPERATOR_ROLE}); broker.xml grants the roles their permissions. No administrator: the
+ * embedded broker is administered through its settings.
  *
- * <p>{@link #start} fails loudly when the acceptor cannot bind (Artemis itself only logs it).
+ * <p>{@link #start} fails loudly when the acceptor cannot bind (Artemis itself only logs it), and
+ * refuses to listen beyond loopback while a login has its shipped development password.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     /** The role broker.xml grants the node's permissions to. */
     public static final String NODE_ROLE = "mailgrid";
+    /** The role broker.xml grants the command line's permissions to. */
+    public static final String OPERATOR_ROLE = "mailgrid-operator";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -52,9 +61,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (!Files.isReadable(brokerXml)) {
             throw new ConfigException(MailgridConfig.BROKER_CONFIG + ": cannot read " + brokerXml);
         }
+        DevelopmentPasswords.refuseBeyondLoopback(config, List.of(config.string(MailgridConfig.BROKER_HOST)),
+                "the embedded broker would listen on %s, where other machines reach it", BrokerLogin.values());
+        if (BrokerConnection.tlsEnabled(config) && !config.isSet(MailgridConfig.BROKER_TLS_KEY_STORE)) {
+            throw new ConfigException(MailgridConfig.BROKER_TLS_ENABLED + " is true, but " + MailgridConfig.BROKER_TLS_KEY_STORE
+                    + " is not set: the embedded broker needs its key store (PKCS12) to accept TLS");
+        }
+        if (BrokerLogin.NODE.user(config).equals(BrokerLogin.OPERATOR.user(config))) {
+            throw new ConfigException(MailgridConfig.BROKER_OPERATOR_USER + " is '" + BrokerLogin.OPERATOR.user(config)
+                    + "', the node's user: the command line needs a user of its own");
+        }
         SecurityConfiguration users = new SecurityConfiguration();
-        users.addUser(config.string(MailgridConfig.BROKER_USER), config.string(MailgridConfig.BROKER_PASSWORD));
-        users.addRole(config.string(MailgridConfig.BROKER_USER), NODE_ROLE);
+        for (BrokerLogin login : BrokerLogin.values()) {
+            users.addUser(login.user(config), login.password(config));
+            users.addRole(login.user(config), role(login));
+        }
 
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toUri().toString());
@@ -74,9 +95,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         EmbeddedBroker broker = new EmbeddedBroker(embedded);
         broker.requireAcceptorsStarted(config);
-        LOG.info("Embedded broker started from {} on {}:{}, journal in {}", brokerXml,
-                config.string(MailgridConfig.BROKER_HOST), config.string(MailgridConfig.BROKER_PORT), dataDir);
+        LOG.info("Embedded broker started from {} on {}:{}{}, journal in {}", brokerXml,
+                config.string(MailgridConfig.BROKER_HOST), config.string(MailgridConfig.BROKER_PORT),
+                BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", dataDir);
         return broker;
+    }
+
+    /** The role broker.xml grants a login's permissions to. */
+    public static String role(BrokerLogin login) {
+        return switch (login) {
+            case NODE -> NODE_ROLE;
+            case OPERATOR -> OPERATOR_ROLE;
+        };
     }
 
     /** The values broker.xml's placeholders receive; durations in milliseconds. */
@@ -88,7 +118,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         values.put("mailgrid.redelivery.delay-ms", String.valueOf(config.duration(MailgridConfig.REDELIVERY_DELAY).toMillis()));
         values.put("mailgrid.redelivery.max-attempts",
                 String.valueOf(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
+        boolean tls = BrokerConnection.tlsEnabled(config);
+        values.put("mailgrid.broker.tls.enabled", String.valueOf(tls));
+        values.put("mailgrid.broker.tls.key-store", tls ? readable(config, MailgridConfig.BROKER_TLS_KEY_STORE) : "");
+        values.put("mailgrid.broker.tls.key-store-password", tls ? config.string(MailgridConfig.BROKER_TLS_KEY_STORE_PASSWORD, "") : "");
         return values;
+    }
+
+    private static String readable(MailgridConfig config, String key) {
+        Path file = Path.of(config.string(key)).toAbsolutePath();
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(key + ": cannot read " + file);
+        }
+        return file.toString();
     }
 
     /** The running Artemis server, for management and tests. */

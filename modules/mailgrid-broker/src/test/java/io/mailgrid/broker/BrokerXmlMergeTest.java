@@ -47,16 +47,64 @@ class BrokerXmlMergeTest {
     }
 
     @Test
-    void theManagementAddressShouldGainTheNodeRoleAndLoseNothing() throws Exception {
+    void theManagementAddressShouldGainTheOperatorRoleAndLoseNothing() throws Exception {
         Document merged = xml(BrokerXmlMerge.from(ours).merge(target(), false).text());
 
         Element management = entry(merged, "security-setting", "match", "activemq.management.#");
-        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid");
-        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid");
-        assertThat(roles(management, "consume")).as("Mailgrid grants its node role no consume here").isEqualTo("admin");
+        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid-operator");
+        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid-operator");
+        assertThat(roles(management, "consume")).as("Mailgrid grants its roles no consume here").isEqualTo("admin");
         assertThat(roles(management, "createAddress")).isEqualTo("admin");
         assertThat(roles(entry(merged, "security-setting", "match", "#"), "send"))
                 .as("the broker's catch-all is left alone").isEqualTo("admin");
+    }
+
+    @Test
+    void anEarlierMergeShouldLoseTheNodesRightToManageTheBroker() throws Exception {
+        Path target = target();
+        // what the previous Mailgrid's merge left: the node role on the management address
+        Files.writeString(target, Files.readString(target).replace("<permission type=\"manage\" roles=\"admin\"/>",
+                "<permission type=\"manage\" roles=\"admin,mailgrid\"/>").replace("<permission type=\"send\" roles=\"admin\"/>\n         </security-setting>\n         <security-setting match=\"orders.#\">",
+                "<permission type=\"send\" roles=\"admin,mailgrid\"/>\n         </security-setting>\n         <security-setting match=\"orders.#\">"));
+
+        Document merged = xml(BrokerXmlMerge.from(ours).merge(target, false).text());
+
+        Element management = entry(merged, "security-setting", "match", "activemq.management.#");
+        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid-operator");
+        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid-operator");
+    }
+
+    @Test
+    void managementOperationsShouldBeCheckedPerOperationAndTheAdministratorShouldKeepThemAll() throws Exception {
+        BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target(), false);
+        Document merged = xml(result.text());
+
+        NodeList rbac = merged.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, BrokerXmlMerge.RBAC_ELEMENT);
+        assertThat(rbac.getLength()).isOne();
+        assertThat(rbac.item(0).getTextContent()).isEqualTo("true");
+        // the target's administrator is "admin", not the distribution's default "amq"
+        Element everything = entry(merged, "security-setting", "match", "mops.#");
+        assertThat(roles(everything, "view")).isEqualTo("admin");
+        assertThat(roles(everything, "edit")).isEqualTo("admin");
+        assertThat(roles(entry(merged, "security-setting", "match", "mops.broker.getQueueNames"), "view"))
+                .isEqualTo("mailgrid-operator,admin");
+        assertThat(roles(entry(merged, "security-setting", "match", Queues.QUARANTINE), "consume")).isEqualTo("mailgrid-operator,admin");
+        assertThat(result.text()).doesNotContainPattern("roles=\"[^\"]*\\bamq\\b");
+        assertThat(result.notes()).isEmpty();
+    }
+
+    @Test
+    void managementRbacThatWasOffShouldBeTurnedOnWithANote() throws Exception {
+        Path target = target();
+        Files.writeString(target, Files.readString(target).replace("<persistence-enabled>true</persistence-enabled>",
+                "<persistence-enabled>true</persistence-enabled>\n      <management-message-rbac>false</management-message-rbac>"));
+
+        BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
+
+        assertThat(result.text()).contains("<management-message-rbac>true</management-message-rbac>")
+                .doesNotContain("<management-message-rbac>false");
+        assertThat(xml(result.text()).getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, BrokerXmlMerge.RBAC_ELEMENT).getLength()).isOne();
+        assertThat(result.notes()).singleElement().asString().contains("management-message-rbac was false");
     }
 
     @Test
@@ -101,7 +149,8 @@ class BrokerXmlMergeTest {
         String merged = BrokerXmlMerge.from(ours).merge(target, false).text();
 
         String withoutBlocks = merged.replaceAll("(?s)[ \\t]*<!-- mailgrid:begin.*?<!-- mailgrid:end -->\\n", "")
-                .replace("roles=\"admin,mailgrid\"", "roles=\"admin\"");
+                .replace("roles=\"admin,mailgrid-operator\"", "roles=\"admin\"")
+                .replace("      <management-message-rbac>true</management-message-rbac>\n", "");
         assertThat(withoutBlocks).isEqualTo(original);
     }
 
@@ -112,7 +161,8 @@ class BrokerXmlMergeTest {
 
         BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
 
-        assertThat(result.notes()).singleElement().asString().contains("activemq.management").contains("mailgrid");
+        assertThat(result.notes()).hasSize(2).anySatisfy(note -> assertThat(note).contains("activemq.management")
+                .contains("mailgrid-operator")).anySatisfy(note -> assertThat(note).contains("no administrator role"));
     }
 
     @Test

@@ -1,21 +1,32 @@
 package io.mailgrid.core;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * Builds the Artemis connection factory a node or a command uses, from the configuration.
  *
  * <p>Settings given as parameters in the broker URL win over the configuration keys, so an
- * operator can tune one connection without touching the others.
+ * operator can tune one connection without touching the others. With
+ * {@code mailgrid.broker.tls.enabled} every connector of the URL uses TLS with the configured
+ * trust store. A login that still has its shipped development password is refused for a broker
+ * on another machine ({@link DevelopmentPasswords}).
  */
 public final class BrokerConnection {
 
     private BrokerConnection() {
     }
 
-    /** The URL to reach the broker: the configured one, or the embedded broker's acceptor. */
+    /** The URL to reach the broker, as shown to people: the configured one, or the embedded broker's acceptor. */
     public static String url(MailgridConfig config) {
         if (config.isSet(MailgridConfig.BROKER_URL)) {
             return config.string(MailgridConfig.BROKER_URL);
@@ -24,12 +35,57 @@ public final class BrokerConnection {
     }
 
     /**
-     * A connection factory for a long-running node: reconnects forever, short connection TTL so
-     * the broker returns a dead or hung node's reserved mails within seconds, and no prefetch so
-     * that consumer priorities share work.
+     * The URL a client connects with: {@link #url} plus the TLS parameters (trust store and its
+     * password included, so never log it) unless the URL sets them itself.
+     */
+    public static String connectionUrl(MailgridConfig config) {
+        String url = url(config);
+        if (!tlsEnabled(config)) {
+            return url;
+        }
+        Map<String, String> tls = new LinkedHashMap<>();
+        tls.put(TransportConstants.SSL_ENABLED_PROP_NAME, "true");
+        if (config.isSet(MailgridConfig.BROKER_TLS_TRUST_STORE)) {
+            tls.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, config.string(MailgridConfig.BROKER_TLS_TRUST_STORE));
+        }
+        if (config.isSet(MailgridConfig.BROKER_TLS_TRUST_STORE_PASSWORD)) {
+            tls.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, config.string(MailgridConfig.BROKER_TLS_TRUST_STORE_PASSWORD));
+        }
+        StringBuilder withTls = new StringBuilder(url);
+        tls.forEach((name, value) -> {
+            if (!hasParameter(url, name)) {
+                withTls.append(withTls.indexOf("?") < 0 ? '?' : '&').append(name).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return withTls.toString();
+    }
+
+    /** Whether connections use TLS ({@code mailgrid.broker.tls.enabled}; absent means false). */
+    public static boolean tlsEnabled(MailgridConfig config) {
+        return config.isSet(MailgridConfig.BROKER_TLS_ENABLED) && config.bool(MailgridConfig.BROKER_TLS_ENABLED);
+    }
+
+    /** The hosts a factory connects to; empty when they are discovered at run time (UDP, JGroups). */
+    static List<String> hosts(ActiveMQConnectionFactory factory) {
+        List<String> hosts = new ArrayList<>();
+        TransportConfiguration[] connectors = factory.getStaticConnectors();
+        if (connectors != null) {
+            for (TransportConfiguration connector : connectors) {
+                Object host = connector.getParams().get(TransportConstants.HOST_PROP_NAME);
+                hosts.add(host == null ? TransportConstants.DEFAULT_HOST : host.toString());
+            }
+        }
+        return hosts;
+    }
+
+    /**
+     * A connection factory for a long-running node, with the node's login: reconnects forever,
+     * short connection TTL so the broker returns a dead or hung node's reserved mails within
+     * seconds, and no prefetch so that consumer priorities share work.
      */
     public static ActiveMQConnectionFactory forNode(MailgridConfig config) {
-        ActiveMQConnectionFactory factory = base(config);
+        ActiveMQConnectionFactory factory = base(config, BrokerLogin.NODE);
         String url = url(config);
         if (!hasParameter(url, "reconnectAttempts")) {
             factory.setReconnectAttempts(config.integer(MailgridConfig.BROKER_RECONNECT_ATTEMPTS));
@@ -40,9 +96,22 @@ public final class BrokerConnection {
         return factory;
     }
 
-    /** A connection factory for a short command (submit, status): gives up quickly with a clear error. */
+    /**
+     * A connection factory with the node's login that gives up quickly with a clear error (the
+     * node's SMTP ingress, whose client then hears 451; tools acting as a node).
+     */
     public static ActiveMQConnectionFactory forCommand(MailgridConfig config) {
-        ActiveMQConnectionFactory factory = base(config);
+        return forCommand(config, BrokerLogin.NODE);
+    }
+
+    /** A connection factory for the command line (status, maintenance, quarantine, submit): the operator's login, gives up quickly. */
+    public static ActiveMQConnectionFactory forOperator(MailgridConfig config) {
+        return forCommand(config, BrokerLogin.OPERATOR);
+    }
+
+    /** A connection factory with this login that gives up quickly with a clear error. */
+    public static ActiveMQConnectionFactory forCommand(MailgridConfig config, BrokerLogin login) {
+        ActiveMQConnectionFactory factory = base(config, login);
         String url = url(config);
         if (!hasParameter(url, "reconnectAttempts")) {
             factory.setReconnectAttempts(0);
@@ -53,16 +122,31 @@ public final class BrokerConnection {
         return factory;
     }
 
-    private static ActiveMQConnectionFactory base(MailgridConfig config) {
+    /**
+     * The connection URL for this login, once it is known not to carry a development password
+     * beyond this machine.
+     *
+     * @throws ConfigException if the URL is unusable or the login's development password would leave loopback
+     */
+    static String checkedConnectionUrl(MailgridConfig config, BrokerLogin login) {
         String url = url(config);
-        ActiveMQConnectionFactory factory;
-        try {
-            factory = new ActiveMQConnectionFactory(url);
+        String connection = connectionUrl(config);
+        List<String> hosts;
+        try (ActiveMQConnectionFactory parsed = new ActiveMQConnectionFactory(connection)) {
+            hosts = hosts(parsed);
         } catch (RuntimeException e) {
             throw new ConfigException(MailgridConfig.BROKER_URL + ": not a usable broker URL '" + url + "': " + e.getMessage(), e);
         }
-        factory.setUser(config.string(MailgridConfig.BROKER_USER));
-        factory.setPassword(config.string(MailgridConfig.BROKER_PASSWORD));
+        DevelopmentPasswords.refuseBeyondLoopback(config, hosts.isEmpty() ? List.of(url) : hosts,
+                "it would be sent to the broker at %s, beyond this machine", login);
+        return connection;
+    }
+
+    private static ActiveMQConnectionFactory base(MailgridConfig config, BrokerLogin login) {
+        String url = url(config);
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(checkedConnectionUrl(config, login));
+        factory.setUser(login.user(config));
+        factory.setPassword(login.password(config));
         Duration ttl = config.duration(MailgridConfig.BROKER_CONNECTION_TTL);
         Duration check = config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD);
         if (!hasParameter(url, "connectionTTL")) {

@@ -20,8 +20,8 @@ import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
  * {@code activemq.management}); works the same against the embedded broker and the official
  * distribution.
  *
- * <p>The reply queue is a temporary queue under {@code mailgrid.}, so the node's role needs no
- * permission outside Mailgrid's addresses besides {@code manage}.
+ * <p>The reply queue is a temporary queue under {@code mailgrid.tmp.}, so the operator's role needs
+ * no permission outside Mailgrid's addresses besides {@code manage} on the management address.
  */
 public final class BrokerManagement implements AutoCloseable {
 
@@ -49,17 +49,25 @@ public final class BrokerManagement implements AutoCloseable {
         session.start();
     }
 
-    /** Connects with the node's credentials to the configured (or embedded) broker. */
+    /** Connects with the operator's login (the command line's) to the configured (or embedded) broker. */
     public static BrokerManagement connect(MailgridConfig config) throws BrokerUnavailableException {
+        return connect(config, BrokerLogin.OPERATOR);
+    }
+
+    /**
+     * Connects with this login. Only the operator's role may read management, and only what
+     * {@code mailgrid status} shows (broker.xml, management-message-rbac).
+     */
+    public static BrokerManagement connect(MailgridConfig config, BrokerLogin login) throws BrokerUnavailableException {
         String url = BrokerConnection.url(config);
+        String connection = BrokerConnection.checkedConnectionUrl(config, login);
         ServerLocator locator = null;
         ClientSessionFactory sessions = null;
         try {
-            locator = ActiveMQClient.createServerLocator(url);
+            locator = ActiveMQClient.createServerLocator(connection);
             locator.setReconnectAttempts(0).setInitialConnectAttempts(3).setRetryInterval(300);
             sessions = locator.createSessionFactory();
-            ClientSession session = sessions.createSession(config.string(MailgridConfig.BROKER_USER),
-                    config.string(MailgridConfig.BROKER_PASSWORD), false, true, true, false, 0);
+            ClientSession session = sessions.createSession(login.user(config), login.password(config), false, true, true, false, 0);
             return new BrokerManagement(locator, sessions, session, Queues.TEMPORARY_PREFIX + UUID.randomUUID(),
                     Duration.ofSeconds(10));
         } catch (Exception e) {

@@ -53,6 +53,20 @@ public final class MailgridConfig {
     public static final String BROKER_USER = "mailgrid.broker.user";
     /** Password the node authenticates with. */
     public static final String BROKER_PASSWORD = "mailgrid.broker.password";
+    /** User the command line (status, maintenance, quarantine, submit) authenticates with. */
+    public static final String BROKER_OPERATOR_USER = "mailgrid.broker.operator-user";
+    /** Password of the command line's user. */
+    public static final String BROKER_OPERATOR_PASSWORD = "mailgrid.broker.operator-password";
+    /** Whether the embedded broker's acceptor and every connection to the broker use TLS. */
+    public static final String BROKER_TLS_ENABLED = "mailgrid.broker.tls.enabled";
+    /** PKCS12 key store of the embedded broker's acceptor (its key and certificate). */
+    public static final String BROKER_TLS_KEY_STORE = "mailgrid.broker.tls.key-store";
+    /** Password of that key store. */
+    public static final String BROKER_TLS_KEY_STORE_PASSWORD = "mailgrid.broker.tls.key-store-password";
+    /** Trust store clients check the broker's certificate against; empty means the JVM's (public CAs). */
+    public static final String BROKER_TLS_TRUST_STORE = "mailgrid.broker.tls.trust-store";
+    /** Password of that trust store. */
+    public static final String BROKER_TLS_TRUST_STORE_PASSWORD = "mailgrid.broker.tls.trust-store-password";
     /** How long the broker keeps a silent client's connection (and its reserved mails). */
     public static final String BROKER_CONNECTION_TTL = "mailgrid.broker.connection-ttl";
     /** How often the client checks the broker is still there; below the TTL. */
@@ -119,6 +133,13 @@ public final class MailgridConfig {
     public static final String SMTP_MAX_CONNECTIONS_PER_CLIENT = "mailgrid.smtp.max-connections-per-client";
     /** Most SMTP commands a connection may send without a mail being accepted; then 421 and closed. */
     public static final String SMTP_MAX_COMMANDS_WITHOUT_PROGRESS = "mailgrid.smtp.max-commands-without-progress";
+
+    /** PKCS12 key store of the SMTP listener, for STARTTLS; empty means no STARTTLS. */
+    public static final String SMTP_TLS_KEY_STORE = "mailgrid.smtp.tls.key-store";
+    /** Password of that key store. */
+    public static final String SMTP_TLS_KEY_STORE_PASSWORD = "mailgrid.smtp.tls.key-store-password";
+    /** File of SMTP AUTH users (name = password hash); empty means no AUTH. */
+    public static final String SMTP_AUTH_USERS_FILE = "mailgrid.smtp.auth.users-file";
 
     /** Mails of at least this size go through the large-mail lane of grabbers and deliveries. */
     public static final String LARGE_MAIL_SIZE = "mailgrid.large-mail.size";

@@ -57,7 +57,9 @@ import io.mailgrid.core.MemoryBudget;
  * outlasts {@code session-timeout}, its mail takes longer than {@code data-timeout} to arrive or it
  * sends {@code max-commands-without-progress} commands without a mail accepted
  * ({@link ConnectionLimits}). Unknown or malformed commands get 5xx and the session goes on. See
- * {@link SmtpSettings} for the keys.
+ * {@link SmtpSettings} for the keys. With STARTTLS and
+ * AUTH ({@link SmtpAccess}), clients outside {@code allowed-networks} may connect and hear 530 5.7.0
+ * at MAIL FROM until they authenticated, and 538 5.7.11 for AUTH before STARTTLS.
  */
 public final class SmtpIngress implements AutoCloseable {
 
@@ -66,6 +68,7 @@ public final class SmtpIngress implements AutoCloseable {
     private static final String INSUFFICIENT_STORAGE = "4.3.1 Insufficient system storage (memory for mail in use), try again later";
 
     private final SmtpSettings settings;
+    private final SmtpAccess access;
     private final MailPublisher publisher;
     private final MemoryBudget budget;
     private final String node;
@@ -87,8 +90,20 @@ public final class SmtpIngress implements AutoCloseable {
      */
     public SmtpIngress(SmtpSettings settings, MailPublisher publisher, MemoryBudget budget, String node, Clock clock,
             Duration stopTimeout) {
+        this(settings, SmtpAccess.trustedNetworksOnly(settings.allowedClients()), publisher, budget, node, clock,
+                stopTimeout);
+    }
+
+    /**
+     * A listener that also offers STARTTLS and AUTH as {@code access} says.
+     *
+     * @param access who may send: the allowed networks, and with AUTH authenticated clients elsewhere
+     */
+    public SmtpIngress(SmtpSettings settings, SmtpAccess access, MailPublisher publisher, MemoryBudget budget,
+            String node, Clock clock, Duration stopTimeout) {
         settings.requireFits(budget);
         this.settings = settings;
+        this.access = access;
         this.publisher = publisher;
         this.budget = budget;
         this.node = node;
@@ -102,7 +117,7 @@ public final class SmtpIngress implements AutoCloseable {
      * @throws ConfigException if the address cannot be bound (port in use, address not local)
      */
     public void start() {
-        SMTPServer smtp = SMTPServer.port(settings.port())
+        SMTPServer smtp = access.configure(SMTPServer.port(settings.port()))
                 .bindAddress(settings.bindAddress())
                 .hostName(hostName())
                 .softwareName("Mailgrid")
@@ -125,9 +140,8 @@ public final class SmtpIngress implements AutoCloseable {
                     + " (choose another " + MailgridConfig.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
         }
         server = smtp;
-        LOG.info("SMTP listening on {} (clients: {}, size limit {} bytes, at most {} connections, {} per client)",
-                address(), settings.allowedClients(), settings.sizeLimit(), settings.maxConnections(),
-                settings.maxConnectionsPerClient());
+        LOG.info("SMTP listening on {} ({}, size limit {} bytes, at most {} connections, {} per client)",
+                address(), access, settings.sizeLimit(), settings.maxConnections(), settings.maxConnectionsPerClient());
     }
 
     /** Where the listener is, {@code host:port}. */
@@ -185,7 +199,7 @@ public final class SmtpIngress implements AutoCloseable {
                 return SessionAcceptance.failure(421, "4.3.2 Mailgrid node is stopping, try again later");
             }
             InetAddress client = session.getRemoteAddress().getAddress();
-            if (!settings.allowedClients().allows(client)) {
+            if (access.admit(client) == SmtpAccess.Admission.REFUSED) {
                 LOG.warn("SMTP client {} refused: not in {}", client.getHostAddress(), MailgridConfig.SMTP_ALLOWED_NETWORKS);
                 return SessionAcceptance.failure(554, "5.7.1 Access denied: " + client.getHostAddress()
                         + " may not send mail here");
@@ -225,6 +239,7 @@ public final class SmtpIngress implements AutoCloseable {
             if (closing) {
                 throw new DropConnectionException(421, "4.3.2 Mailgrid node is stopping, try again later");
             }
+            access.requireSender(context);
             if (!Envelope.isAcceptableAddress(sender)) {
                 throw new RejectException(553, "5.1.7 Sender address not accepted (whitespace, ',' or angle brackets): "
                         + printable(sender));

@@ -64,11 +64,12 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
         } catch (IllegalArgumentException e) {
             throw new ConfigException(MailgridConfig.SMTP_ALLOWED_NETWORKS + ": " + e.getMessage());
         }
-        if (port != 0 && !address.isLoopbackAddress() && networks.isEmpty()) {
-            // without AUTH, a listener others can reach must say who may use it: never an open relay
+        if (port != 0 && !address.isLoopbackAddress() && networks.isEmpty() && !config.isSet(MailgridConfig.SMTP_AUTH_USERS_FILE)) {
+            // a listener others can reach must say who may use it (networks, or AUTH): never an open relay
             throw new ConfigException(MailgridConfig.SMTP_BIND_ADDRESS + " is " + bind
                     + ", which other machines can reach: list the client networks allowed to send in "
-                    + MailgridConfig.SMTP_ALLOWED_NETWORKS + " (e.g. 10.1.0.0/16), or bind to 127.0.0.1");
+                    + MailgridConfig.SMTP_ALLOWED_NETWORKS + " (e.g. 10.1.0.0/16), require AUTH ("
+                    + MailgridConfig.SMTP_AUTH_USERS_FILE + "), or bind to 127.0.0.1");
         }
         int maxLine = config.integer(MailgridConfig.SMTP_MAX_LINE_LENGTH, 998);
         int maxConnections = config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS, 1);

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailgrid.broker.EmbeddedBroker;
+import io.mailgrid.core.BrokerLogin;
+import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.node.MailgridCommand;
 import io.mailgrid.testing.TestHome;
 
@@ -155,6 +158,15 @@ final class ArtemisInstance implements AutoCloseable {
     void addUser(String user, String password, String role) {
         cli(dir.resolve("bin/artemis"), List.of("user", "add", "--url", url(), "--user", ADMIN, "--password", ADMIN_PASSWORD,
                 "--user-command-user", user, "--user-command-password", password, "--role", role, "--silent"));
+    }
+
+    /**
+     * README step: the node's user (role mailgrid) and the command line's (role mailgrid-operator),
+     * with the logins of these settings, added by the administrator.
+     */
+    void addMailgridUsers(MailgridConfig config) {
+        addUser(BrokerLogin.NODE.user(config), BrokerLogin.NODE.password(config), EmbeddedBroker.NODE_ROLE);
+        addUser(BrokerLogin.OPERATOR.user(config), BrokerLogin.OPERATOR.password(config), EmbeddedBroker.OPERATOR_ROLE);
     }
 
     /** Copies the user and role files of another instance (a backup cannot run {@code user add} while it is passive). */

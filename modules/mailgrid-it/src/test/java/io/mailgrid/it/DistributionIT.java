@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailgrid.core.ClientIds;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.node.StatusReport;
 
@@ -157,8 +156,7 @@ class DistributionIT {
     }
 
     private static void addNodeUser(ArtemisInstance broker, Cluster cluster) {
-        broker.addUser(cluster.clientConfig.string(MailgridConfig.BROKER_USER),
-                cluster.clientConfig.string(MailgridConfig.BROKER_PASSWORD), "mailgrid");
+        broker.addMailgridUsers(cluster.clientConfig);
     }
 
     private static List<String> publishRetrying(Cluster cluster, int count, AtomicInteger accepted) {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailgrid.broker.EmbeddedBroker;
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.ingress.SmtpSettings;
@@ -95,18 +97,35 @@ class DockerFilesTest {
     }
 
     @Test
-    void theNodeUserShouldExistOnTheBrokerWithTheRoleBrokerXmlGrantsAndTheNodesPassword() throws Exception {
+    void theNodeAndOperatorUsersShouldExistOnTheBrokerWithTheRolesBrokerXmlGrantsAndTheirPasswords() throws Exception {
         Properties users = properties(docker.resolve("broker-etc/artemis-users.properties"));
         Properties roles = properties(docker.resolve("broker-etc/artemis-roles.properties"));
         String user = shippedDefaults().getProperty(MailgridConfig.BROKER_USER);
+        String operator = shippedDefaults().getProperty(MailgridConfig.BROKER_OPERATOR_USER);
+        String brokerXml = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
 
         assertThat(users.getProperty(user)).isEqualTo(DockerFiles.environment(compose, "node-a").get("MAILGRID_BROKER_PASSWORD"));
         assertThat(roles.getProperty(EmbeddedBroker.NODE_ROLE)).isEqualTo(user);
-        assertThat(Files.readString(TestHome.path().resolve("broker-config/broker.xml")))
-                .contains("roles=\"" + EmbeddedBroker.NODE_ROLE + ",amq\"");
+        assertThat(brokerXml).contains("roles=\"" + EmbeddedBroker.NODE_ROLE + ",amq\"");
+        // the command line on the host connects through 127.0.0.1 with the shipped operator password
+        assertThat(users.getProperty(operator)).isEqualTo(shippedDefaults().getProperty(MailgridConfig.BROKER_OPERATOR_PASSWORD));
+        assertThat(roles.getProperty(EmbeddedBroker.OPERATOR_ROLE)).isEqualTo(operator);
+        assertThat(brokerXml).contains("roles=\"" + EmbeddedBroker.OPERATOR_ROLE + ",amq\"");
+        assertThat(compose.path("services").path("broker").path("ports").toString()).doesNotContain("\"61616:").contains("127.0.0.1:61616:");
         String admin = DockerFiles.environment(compose, "broker").get("ARTEMIS_USER");
         assertThat(users.getProperty(admin)).isEqualTo(DockerFiles.environment(compose, "broker").get("ARTEMIS_PASSWORD"));
         assertThat(roles.getProperty("amq")).isEqualTo(admin);
+    }
+
+    @Test
+    void composeNodesShouldPassTheDevelopmentPasswordCheckForABrokerOnAnotherHost() {
+        for (String service : List.of("node-a", "node-b", "node-c")) {
+            MailgridConfig config = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"),
+                    DockerFiles.environment(compose, service), new Properties(), Map.of());
+            // the check a node makes before it connects: the shipped password never goes to the host "broker"
+            BrokerConnection.forNode(config).close();
+            assertThat(BrokerLogin.NODE.hasDevelopmentPassword(config)).as(service).isFalse();
+        }
     }
 
     @Test

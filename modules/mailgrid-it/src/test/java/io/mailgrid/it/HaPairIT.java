@@ -43,8 +43,7 @@ class HaPairIT {
                 broker.javaArgs(DistributionIT.BROKER_PROPERTIES);
             }
             primary.start();
-            primary.addUser(cluster.clientConfig.string(MailgridConfig.BROKER_USER),
-                    cluster.clientConfig.string(MailgridConfig.BROKER_PASSWORD), "mailgrid");
+            primary.addMailgridUsers(cluster.clientConfig);
             backup.copyUsersFrom(primary);
             backup.start("AMQ221024"); // the backup is synchronized with the primary
             Path routes = cluster.routesWithFirstStep("slower", SLOW_STEP);

@@ -32,6 +32,7 @@ import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.Membership;
 import io.mailgrid.cluster.NodeState;
 import io.mailgrid.cluster.TakeoverPlan;
+import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
@@ -218,7 +219,7 @@ final class ClusterAgent implements AutoCloseable {
             return;
         }
         applier.execute(() -> {
-            try (BrokerManagement management = BrokerManagement.connect(config)) {
+            try (BrokerManagement management = BrokerManagement.connect(config, BrokerLogin.NODE)) {
                 for (String node : candidates) {
                     Map<String, Long> depths = QueueDepths.of(management, List.of(Queues.mailbox(node), Queues.outbound(node)));
                     boolean empty = depths.values().stream().allMatch(n -> n == 0);

@@ -54,7 +54,7 @@ final class ForgetCommand implements Callable<Integer> {
         MailgridConfig config = options.load(overrides);
         Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
         try (BrokerManagement management = BrokerManagement.connect(config);
-                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+                ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 ClusterWatch watch = ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
                         timeout, Clock.systemUTC())) {
             Optional<Membership.Peer> known = watch.awaitSettled().stream()

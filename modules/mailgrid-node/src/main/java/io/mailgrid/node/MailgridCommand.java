@@ -23,7 +23,7 @@ import io.mailgrid.core.MailgridConfig;
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
                 MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
-                CommandLine.HelpCommand.class})
+                HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class MailgridCommand implements Runnable {
 
     /** Exit code for bad settings or arguments. */

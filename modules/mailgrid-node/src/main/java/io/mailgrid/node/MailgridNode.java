@@ -39,6 +39,7 @@ import io.mailgrid.delivery.SmtpRelayDelivery;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupIngress;
 import io.mailgrid.ingress.PickupSettings;
+import io.mailgrid.ingress.SmtpAccess;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
 
@@ -146,6 +147,7 @@ public final class MailgridNode implements AutoCloseable {
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
+        SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -185,7 +187,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 required, delivery.target(), clock);
         cluster.start();
-        startSmtp(smtpSettings, memoryBudget, name, grace());
+        startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().name().toLowerCase(), Queues.mailbox(name),
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
@@ -198,13 +200,14 @@ public final class MailgridNode implements AutoCloseable {
      * mail. Its publisher gives up within seconds when the broker is gone (the client hears 451
      * and retries) instead of reconnecting forever as the routes' connections do.
      */
-    private void startSmtp(SmtpSettings smtpSettings, MemoryBudget memoryBudget, String name, Duration grace) {
+    private void startSmtp(SmtpSettings smtpSettings, SmtpAccess smtpAccess, MemoryBudget memoryBudget, String name,
+            Duration grace) {
         if (!smtpSettings.enabled()) {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory, required);
-        smtp = new SmtpIngress(smtpSettings, smtpPublisher, memoryBudget, name, clock, grace);
+        smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
     }
 

@@ -61,7 +61,7 @@ final class MaintenanceCommand implements Callable<Integer> {
         String wanted = mode == Switch.on ? "MAINTENANCE" : "UP";
 
         Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 // listening before the request: the node's answer is judged by when it arrives, not by its clock
                 ClusterWatch watch = ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
                         timeout, Clock.systemUTC())) {

@@ -56,7 +56,7 @@ final class QuarantineCommand implements Runnable {
             Map<String, String> overrides = new HashMap<>();
             overrides.put(MailgridConfig.BROKER_URL, broker);
             MailgridConfig config = options.load(overrides);
-            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                     BrokerManagement management = BrokerManagement.connect(config)) {
                 return action.run(new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator()));
             } catch (Quarantine.NotInQuarantineException e) {

@@ -46,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
         MailgridConfig config = options.load(overrides);
         StatusReport report;
         try (BrokerManagement management = BrokerManagement.connect(config);
-                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
+                ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
             report = StatusReport.read(management, factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
                     config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Clock.systemUTC());
         } catch (BrokerUnavailableException e) {

@@ -72,7 +72,7 @@ final class SubmitCommand implements Callable<Integer> {
         long sizeLimit = PickupSettings.from(config).sizeLimit();
 
         int failures = 0;
-        ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+        ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
         try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin))) {
             for (Path file : files) {
                 try {

@@ -194,7 +194,7 @@ class BadInputTest {
 
     private static List<Message> browse(TestNode a, String queue) throws Exception {
         List<Message> messages = new ArrayList<>();
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(a.config);
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(a.config);
                 JMSContext context = factory.createContext();
                 QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
             Enumeration<?> all = browser.getEnumeration();

@@ -116,7 +116,7 @@ class QuarantineTest {
     static jakarta.jms.Message browseUntilPresent(TestNode a, String id) {
         jakarta.jms.Message[] found = new jakarta.jms.Message[1];
         await().atMost(WAIT).until(() -> {
-            try (var factory = io.mailgrid.core.BrokerConnection.forCommand(a.config);
+            try (var factory = io.mailgrid.core.BrokerConnection.forOperator(a.config);
                     var context = factory.createContext();
                     var browser = context.createBrowser(context.createQueue(Queues.QUARANTINE), Quarantine.selector(id))) {
                 var messages = browser.getEnumeration();

@@ -79,7 +79,7 @@ final class TestNode implements AutoCloseable {
 
     /** Receives one message from a queue, or null within the timeout. */
     Message receive(String queue, long timeoutMillis) {
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                 JMSConsumer consumer = context.createConsumer(context.createQueue(queue))) {
             Message message = consumer.receive(timeoutMillis);
