@@ -33,10 +33,12 @@ import picocli.CommandLine.Option;
         description = "Benchmark: throughput vs. the raw broker, latency, scaling, failover time, memory.")
 public final class BenchCommand implements Callable<Integer> {
 
+    private static final String DEFAULT_SCENARIOS = "raw,pipeline,latency,scale,failover,large";
+
     @Option(names = "--mails", defaultValue = "6000", description = "Mails per throughput run (default ${DEFAULT-VALUE})")
     int mails;
 
-    @Option(names = "--size", defaultValue = "20k", description = "Mail size: 2k, 20k, 1m ... (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", description = "Mail size: 2k, 20k, 1m ... (default 20k; 2k for --scanner)")
     String size;
 
     @Option(names = "--producers", defaultValue = "4", description = "Concurrent ingress clients (default ${DEFAULT-VALUE})")
@@ -45,9 +47,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ingress", defaultValue = "submit", description = "submit (publish like ./mailgrid submit) or smtp")
     String ingress;
 
-    @Option(names = "--scenarios", defaultValue = "raw,pipeline,latency,scale,failover,large", split = ",",
-            description = "Which scenarios to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenarios", split = ",",
+            description = "Which scenarios to run (default: " + DEFAULT_SCENARIOS + "; none with --scanner)")
     List<String> scenarios;
+
+    @Option(names = "--scanner", split = ",", paramLabel = "clamd|exec",
+            description = "Scanner scenario: the shipped chain with the clamd check (clamd) and/or with clamdscan (exec), "
+                    + "each beside pass-all in the same run; SMTP in, relay delivery to the bench's sink, 1 mail in 10 with EICAR")
+    List<String> scanners = new ArrayList<>();
 
     @Option(names = "--runs", defaultValue = "1", description = "Repeat raw/pipeline/latency and report medians")
     int runs;
@@ -66,22 +73,32 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     public static void main(String[] args) {
+        // the sink's SMTP library announces every start and stop at INFO, between the bench's own lines
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.subethamail"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        int bytes = parseSize(size);
+        int bytes = parseSize(size == null ? "20k" : size);
         Path dir = work != null ? work : Path.of("target", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(dir);
         Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions));
         PrintStream log = json ? System.err : System.out;
-        Set<String> chosen = Set.copyOf(scenarios);
+        Set<String> chosen = Set.copyOf(scenarios != null ? scenarios
+                : scanners.isEmpty() ? List.of(DEFAULT_SCENARIOS.split(",")) : List.of());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("machine", machine());
-        result.put("settings", Map.of("mails", mails, "sizeBytes", bytes, "producers", producers, "ingress", ingress,
-                "heap", heap, "runs", runs, "work", dir.toString()));
+        Map<String, Object> runSettings = new LinkedHashMap<>(Map.of("mails", mails, "sizeBytes", bytes, "producers", producers,
+                "ingress", ingress, "heap", heap, "runs", runs, "work", dir.toString()));
+        runSettings.put("scenarios", List.copyOf(chosen));
+        if (!scanners.isEmpty()) {
+            runSettings.put("scanner", Map.of("chains", scanners, "sizeBytes", size == null ? 2048 : bytes, "ingress", "smtp",
+                    "delivery", "relay to the bench's sink", "infectedEvery", Bench.INFECTED_EVERY));
+        }
+        result.put("settings", runSettings);
 
         List<Double> raw = new ArrayList<>();
         List<Bench.PipelineResult> pipelines = new ArrayList<>();
@@ -137,12 +154,69 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("large", bench.large(8, 25 * 1024 * 1024));
         }
 
+        if (!scanners.isEmpty()) {
+            int scannerBytes = size == null ? 2048 : bytes;
+            Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions));
+            result.put("scanner", scanners(scannerBench, dir, scannerBytes, log));
+        }
+
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         } else {
             print(System.out, result);
         }
         return 0;
+    }
+
+    /** pass-all, then each chosen scanner chain, in every run; medians and the ratio to pass-all. */
+    private Map<String, Object> scanners(Bench bench, Path dir, int bytes, PrintStream log) throws Exception {
+        List<BenchScanners.Chain> chains = new ArrayList<>();
+        scanners.forEach(name -> chains.add(BenchScanners.Chain.of(name)));
+        Map<String, Object> result = new LinkedHashMap<>();
+        StringBuilder why = new StringBuilder();
+        try (BenchScanners clamd = BenchScanners.start(dir.resolve("clamd"), why).orElse(null)) {
+            if (clamd == null) {
+                log.println("scanner: " + why + ": only the pass-all chain runs");
+                result.put("skipped", why.toString());
+                chains.clear();
+            } else {
+                log.println("scanner: the bench's own " + clamd + " with the EICAR test database");
+            }
+            for (BenchScanners.Chain chain : List.copyOf(chains)) {
+                clamd.unavailable(chain).ifPresent(reason -> {
+                    log.println("scanner: " + chain.label + " skipped: " + reason);
+                    result.put("skipped-" + chain.label, reason);
+                    chains.remove(chain);
+                });
+            }
+            Map<BenchScanners.Chain, List<Bench.ScannerResult>> runsByChain = new LinkedHashMap<>();
+            for (int r = 0; r < runs; r++) {
+                List<BenchScanners.Chain> order = new ArrayList<>(List.of(BenchScanners.Chain.PASS_ALL));
+                order.addAll(chains);
+                for (BenchScanners.Chain chain : order) {
+                    log.printf("[run %d] scanner: chain %s, %d x %d bytes via SMTP, relay delivery, 1 in %d with EICAR ...%n",
+                            r + 1, chain.label, mails, bytes, Bench.INFECTED_EVERY);
+                    runsByChain.computeIfAbsent(chain, c -> new ArrayList<>())
+                            .add(bench.scanner(chain, chain == BenchScanners.Chain.PASS_ALL ? null : clamd));
+                }
+            }
+            double passAll = medianByRate(runsByChain.get(BenchScanners.Chain.PASS_ALL)).mailsPerSecond();
+            runsByChain.forEach((chain, results) -> {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                Bench.ScannerResult median = medianByRate(results);
+                figures.put("median", median);
+                figures.put("runs", results.stream().map(Bench.ScannerResult::mailsPerSecond).toList());
+                figures.put("ratioToPassAll", Stats.round(median.mailsPerSecond() / passAll, 3));
+                result.put(chain.label, figures);
+            });
+        }
+        return result;
+    }
+
+    private static Bench.ScannerResult medianByRate(List<Bench.ScannerResult> results) {
+        List<Bench.ScannerResult> sorted = new ArrayList<>(results);
+        sorted.sort((a, b) -> Double.compare(a.mailsPerSecond(), b.mailsPerSecond()));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static Bench.PipelineResult medianByThroughput(List<Bench.PipelineResult> results) {
@@ -207,6 +281,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (result.get("large") != null) {
             out.println("Large mails: " + result.get("large"));
+        }
+        Map<String, Object> scanner = (Map<String, Object>) result.get("scanner");
+        if (scanner != null) {
+            out.println("Scanner chains (1 node, SMTP in, relay delivery to the sink, 1 mail in " + Bench.INFECTED_EVERY
+                    + " with EICAR), medians:");
+            out.printf("  %-9s %9s %7s %8s %8s %10s %12s %5s %5s   %s%n", "chain", "mails/s", "ratio", "p50 ms", "p99 ms",
+                    "delivered", "quarantined", "lost", "dup", "CPU s per process");
+            scanner.forEach((chain, value) -> {
+                if (!(value instanceof Map<?, ?> figures)) {
+                    out.println("  " + chain + ": " + value);
+                    return;
+                }
+                Bench.ScannerResult m = (Bench.ScannerResult) figures.get("median");
+                StringBuilder cpu = new StringBuilder();
+                m.processes().forEach(f -> cpu.append(f.name()).append(' ').append(f.cpuSeconds()).append("  "));
+                out.printf("  %-9s %9.1f %7s %8.1f %8.1f %10d %12d %5d %5d   %s%n", chain, m.mailsPerSecond(),
+                        figures.get("ratioToPassAll"), m.latencyMs().get("p50"), m.latencyMs().get("p99"), m.delivered(),
+                        m.quarantined(), m.lost(), m.duplicates(), cpu.toString().trim());
+                out.println("            runs (mails/s): " + figures.get("runs"));
+            });
         }
     }
 }

@@ -82,8 +82,18 @@ final class BenchProcess implements AutoCloseable {
 
     /** CPU seconds (user + system) used so far. */
     double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** Peak resident set size in MiB (VmHWM). */
+    double peakRssMib() {
+        return peakRssMib(process.pid());
+    }
+
+    /** CPU seconds (user + system) any process has used so far, from /proc; NaN where unknown. */
+    static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
@@ -91,10 +101,10 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    /** Peak resident set size in MiB (VmHWM). */
-    double peakRssMib() {
+    /** Peak resident set size in MiB (VmHWM) of any process, from /proc; NaN where unknown. */
+    static double peakRssMib(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }

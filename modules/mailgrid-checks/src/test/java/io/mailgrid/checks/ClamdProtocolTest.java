@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.testing.TestHome;
 
 /** Reading clamd's answers fail-closed, its address, and the clamd settings; no daemon needed. */
 class ClamdProtocolTest {
@@ -68,7 +70,9 @@ class ClamdProtocolTest {
 
     @Test
     void theShippedSettingsShouldBuildTheCheckWithoutTouchingClamd() {
-        try (ClamdScan scan = ClamdScan.from(Mails.config(dir, Map.of()))) {
+        MailgridConfig shipped = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"), Map.of(),
+                new Properties(), Map.of());
+        try (ClamdScan scan = ClamdScan.from(shipped)) {
             assertThat(scan.describe()).isEqualTo("clamd (unix:/var/run/clamav/clamd.ctl, 8 pooled sessions, timeout 120000 ms, "
                     + "stream max 26214400 bytes)");
         }
