@@ -83,17 +83,43 @@ final class Bench {
     final class Run implements AutoCloseable {
         final Path dir;
         final int port = freePort();
-        final BenchProcess broker;
+        BenchProcess broker;
         final List<BenchProcess> nodes = new ArrayList<>();
         final MailgridConfig client;
+        /** How each node was started, so that it can be started again the same way. */
+        private final Map<String, List<String>> nodeJvm = new LinkedHashMap<>();
+        private final Map<String, String[]> nodeArgs = new LinkedHashMap<>();
 
         Run(String name) throws IOException {
             this.dir = settings.work().resolve(String.format("%02d-%s", ++runCounter, name));
             Files.createDirectories(dir);
-            broker = BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
-                    "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
+            broker = startBroker();
             client = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(),
                     Map.of(MailgridConfig.BROKER_URL, url()));
+        }
+
+        private BenchProcess startBroker() throws IOException {
+            return BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
+                    "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
+        }
+
+        /** kill -9 of the broker, then the same broker (journal, port) started again. */
+        void killAndRestartBroker() throws IOException {
+            broker.kill9();
+            broker = startBroker();
+        }
+
+        /** The running process of a node. */
+        BenchProcess node(String name) {
+            return nodes.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+        }
+
+        /** Starts a node again as it was started first (after kill -9): same data, ports and settings. */
+        void restartNode(String name) throws IOException {
+            BenchProcess old = node(name);
+            old.kill9();
+            BenchProcess again = BenchProcess.start(name, dir.resolve("logs"), nodeJvm.get(name), nodeArgs.get(name));
+            nodes.set(nodes.indexOf(old), again);
         }
 
         String url() {
@@ -109,10 +135,12 @@ final class Bench {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heap()));
             jvm.addAll(settings.nodeJvmOptions());
             jvm.addAll(options);
-            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), jvm,
-                    "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
-                    "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort));
+            String[] args = {"run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
+                "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort)};
+            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), jvm, args);
             nodes.add(process);
+            nodeJvm.put(node, jvm);
+            nodeArgs.put(node, args);
             if (Files.readString(dir.resolve("logs").resolve(node + ".log")).contains("is now MAINTENANCE")) {
                 throw new IOException(node + " went into maintenance (a check is unavailable): see its log");
             }

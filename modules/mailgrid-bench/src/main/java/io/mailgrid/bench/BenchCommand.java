@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
  * <p>Scenarios (all by default): {@code raw} the broker alone with plain JMS; {@code pipeline}
  * mail through one node as fast as the producers can hand it over; {@code latency} the same at
  * half that rate; {@code scale} 1, 2 and 3 nodes with a check that waits 50 ms on I/O;
- * {@code failover} kill -9 of a node under load; {@code large} 25 MiB mails and the node's memory.
+ * {@code failover} kill -9 of a node under load; {@code large} 25 MiB mails and the node's memory;
+ * {@code soak} (on demand, not a default) SMTP load over three nodes while nodes and the broker
+ * are killed and paused, reporting lost and duplicated mail. {@code --scanner clamd,exec} adds
+ * the shipped chain with a real scanner beside pass-all.
  * {@code --json} prints one object with every figure (fields documented in BENCHMARKS.md).
  */
 @Command(name = "mailgrid bench", mixinStandardHelpOptions = true,
@@ -55,6 +58,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Scanner scenario: the shipped chain with the clamd check (clamd) and/or with clamdscan (exec), "
                     + "each beside pass-all in the same run; SMTP in, relay delivery to the bench's sink, 1 mail in 10 with EICAR")
     List<String> scanners = new ArrayList<>();
+
+    @Option(names = "--minutes", defaultValue = "30", description = "soak: minutes of load and failures (default ${DEFAULT-VALUE})")
+    double minutes;
+
+    @Option(names = "--rate", defaultValue = "50", description = "soak: new mails per second over SMTP, all clients together "
+            + "(default ${DEFAULT-VALUE})")
+    double rate;
 
     @Option(names = "--runs", defaultValue = "1", description = "Repeat raw/pipeline/latency and report medians")
     int runs;
@@ -154,6 +164,12 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("large", bench.large(8, 25 * 1024 * 1024));
         }
 
+        if (chosen.contains("soak")) {
+            log.printf("soak: %.1f min, 3 nodes on a standalone broker, %d SMTP clients resending what got no 250, "
+                    + "%.0f new mails/s; every %d s: kill -9 a node, SIGSTOP a node %d s, kill -9 the broker ...%n", minutes,
+                    producers, rate, Soak.EVENT_EVERY.toSeconds(), Soak.PAUSE.toSeconds());
+            result.put("soak", new Soak(bench, java.time.Duration.ofSeconds(Math.round(minutes * 60)), producers, rate, log).run());
+        }
         if (!scanners.isEmpty()) {
             int scannerBytes = size == null ? 2048 : bytes;
             Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions));
@@ -281,6 +297,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (result.get("large") != null) {
             out.println("Large mails: " + result.get("large"));
+        }
+        Map<String, Object> soak = (Map<String, Object>) result.get("soak");
+        if (soak != null) {
+            out.printf("Soak, %s min, 3 nodes: generated %s, accepted %s (resent at least once: %s, never accepted: %s), "
+                    + "delivered files %s%n", soak.get("minutes"), soak.get("generated"), soak.get("accepted"), soak.get("resent"),
+                    soak.get("neverAccepted"), soak.get("deliveredFiles"));
+            out.printf("  LOST %s   duplicates by mail id %s   duplicates by Message-ID %s%n", soak.get("lost"),
+                    soak.get("duplicatesByMailId"), soak.get("duplicatesByMessageId"));
+            ((List<String>) soak.get("events")).forEach(e -> out.println("  " + e));
+            for (String examples : new String[] {"lostExamples", "duplicateMailIdExamples", "duplicateMessageIdExamples"}) {
+                List<String> list = (List<String>) soak.get(examples);
+                if (!list.isEmpty()) {
+                    out.println("  " + examples + ": " + list);
+                }
+            }
         }
         Map<String, Object> scanner = (Map<String, Object>) result.get("scanner");
         if (scanner != null) {
