@@ -188,6 +188,18 @@ public final class Checks {
         return unavailable;
     }
 
+    /** The chain's checks that report what they scan with ({@link Check#version()}), by name. */
+    public Map<String, String> chainVersions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (String name : chain) {
+            Check check = checks.get(name);
+            if (check != null) {
+                check.version().ifPresent(version -> versions.put(name, version));
+            }
+        }
+        return versions;
+    }
+
     /** Whether every check of the chain can run on this node now. */
     public boolean chainAvailable() {
         return unavailableInChain().isEmpty();

@@ -140,6 +140,7 @@ public final class ClamdScan implements Check, AutoCloseable {
     }
 
     /** clamd's version line from the last probe, e.g. {@code ClamAV 1.4.6/27000/Mon Dec  1 09:00:00 2026}. */
+    @Override
     public Optional<String> version() {
         return Optional.ofNullable(version);
     }

@@ -26,10 +26,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param checks     every check of its policy chain, true when available and healthy
  * @param configHash hash of its routes and policy settings: equal hashes mean equal policy
  * @param delivery   where its delivery puts mail, e.g. "maildir:/var/mailgrid/a/outbox"
+ * @param checkVersions what its checks scan with, by check name (clamd's version and signatures);
+ *                   absent in heartbeats of older nodes
  */
 public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
         long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
-        String delivery) {
+        String delivery, Map<String, String> checkVersions) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -38,6 +40,15 @@ public record Heartbeat(String node, String role, NodeState state, String reason
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(state, "state");
         checks = checks == null ? Map.of() : Map.copyOf(new TreeMap<>(checks));
+        checkVersions = checkVersions == null ? Map.of() : Map.copyOf(checkVersions);
+    }
+
+    /** A heartbeat without check versions. */
+    public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+            long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+            String delivery) {
+        this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
+                delivery, Map.of());
     }
 
     /** Whether the node is a worker (runs checks) rather than a mail host. */

@@ -164,6 +164,7 @@ public final class MailgridNode implements AutoCloseable {
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 delivery.target(), clock);
+        cluster.checkVersions(checks::chainVersions);
         cluster.start();
         startSmtp(smtpSettings, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, {}, pickup {}, broker {}, smtp {}", name,

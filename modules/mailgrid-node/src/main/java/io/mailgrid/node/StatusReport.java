@@ -49,9 +49,11 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
      * @param checks     its checks, true when available
      * @param configHash its policy hash
      * @param drift      true when its policy hash differs from most nodes'
+     * @param checkVersions what its checks scan with, by check name (clamd's version and signatures)
      */
     public record NodeStatus(String node, String role, String state, String reason, long ageMillis, int inFlight,
-            int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift) {
+            int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift,
+            Map<String, String> checkVersions) {
     }
 
     /**
@@ -109,7 +111,7 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
             }
             nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, status.age().toMillis(), beat.inFlight(),
                     beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
-                    !common.equals(beat.configHash())));
+                    !common.equals(beat.configHash()), beat.checkVersions()));
         }
         return nodes;
     }

@@ -60,6 +60,20 @@ class ClamdNodeTest {
     }
 
     @Test
+    void statusShouldShowTheScannerAndSignatureVersionEachNodeScansWith() throws Exception {
+        try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
+                TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress()))) {
+            String version = clamd.command("VERSION");
+            assertThat(version).startsWith("ClamAV 1.");
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(TestNode.runCommand("status", "--broker", a.brokerUrl()))
+                    .containsPattern("(?m)^a +clamd: " + java.util.regex.Pattern.quote(version) + "$"));
+            assertThat(TestNode.runCommand("status", "--json", "--broker", a.brokerUrl()))
+                    .contains("\"checkVersions\":{\"clamd\":\"" + version + "\"}");
+        }
+    }
+
+    @Test
     void aNodeWhoseClamdIsKilledShouldGoIntoMaintenanceKeepItsMailAndDeliverItOnceClamdIsBack() throws Exception {
         try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
                 TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress()))) {
