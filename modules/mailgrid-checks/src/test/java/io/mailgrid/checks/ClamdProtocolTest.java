@@ -3,18 +3,33 @@ package io.mailgrid.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.testing.TestHome;
 
-/** Reading clamd's answers fail-closed, its address, and the clamd settings; no daemon needed. */
+/**
+ * Reading clamd's answers fail-closed (also from a scripted daemon that answers out of turn,
+ * endlessly or not at all), its address, and the clamd settings; no real clamd needed.
+ */
 class ClamdProtocolTest {
 
     @TempDir
@@ -50,6 +65,73 @@ class ClamdProtocolTest {
         for (String bad : new String[] {"/var/run/clamav/clamd.ctl", "unix:relative.sock", "tcp:localhost", "tcp::3310",
                 "tcp:host:99999", "3310", "", "unix:/" + "x".repeat(120)}) {
             assertThatThrownBy(() -> ClamdAddress.parse(bad)).as("'%s'", bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"2: stream: OK", "stream: OK", "1: stream: OK\n", "1: PONG", "1: ", "1: stream: OK (cached)"})
+    void aDaemonAnsweringAnythingButItsOwnRequestsVerdictShouldNeverPassAMail(String reply) throws Exception {
+        try (ScriptedDaemon daemon = new ScriptedDaemon(dir, (reply + "\0").getBytes(StandardCharsets.US_ASCII));
+                ClamdScan scan = daemon.scan()) {
+            assertThatThrownBy(() -> scan.check(Mails.under("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII))))
+                    .isInstanceOf(CheckFailedException.class);
+        }
+    }
+
+    @Test
+    void aDaemonThatSendsNoTerminatorOrClosesEarlyShouldBeAScannerError() throws Exception {
+        byte[] endless = "1: stream: OK".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        try (ScriptedDaemon daemon = new ScriptedDaemon(dir, endless); ClamdScan scan = daemon.scan()) {
+            assertThatThrownBy(() -> scan.check(Mails.under("x".getBytes(StandardCharsets.US_ASCII))))
+                    .isInstanceOf(CheckFailedException.class).hasMessageContaining("longer than 4096 bytes");
+        }
+        try (ScriptedDaemon daemon = new ScriptedDaemon(dir, "1: stream: O".getBytes(StandardCharsets.US_ASCII));
+                ClamdScan scan = daemon.scan()) {
+            assertThatThrownBy(() -> scan.check(Mails.under("x".getBytes(StandardCharsets.US_ASCII))))
+                    .isInstanceOf(CheckFailedException.class).hasMessageContaining("in the middle of its answer");
+        }
+    }
+
+    /** A daemon on a Unix socket that reads one request and answers with the given bytes, then closes. */
+    private static final class ScriptedDaemon implements AutoCloseable {
+        private final ServerSocketChannel server;
+        private final Path socket;
+        private final Thread thread;
+
+        ScriptedDaemon(Path dir, byte[] answer) throws IOException {
+            socket = Files.createTempDirectory(dir, "d").resolve("s");
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            thread = new Thread(() -> {
+                try (SocketChannel client = server.accept()) {
+                    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                    // IDSESSION, INSTREAM, a chunk and the zero-length end: answer once the end arrived
+                    while (client.read(in) > 0 && !endsWithZeroChunk(in)) {
+                        in.limit(in.capacity());
+                    }
+                    client.write(ByteBuffer.wrap(answer));
+                } catch (IOException e) {
+                    // the test sees what the check made of it
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static boolean endsWithZeroChunk(ByteBuffer in) {
+            int p = in.position();
+            return p >= 4 && in.get(p - 1) == 0 && in.get(p - 2) == 0 && in.get(p - 3) == 0 && in.get(p - 4) == 0
+                    && new String(in.array(), 0, p, StandardCharsets.ISO_8859_1).contains("INSTREAM");
+        }
+
+        ClamdScan scan() {
+            return new ClamdScan(ClamdAddress.parse("unix:" + socket), Duration.ofSeconds(5), Duration.ofSeconds(2), 1,
+                    1 << 20, Clock.systemUTC());
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 
