@@ -205,6 +205,19 @@ public final class Checks {
         return unavailableInChain().isEmpty();
     }
 
+    /** Releases what the checks hold (clamd's pooled connections); called when the node stops. */
+    public void close() {
+        for (Check check : checks.values()) {
+            if (check instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Check {} did not close cleanly: {}", check.name(), e.toString());
+                }
+            }
+        }
+    }
+
     /** Logs the chain and one line per check: available or not, and why. */
     public void logStatus() {
         LOG.info("Policy chain (routes): {}", chain.isEmpty() ? "(no checks)" : String.join(" -> ", chain));

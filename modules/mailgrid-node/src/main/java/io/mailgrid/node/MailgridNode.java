@@ -382,6 +382,9 @@ public final class MailgridNode implements AutoCloseable {
         if (reservation != null) {
             reservation.close();
         }
+        if (checks != null) {
+            checks.close();
+        }
         if (publishing != null) {
             publishing.close();
         }
