@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import jakarta.jms.BytesMessage;
@@ -38,10 +40,13 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
 import io.mailgrid.delivery.NoDelaySocketFactory;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.node.MailgridHome;
+import io.mailgrid.testing.ClamAv;
 
 /**
  * The benchmark scenarios. Each starts real processes (a standalone {@code mailgrid broker}, node
@@ -78,17 +83,43 @@ final class Bench {
     final class Run implements AutoCloseable {
         final Path dir;
         final int port = freePort();
-        final BenchProcess broker;
+        BenchProcess broker;
         final List<BenchProcess> nodes = new ArrayList<>();
         final MailgridConfig client;
+        /** How each node was started, so that it can be started again the same way. */
+        private final Map<String, List<String>> nodeJvm = new LinkedHashMap<>();
+        private final Map<String, String[]> nodeArgs = new LinkedHashMap<>();
 
         Run(String name) throws IOException {
             this.dir = settings.work().resolve(String.format("%02d-%s", ++runCounter, name));
             Files.createDirectories(dir);
-            broker = BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
-                    "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
+            broker = startBroker();
             client = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(),
                     Map.of(MailgridConfig.BROKER_URL, url()));
+        }
+
+        private BenchProcess startBroker() throws IOException {
+            return BenchProcess.start("broker", dir.resolve("logs"), List.of("-Xmx" + settings.heap()),
+                    "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port));
+        }
+
+        /** kill -9 of the broker, then the same broker (journal, port) started again. */
+        void killAndRestartBroker() throws IOException {
+            broker.kill9();
+            broker = startBroker();
+        }
+
+        /** The running process of a node. */
+        BenchProcess node(String name) {
+            return nodes.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+        }
+
+        /** Starts a node again as it was started first (after kill -9): same data, ports and settings. */
+        void restartNode(String name) throws IOException {
+            BenchProcess old = node(name);
+            old.kill9();
+            BenchProcess again = BenchProcess.start(name, dir.resolve("logs"), nodeJvm.get(name), nodeArgs.get(name));
+            nodes.set(nodes.indexOf(old), again);
         }
 
         String url() {
@@ -96,12 +127,20 @@ final class Bench {
         }
 
         BenchProcess startNode(String node, Path routes, int smtpPort) throws IOException {
+            return startNode(node, routes, smtpPort, List.of());
+        }
+
+        /** Starts a node with extra JVM options (settings as -D) after the bench-wide ones. */
+        BenchProcess startNode(String node, Path routes, int smtpPort, List<String> options) throws IOException {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heap()));
             jvm.addAll(settings.nodeJvmOptions());
-            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), jvm,
-                    "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
-                    "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort));
+            jvm.addAll(options);
+            String[] args = {"run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
+                "--routes", routes.toString(), "--smtp-port", String.valueOf(smtpPort)};
+            BenchProcess process = BenchProcess.start(node, dir.resolve("logs"), jvm, args);
             nodes.add(process);
+            nodeJvm.put(node, jvm);
+            nodeArgs.put(node, args);
             if (Files.readString(dir.resolve("logs").resolve(node + ".log")).contains("is now MAINTENANCE")) {
                 throw new IOException(node + " went into maintenance (a check is unavailable): see its log");
             }
@@ -276,14 +315,136 @@ final class Bench {
         }
     }
 
+    /** Figures of one chain of the scanner scenario: SMTP in, relay delivery out, EICAR in some mails. */
+    record ScannerResult(String chain, int mails, int infected, double mailsPerSecond, Map<String, Double> latencyMs,
+            int delivered, int quarantined, int lost, int duplicates, List<ProcessFigures> processes) {
+    }
+
+    /** Every tenth mail of the scanner scenario carries the EICAR test file. */
+    static final int INFECTED_EVERY = 10;
+
+    /**
+     * One node with this chain, SMTP from the producers, relay delivery to the bench's sink;
+     * outcomes are mails the sink received and mails that reached the quarantine.
+     *
+     * @param scanners the bench's clamd, or null for the pass-all chain where there is none
+     */
+    ScannerResult scanner(BenchScanners.Chain chain, BenchScanners scanners) throws Exception {
+        Path routes = BenchScanners.routes(settings.work(), chain);
+        AtomicReference<Deliveries> outcomes = new AtomicReference<>(new Deliveries(List.of()));
+        Set<String> quarantined = ConcurrentHashMap.newKeySet();
+        try (Run run = new Run("scanner-" + chain.label);
+                BenchSink sink = new BenchSink((id, at) -> outcomes.get().record(id, at));
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client);
+                JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                JMSConsumer quarantine = context.createConsumer(context.createQueue(Queues.QUARANTINE))) {
+            quarantine.setMessageListener(message -> {
+                try {
+                    String id = message.getStringProperty(MailProperty.MAIL_ID);
+                    long at = System.nanoTime();
+                    quarantined.add(id);
+                    outcomes.get().record(id, at);
+                } catch (jakarta.jms.JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            List<String> options = new ArrayList<>(List.of("-D" + MailgridConfig.DELIVERY_RELAY + "=" + sink.relayUrl()));
+            if (scanners != null) {
+                options.addAll(scanners.nodeOptions());
+            }
+            int smtp = freePort();
+            run.startNode("n1", routes, smtp, options);
+            List<String> node = List.of("n1");
+            List<Integer> port = List.of(smtp);
+
+            Deliveries warm = outcomes.get();
+            Map<String, Long> warmed = send(run, node, port, Math.min(WARMUP_MAILS, settings.mails()), 0, warm, INFECTED_EVERY);
+            awaitOutcomes(warm, warmed.size());
+            Deliveries measured = new Deliveries(List.of(), warmed.keySet());
+            outcomes.set(measured);
+            Map<String, Double> cpuBefore = run.cpuNow();
+            double clamdBefore = scanners == null ? 0 : BenchProcess.cpuSeconds(scanners.pid());
+            double benchBefore = BenchProcess.cpuSeconds(ProcessHandle.current().pid());
+            Map<String, Long> acceptedAt = send(run, node, port, settings.mails(), 0, measured, INFECTED_EVERY);
+            awaitOutcomes(measured, acceptedAt.size());
+
+            List<ProcessFigures> processes = new ArrayList<>(run.figures(cpuBefore));
+            if (scanners != null) {
+                processes.add(new ProcessFigures("clamd", Stats.round(BenchProcess.cpuSeconds(scanners.pid()) - clamdBefore, 2),
+                        Stats.round(BenchProcess.peakRssMib(scanners.pid()), 1)));
+            }
+            processes.add(new ProcessFigures("bench", Stats.round(BenchProcess.cpuSeconds(ProcessHandle.current().pid())
+                    - benchBefore, 2), Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
+            return scannerResult(chain, acceptedAt, measured, quarantined, processes);
+        }
+    }
+
+    /** Waits until every accepted mail has an outcome, for at most 10 minutes, or 60 s without progress. */
+    private static void awaitOutcomes(Deliveries outcomes, int expected) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        int seen = -1;
+        long progressAt = System.nanoTime();
+        while (outcomes.poll() < expected && System.nanoTime() < deadline) {
+            int now = outcomes.count();
+            if (now != seen) {
+                seen = now;
+                progressAt = System.nanoTime();
+            } else if (System.nanoTime() - progressAt > TimeUnit.SECONDS.toNanos(60)) {
+                return; // stuck: what is missing is reported as lost
+            }
+            BenchProcess.pause(5);
+        }
+    }
+
+    private static ScannerResult scannerResult(BenchScanners.Chain chain, Map<String, Long> acceptedAt, Deliveries outcomes,
+            Set<String> quarantinedIds, List<ProcessFigures> processes) {
+        List<Double> latencies = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int lost = 0;
+        int quarantined = 0;
+        for (Map.Entry<String, Long> accepted : acceptedAt.entrySet()) {
+            first = Math.min(first, accepted.getValue());
+            Long done = outcomes.deliveredAt(accepted.getKey());
+            if (done == null) {
+                lost++;
+                continue;
+            }
+            quarantined += quarantinedIds.contains(accepted.getKey()) ? 1 : 0;
+            last = Math.max(last, done);
+            latencies.add(Math.max(0, done - accepted.getValue()) / 1e6);
+        }
+        Map<String, Double> latency = new LinkedHashMap<>();
+        latency.put("p50", Stats.round(Stats.percentile(latencies, 50), 1));
+        latency.put("p99", Stats.round(Stats.percentile(latencies, 99), 1));
+        latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
+        int infected = (int) acceptedAt.size() / INFECTED_EVERY;
+        return new ScannerResult(chain.label, acceptedAt.size(), infected,
+                Stats.round(latencies.size() / ((last - first) / 1e9), 1), latency, latencies.size() - quarantined,
+                quarantined, lost, outcomes.files() - outcomes.count(), processes);
+    }
+
     /** Sends mails through the configured ingress; returns accept time (nanoTime) per mail id. */
     Map<String, Long> send(Run run, List<String> nodes, List<Integer> smtpPorts, int mails, double rate,
             Deliveries deliveries) throws Exception {
+        return send(run, nodes, smtpPorts, mails, rate, deliveries, 0);
+    }
+
+    /**
+     * Sends mails, over SMTP to nodes with an SMTP port and by publishing to the others; with
+     * {@code infectedEvery} n &gt; 0, every n-th mail carries the EICAR test file as an attachment.
+     */
+    Map<String, Long> send(Run run, List<String> nodes, List<Integer> smtpPorts, int mails, double rate,
+            Deliveries deliveries, int infectedEvery) throws Exception {
         Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
         BenchMails generator = new BenchMails(settings.size(), 42);
         List<byte[]> templates = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             templates.add(generator.mail(i, "<template-" + i + "@bench>"));
+        }
+        List<byte[]> infected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            infected.add(generator.withAttachment(i, "<infected-" + i + "@bench>", "sample-" + i + ".txt", ClamAv.eicar()));
         }
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
@@ -304,8 +465,10 @@ final class Bench {
                                 }
                             }
                             int target = n % nodes.size();
-                            byte[] mail = personalise(templates.get(n % templates.size()), n);
-                            if (settings.ingress().equals("smtp")) {
+                            boolean eicar = infectedEvery > 0 && n % infectedEvery == infectedEvery - 1;
+                            byte[] mail = personalise(eicar ? infected.get(n % infected.size())
+                                    : templates.get(n % templates.size()), n);
+                            if (smtpPorts.get(target) > 0) {
                                 if (smtp == null) {
                                     smtp = new SmtpSender(smtpPorts.get(target));
                                 }

@@ -26,17 +26,22 @@ import picocli.CommandLine.Option;
  * <p>Scenarios (all by default): {@code raw} the broker alone with plain JMS; {@code pipeline}
  * mail through one node as fast as the producers can hand it over; {@code latency} the same at
  * half that rate; {@code scale} 1, 2 and 3 nodes with a check that waits 50 ms on I/O;
- * {@code failover} kill -9 of a node under load; {@code large} 25 MiB mails and the node's memory.
+ * {@code failover} kill -9 of a node under load; {@code large} 25 MiB mails and the node's memory;
+ * {@code soak} (on demand, not a default) SMTP load over three nodes while nodes and the broker
+ * are killed and paused, reporting lost and duplicated mail. {@code --scanner clamd,exec} adds
+ * the shipped chain with a real scanner beside pass-all.
  * {@code --json} prints one object with every figure (fields documented in BENCHMARKS.md).
  */
 @Command(name = "mailgrid bench", mixinStandardHelpOptions = true,
         description = "Benchmark: throughput vs. the raw broker, latency, scaling, failover time, memory.")
 public final class BenchCommand implements Callable<Integer> {
 
+    private static final String DEFAULT_SCENARIOS = "raw,pipeline,latency,scale,failover,large";
+
     @Option(names = "--mails", defaultValue = "6000", description = "Mails per throughput run (default ${DEFAULT-VALUE})")
     int mails;
 
-    @Option(names = "--size", defaultValue = "20k", description = "Mail size: 2k, 20k, 1m ... (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", description = "Mail size: 2k, 20k, 1m ... (default 20k; 2k for --scanner)")
     String size;
 
     @Option(names = "--producers", defaultValue = "4", description = "Concurrent ingress clients (default ${DEFAULT-VALUE})")
@@ -45,9 +50,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ingress", defaultValue = "submit", description = "submit (publish like ./mailgrid submit) or smtp")
     String ingress;
 
-    @Option(names = "--scenarios", defaultValue = "raw,pipeline,latency,scale,failover,large", split = ",",
-            description = "Which scenarios to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenarios", split = ",",
+            description = "Which scenarios to run (default: " + DEFAULT_SCENARIOS + "; none with --scanner)")
     List<String> scenarios;
+
+    @Option(names = "--scanner", split = ",", paramLabel = "clamd|exec",
+            description = "Scanner scenario: the shipped chain with the clamd check (clamd) and/or with clamdscan (exec), "
+                    + "each beside pass-all in the same run; SMTP in, relay delivery to the bench's sink, 1 mail in 10 with EICAR")
+    List<String> scanners = new ArrayList<>();
+
+    @Option(names = "--minutes", defaultValue = "30", description = "soak: minutes of load and failures (default ${DEFAULT-VALUE})")
+    double minutes;
+
+    @Option(names = "--rate", defaultValue = "50", description = "soak: new mails per second over SMTP, all clients together "
+            + "(default ${DEFAULT-VALUE})")
+    double rate;
 
     @Option(names = "--runs", defaultValue = "1", description = "Repeat raw/pipeline/latency and report medians")
     int runs;
@@ -66,22 +83,32 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     public static void main(String[] args) {
+        // the sink's SMTP library announces every start and stop at INFO, between the bench's own lines
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.subethamail"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        int bytes = parseSize(size);
+        int bytes = parseSize(size == null ? "20k" : size);
         Path dir = work != null ? work : Path.of("target", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(dir);
         Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions));
         PrintStream log = json ? System.err : System.out;
-        Set<String> chosen = Set.copyOf(scenarios);
+        Set<String> chosen = Set.copyOf(scenarios != null ? scenarios
+                : scanners.isEmpty() ? List.of(DEFAULT_SCENARIOS.split(",")) : List.of());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("machine", machine());
-        result.put("settings", Map.of("mails", mails, "sizeBytes", bytes, "producers", producers, "ingress", ingress,
-                "heap", heap, "runs", runs, "work", dir.toString()));
+        Map<String, Object> runSettings = new LinkedHashMap<>(Map.of("mails", mails, "sizeBytes", bytes, "producers", producers,
+                "ingress", ingress, "heap", heap, "runs", runs, "work", dir.toString()));
+        runSettings.put("scenarios", List.copyOf(chosen));
+        if (!scanners.isEmpty()) {
+            runSettings.put("scanner", Map.of("chains", scanners, "sizeBytes", size == null ? 2048 : bytes, "ingress", "smtp",
+                    "delivery", "relay to the bench's sink", "infectedEvery", Bench.INFECTED_EVERY));
+        }
+        result.put("settings", runSettings);
 
         List<Double> raw = new ArrayList<>();
         List<Bench.PipelineResult> pipelines = new ArrayList<>();
@@ -137,12 +164,75 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("large", bench.large(8, 25 * 1024 * 1024));
         }
 
+        if (chosen.contains("soak")) {
+            log.printf("soak: %.1f min, 3 nodes on a standalone broker, %d SMTP clients resending what got no 250, "
+                    + "%.0f new mails/s; every %d s: kill -9 a node, SIGSTOP a node %d s, kill -9 the broker ...%n", minutes,
+                    producers, rate, Soak.EVENT_EVERY.toSeconds(), Soak.PAUSE.toSeconds());
+            result.put("soak", new Soak(bench, java.time.Duration.ofSeconds(Math.round(minutes * 60)), producers, rate, log).run());
+        }
+        if (!scanners.isEmpty()) {
+            int scannerBytes = size == null ? 2048 : bytes;
+            Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions));
+            result.put("scanner", scanners(scannerBench, dir, scannerBytes, log));
+        }
+
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         } else {
             print(System.out, result);
         }
         return 0;
+    }
+
+    /** pass-all, then each chosen scanner chain, in every run; medians and the ratio to pass-all. */
+    private Map<String, Object> scanners(Bench bench, Path dir, int bytes, PrintStream log) throws Exception {
+        List<BenchScanners.Chain> chains = new ArrayList<>();
+        scanners.forEach(name -> chains.add(BenchScanners.Chain.of(name)));
+        Map<String, Object> result = new LinkedHashMap<>();
+        StringBuilder why = new StringBuilder();
+        try (BenchScanners clamd = BenchScanners.start(dir.resolve("clamd"), why).orElse(null)) {
+            if (clamd == null) {
+                log.println("scanner: " + why + ": only the pass-all chain runs");
+                result.put("skipped", why.toString());
+                chains.clear();
+            } else {
+                log.println("scanner: the bench's own " + clamd + " with the EICAR test database");
+            }
+            for (BenchScanners.Chain chain : List.copyOf(chains)) {
+                clamd.unavailable(chain).ifPresent(reason -> {
+                    log.println("scanner: " + chain.label + " skipped: " + reason);
+                    result.put("skipped-" + chain.label, reason);
+                    chains.remove(chain);
+                });
+            }
+            Map<BenchScanners.Chain, List<Bench.ScannerResult>> runsByChain = new LinkedHashMap<>();
+            for (int r = 0; r < runs; r++) {
+                List<BenchScanners.Chain> order = new ArrayList<>(List.of(BenchScanners.Chain.PASS_ALL));
+                order.addAll(chains);
+                for (BenchScanners.Chain chain : order) {
+                    log.printf("[run %d] scanner: chain %s, %d x %d bytes via SMTP, relay delivery, 1 in %d with EICAR ...%n",
+                            r + 1, chain.label, mails, bytes, Bench.INFECTED_EVERY);
+                    runsByChain.computeIfAbsent(chain, c -> new ArrayList<>())
+                            .add(bench.scanner(chain, chain == BenchScanners.Chain.PASS_ALL ? null : clamd));
+                }
+            }
+            double passAll = medianByRate(runsByChain.get(BenchScanners.Chain.PASS_ALL)).mailsPerSecond();
+            runsByChain.forEach((chain, results) -> {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                Bench.ScannerResult median = medianByRate(results);
+                figures.put("median", median);
+                figures.put("runs", results.stream().map(Bench.ScannerResult::mailsPerSecond).toList());
+                figures.put("ratioToPassAll", Stats.round(median.mailsPerSecond() / passAll, 3));
+                result.put(chain.label, figures);
+            });
+        }
+        return result;
+    }
+
+    private static Bench.ScannerResult medianByRate(List<Bench.ScannerResult> results) {
+        List<Bench.ScannerResult> sorted = new ArrayList<>(results);
+        sorted.sort((a, b) -> Double.compare(a.mailsPerSecond(), b.mailsPerSecond()));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static Bench.PipelineResult medianByThroughput(List<Bench.PipelineResult> results) {
@@ -207,6 +297,41 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (result.get("large") != null) {
             out.println("Large mails: " + result.get("large"));
+        }
+        Map<String, Object> soak = (Map<String, Object>) result.get("soak");
+        if (soak != null) {
+            out.printf("Soak, %s min, 3 nodes: generated %s, accepted %s (resent at least once: %s, never accepted: %s), "
+                    + "delivered files %s%n", soak.get("minutes"), soak.get("generated"), soak.get("accepted"), soak.get("resent"),
+                    soak.get("neverAccepted"), soak.get("deliveredFiles"));
+            out.printf("  LOST %s   duplicates by mail id %s   duplicates by Message-ID %s%n", soak.get("lost"),
+                    soak.get("duplicatesByMailId"), soak.get("duplicatesByMessageId"));
+            ((List<String>) soak.get("events")).forEach(e -> out.println("  " + e));
+            for (String examples : new String[] {"lostExamples", "duplicateMailIdExamples", "duplicateMessageIdExamples"}) {
+                List<String> list = (List<String>) soak.get(examples);
+                if (!list.isEmpty()) {
+                    out.println("  " + examples + ": " + list);
+                }
+            }
+        }
+        Map<String, Object> scanner = (Map<String, Object>) result.get("scanner");
+        if (scanner != null) {
+            out.println("Scanner chains (1 node, SMTP in, relay delivery to the sink, 1 mail in " + Bench.INFECTED_EVERY
+                    + " with EICAR), medians:");
+            out.printf("  %-9s %9s %7s %8s %8s %10s %12s %5s %5s   %s%n", "chain", "mails/s", "ratio", "p50 ms", "p99 ms",
+                    "delivered", "quarantined", "lost", "dup", "CPU s per process");
+            scanner.forEach((chain, value) -> {
+                if (!(value instanceof Map<?, ?> figures)) {
+                    out.println("  " + chain + ": " + value);
+                    return;
+                }
+                Bench.ScannerResult m = (Bench.ScannerResult) figures.get("median");
+                StringBuilder cpu = new StringBuilder();
+                m.processes().forEach(f -> cpu.append(f.name()).append(' ').append(f.cpuSeconds()).append("  "));
+                out.printf("  %-9s %9.1f %7s %8.1f %8.1f %10d %12d %5d %5d   %s%n", chain, m.mailsPerSecond(),
+                        figures.get("ratioToPassAll"), m.latencyMs().get("p50"), m.latencyMs().get("p99"), m.delivered(),
+                        m.quarantined(), m.lost(), m.duplicates(), cpu.toString().trim());
+                out.println("            runs (mails/s): " + figures.get("runs"));
+            });
         }
     }
 }

@@ -66,6 +66,28 @@ public final class BenchMails {
         return out.toByteArray();
     }
 
+    /**
+     * A mail of the same size carrying the given file as a base64 attachment: with the EICAR test
+     * file, what a virus scanner must find and quarantine.
+     */
+    public byte[] withAttachment(int n, String messageId, String fileName, byte[] file) {
+        String boundary = "mixed-" + n;
+        String head = "From: Sender " + n % 97 + " <sender" + n % 97 + "@example.com>\r\n"
+                + "To: rcpt" + n % 53 + "@example.org\r\n"
+                + "Subject: " + words(6) + ' ' + n + "\r\n"
+                + "Message-ID: " + messageId + "\r\n"
+                + "Date: Wed, 25 Nov 2026 12:00:00 +0000\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+        String encoded = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(file);
+        String attachment = "--" + boundary + "\r\nContent-Type: application/octet-stream; name=\"" + fileName + "\"\r\n"
+                + "Content-Disposition: attachment; filename=\"" + fileName + "\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + encoded + "\r\n--" + boundary + "--\r\n";
+        int textSize = Math.max(64, size - head.length() - attachment.length() - 80);
+        String body = "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text(textSize);
+        return (head + body + attachment).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private String text(int length) {
         StringBuilder text = new StringBuilder(length + 80);
         StringBuilder line = new StringBuilder();

@@ -45,10 +45,11 @@ final class BenchProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
+        long earlierRuns = Files.exists(log) ? Files.size(log) : 0; // a restarted process appends to its log
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BenchProcess started = new BenchProcess(name, process, log);
-        started.awaitReady(Duration.ofSeconds(90));
+        started.awaitReady(Duration.ofSeconds(90), earlierRuns);
         return started;
     }
 
@@ -62,13 +63,14 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
+    private void awaitReady(Duration timeout, long from) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
             }
-            if (Files.readString(log, StandardCharsets.UTF_8).contains("ready")) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            if (text.substring((int) Math.min(from, text.length())).contains("ready")) {
                 return;
             }
             pause(100);
@@ -82,8 +84,18 @@ final class BenchProcess implements AutoCloseable {
 
     /** CPU seconds (user + system) used so far. */
     double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** Peak resident set size in MiB (VmHWM). */
+    double peakRssMib() {
+        return peakRssMib(process.pid());
+    }
+
+    /** CPU seconds (user + system) any process has used so far, from /proc; NaN where unknown. */
+    static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
@@ -91,10 +103,10 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    /** Peak resident set size in MiB (VmHWM). */
-    double peakRssMib() {
+    /** Peak resident set size in MiB (VmHWM) of any process, from /proc; NaN where unknown. */
+    static double peakRssMib(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
@@ -105,6 +117,23 @@ final class BenchProcess implements AutoCloseable {
         return Double.NaN;
     }
 
+    /** Sends a signal by name (STOP, CONT) with kill(1). */
+    void signal(String signal) throws IOException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     void kill9() {
         process.destroyForcibly();
         waitFor(10);
@@ -113,6 +142,11 @@ final class BenchProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            try {
+                signal("CONT"); // a stopped process does not act on TERM
+            } catch (IOException e) {
+                // it is killed below if it does not stop
+            }
             process.destroy();
             if (!waitFor(30)) {
                 kill9();

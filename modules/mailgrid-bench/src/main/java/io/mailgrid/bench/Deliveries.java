@@ -13,15 +13,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Watches Maildirs for delivered mails and records when each one arrived (the file's
- * modification time, nanosecond resolution on Linux file systems). Maildir file names carry the
- * mail id ({@code <seconds>.<mail-id>.<origin>}), which ties a delivery to its accept time.
+ * Records when each mail reached its outcome: delivered into a watched Maildir (the file's
+ * modification time, nanosecond resolution on Linux file systems; Maildir file names carry the
+ * mail id, {@code <seconds>.<mail-id>.<origin>}), or reported by a push feed (the relay sink, the
+ * quarantine) through {@link #record(String, long)}. The mail id ties an outcome to its accept time.
  */
 final class Deliveries {
 
     private final List<Path> maildirs;
     private final Map<String, Long> deliveredAtNanos = new ConcurrentHashMap<>();
     private final Set<String> seenFiles = new HashSet<>();
+    private int pushed;
     private final Set<String> ignored;
     private final long epochNanosAtStart;
     private final long nanoAtStart;
@@ -63,6 +65,15 @@ final class Deliveries {
         return deliveredAtNanos.size();
     }
 
+    /** One outcome reported by a feed (the relay sink, the quarantine), at a System.nanoTime() instant. */
+    synchronized void record(String mailId, long nanoTime) {
+        if (ignored.contains(mailId)) {
+            return;
+        }
+        pushed++;
+        deliveredAtNanos.merge(mailId, nanoTime, Math::min);
+    }
+
     /** When a mail was delivered, on the System.nanoTime() scale, or null. */
     Long deliveredAt(String mailId) {
         return deliveredAtNanos.get(mailId);
@@ -72,9 +83,9 @@ final class Deliveries {
         return deliveredAtNanos.size();
     }
 
-    /** Files seen in total (more than count() means a mail was delivered twice). */
+    /** Outcomes seen in total, files and pushed (more than count() means a mail was delivered twice). */
     synchronized int files() {
-        return seenFiles.size();
+        return seenFiles.size() + pushed;
     }
 
     List<Long> times() {

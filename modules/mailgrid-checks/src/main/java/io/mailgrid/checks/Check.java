@@ -27,6 +27,14 @@ public interface Check {
         return CheckStatus.ok();
     }
 
+    /**
+     * What the check scans with, when that changes over time (a daemon's program and signature
+     * version): shown by {@code mailgrid status}. Empty by default.
+     */
+    default java.util.Optional<String> version() {
+        return java.util.Optional.empty();
+    }
+
     /** One line for the start-up log: what the check does with which settings. */
     default String describe() {
         return name();

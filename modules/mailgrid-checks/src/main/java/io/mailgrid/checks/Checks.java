@@ -57,6 +57,7 @@ public final class Checks {
     private static Map<String, Function<MailgridConfig, Check>> builtIn() {
         Map<String, Function<MailgridConfig, Check>> all = new LinkedHashMap<>();
         all.put(VirusScan.NAME, VirusScan::from);
+        all.put(ClamdScan.NAME, ClamdScan::from);
         all.put(AttachmentPolicy.NAME, AttachmentPolicy::from);
         all.put(ContentRules.NAME, ContentRules::from);
         all.put("pass-all", config -> new PassAll());
@@ -169,12 +170,17 @@ public final class Checks {
         return statuses;
     }
 
-    /** The checks of the chain that cannot run on this node now, with the reason; empty when all can. */
+    /**
+     * The checks of the chain that cannot run on this node now, with the reason; empty when all can.
+     * Asks only the chain's checks (it runs every heartbeat; a check's status may probe a daemon).
+     */
     public Map<String, CheckStatus> unavailableInChain() {
-        Map<String, CheckStatus> statuses = statuses();
         Map<String, CheckStatus> unavailable = new LinkedHashMap<>();
         for (String name : chain) {
-            CheckStatus status = statuses.get(name);
+            Check check = checks.get(name);
+            CheckStatus status = check != null ? status(check)
+                    : broken.containsKey(name) ? CheckStatus.unavailable("cannot start: " + broken.get(name))
+                    : CheckStatus.unavailable("not a Mailgrid check");
             if (!status.available()) {
                 unavailable.put(name, status);
             }
@@ -182,9 +188,34 @@ public final class Checks {
         return unavailable;
     }
 
+    /** The chain's checks that report what they scan with ({@link Check#version()}), by name. */
+    public Map<String, String> chainVersions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (String name : chain) {
+            Check check = checks.get(name);
+            if (check != null) {
+                check.version().ifPresent(version -> versions.put(name, version));
+            }
+        }
+        return versions;
+    }
+
     /** Whether every check of the chain can run on this node now. */
     public boolean chainAvailable() {
         return unavailableInChain().isEmpty();
+    }
+
+    /** Releases what the checks hold (clamd's pooled connections); called when the node stops. */
+    public void close() {
+        for (Check check : checks.values()) {
+            if (check instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Check {} did not close cleanly: {}", check.name(), e.toString());
+                }
+            }
+        }
     }
 
     /** Logs the chain and one line per check: available or not, and why. */

@@ -21,23 +21,33 @@ class ChecksTest {
     Path dir;
 
     @Test
-    void theShippedRoutesShouldRunVirusScanThenAttachmentPolicyThenContentRules() {
+    void theShippedRoutesShouldRunClamdThenAttachmentPolicyThenContentRules() {
         Checks checks = Checks.fromConfig(Mails.config(dir, Map.of()));
 
-        assertThat(checks.chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
-        assertThat(checks.steps()).extracting(CheckStep::beanName)
-                .contains("check-virus-scan", "check-attachment-policy", "check-content-rules", "check-pass-all");
+        assertThat(checks.chain()).containsExactly("clamd", "attachment-policy", "content-rules");
+        assertThat(checks.steps()).extracting(CheckStep::beanName).contains("check-clamd", "check-virus-scan",
+                "check-attachment-policy", "check-content-rules", "check-pass-all");
         assertThat(checks.chainAvailable()).isTrue();
     }
 
     @Test
     void aScannerNotInstalledShouldMakeTheChainUnavailableWithTheReason() {
-        Checks checks = Checks.fromConfig(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scan -")));
+        Checks checks = Checks.fromConfig(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scan -",
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString())));
 
         assertThat(checks.chainAvailable()).isFalse();
         assertThat(checks.unavailableInChain()).containsOnlyKeys("virus-scan");
         assertThat(checks.unavailableInChain().get("virus-scan").reason()).isEqualTo("not-installed-scan not found on PATH");
         checks.logStatus();
+    }
+
+    @Test
+    void aClamdThatCannotBeReachedShouldMakeTheShippedChainUnavailableWithTheReason() {
+        Path socket = dir.resolve("no-clamd.sock");
+        Checks checks = Checks.fromConfig(Mails.config(dir, Map.of(MailgridConfig.CLAMD_ADDRESS, "unix:" + socket)));
+
+        assertThat(checks.unavailableInChain()).containsOnlyKeys("clamd");
+        assertThat(checks.unavailableInChain().get("clamd").reason()).startsWith("cannot connect to clamd at unix:" + socket);
     }
 
     @Test
@@ -53,7 +63,7 @@ class ChecksTest {
         Map<String, String> withoutContentRules = new java.util.HashMap<>(badRules);
         withoutContentRules.put(MailgridConfig.ROUTES_DIR, routes.toString());
         Checks checks = Checks.fromConfig(Mails.config(dir, withoutContentRules));
-        assertThat(checks.chain()).containsExactly("virus-scan", "attachment-policy");
+        assertThat(checks.chain()).containsExactly("clamd", "attachment-policy");
         assertThat(checks.statuses().get("content-rules").available()).isFalse();
         assertThat(checks.chainAvailable()).isTrue();
     }

@@ -30,10 +30,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param delivery   where its delivery puts mail, e.g. "maildir:/var/mailgrid/a/outbox"
  * @param required   the checks every mail it accepts requires (docs/adr/0018); a heartbeat of a node
  *                   older than that rule has none, and its chain counts
+ * @param checkVersions what its checks scan with, by check name (clamd's version and signatures);
+ *                   absent in heartbeats of older nodes
  */
 public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
         long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
-        String delivery, List<String> required) {
+        String delivery, List<String> required, Map<String, String> checkVersions) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -43,14 +45,15 @@ public record Heartbeat(String node, String role, NodeState state, String reason
         Objects.requireNonNull(state, "state");
         checks = checks == null ? Map.of() : Map.copyOf(new TreeMap<>(checks));
         required = List.copyOf(new TreeSet<>(required == null ? checks.keySet() : required));
+        checkVersions = checkVersions == null ? Map.of() : Map.copyOf(checkVersions);
     }
 
-    /** A heartbeat whose node requires the checks of its chain. */
+    /** A heartbeat whose node requires the checks of its chain, without check versions. */
     public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
             long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
             String delivery) {
         this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
-                delivery, null);
+                delivery, null, Map.of());
     }
 
     /** Whether the node is a worker (runs checks) rather than a mail host. */

@@ -169,6 +169,17 @@ public final class MailgridConfig {
     /** Regular expression whose group 1 is the malware name in the scanner's output. */
     public static final String VIRUS_SCAN_FOUND_PATTERN = "mailgrid.virus-scan.found-pattern";
 
+    /** Where clamd listens: {@code unix:/path/to/socket} or {@code tcp:host:port}. */
+    public static final String CLAMD_ADDRESS = "mailgrid.clamd.address";
+    /** Longest one clamd scan may take once connected. */
+    public static final String CLAMD_TIMEOUT = "mailgrid.clamd.timeout";
+    /** Longest wait for clamd to accept a connection, and for the whole availability probe. */
+    public static final String CLAMD_CONNECT_TIMEOUT = "mailgrid.clamd.connect-timeout";
+    /** clamd sessions kept open for reuse; 0 = a new connection for every scan. */
+    public static final String CLAMD_POOL_SIZE = "mailgrid.clamd.pool-size";
+    /** clamd's StreamMaxLength: a larger mail is a scanner error, never sent. */
+    public static final String CLAMD_STREAM_MAX_LENGTH = "mailgrid.clamd.stream-max-length";
+
     /** File name extensions that are not allowed, comma-separated, without dots. */
     public static final String ATTACHMENT_BLOCKED_EXTENSIONS = "mailgrid.attachment-policy.blocked-extensions";
     /** MIME types that are not allowed, comma-separated; {@code type/*} blocks a whole type. */

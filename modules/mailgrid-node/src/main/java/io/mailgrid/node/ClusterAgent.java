@@ -81,6 +81,7 @@ final class ClusterAgent implements AutoCloseable {
     private final Routes routes;
     private final Reservation reservation;
     private final Supplier<Map<String, Boolean>> checks;
+    private volatile Supplier<Map<String, String>> checkVersions = Map::of;
     private final Clock clock;
     private final Duration interval;
     private final int capacity;
@@ -436,7 +437,13 @@ final class ClusterAgent implements AutoCloseable {
         }
         return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
                 startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
-                configHash, deliveryTarget, List.copyOf(required.names()));
+                configHash, deliveryTarget, List.copyOf(required.names()),
+                checkVersions.get());
+    }
+
+    /** What the node's checks scan with, sent in every heartbeat for {@code mailgrid status}. */
+    void checkVersions(Supplier<Map<String, String>> versions) {
+        this.checkVersions = versions;
     }
 
     /** Says LEAVING, so peers take over at once, and stops ticking. Routes stop with Camel afterwards. */

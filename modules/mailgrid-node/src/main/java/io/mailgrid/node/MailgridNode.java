@@ -186,6 +186,7 @@ public final class MailgridNode implements AutoCloseable {
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
                 required, delivery.target(), clock);
+        cluster.checkVersions(checks::chainVersions);
         cluster.start();
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
@@ -412,6 +413,9 @@ public final class MailgridNode implements AutoCloseable {
         }
         if (reservation != null) {
             reservation.close();
+        }
+        if (checks != null) {
+            checks.close();
         }
         if (publishing != null) {
             publishing.close();

@@ -78,6 +78,12 @@ final class StatusCommand implements Callable<Integer> {
                     n.state(), age(n.ageMillis()), n.inFlight() + "/" + n.capacity(), n.processed(),
                     n.configHash() + (n.drift() ? " DRIFT" : ""), checks(n.checks()),
                     n.reason() == null ? "" : "  (" + n.reason() + ")"));
+            if (report.nodes().stream().anyMatch(n -> !n.checkVersions().isEmpty())) {
+                out.println();
+                out.printf("%-16s %s%n", "NODE", "SCANS WITH");
+                report.nodes().forEach(n -> n.checkVersions().forEach((check, version) ->
+                        out.printf("%-16s %s: %s%n", n.node(), check, version)));
+            }
         }
         out.println();
         out.printf("%-40s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");

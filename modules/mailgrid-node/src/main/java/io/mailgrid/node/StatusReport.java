@@ -54,10 +54,11 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
      * @param configHash its policy hash
      * @param drift      true when its policy hash differs from most nodes'
      * @param required   the checks every mail it accepts requires
+     * @param checkVersions what its checks scan with, by check name (clamd's version and signatures)
      */
     public record NodeStatus(String node, String role, String state, String reason, long ageMillis, int inFlight,
             int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift,
-            List<String> required) {
+            List<String> required, Map<String, String> checkVersions) {
     }
 
     /**
@@ -117,7 +118,7 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
             }
             nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, peer.silence(now).toMillis(),
                     beat.inFlight(), beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
-                    !common.equals(beat.configHash()), beat.required()));
+                    !common.equals(beat.configHash()), beat.required(), beat.checkVersions()));
         }
         nodes.sort(Comparator.comparing(NodeStatus::node));
         return nodes;

@@ -29,6 +29,7 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.testing.BadMail;
 import io.mailgrid.testing.FakeScanner;
 import io.mailgrid.testing.Maildir;
+import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
 /**
@@ -106,7 +107,7 @@ class BadInputTest {
         for (Map.Entry<String, String> scanner : reasons.entrySet()) {
             Path data = dir.resolve("run" + run++);
             try (TestNode a = TestNode.start(data, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, scanner.getKey(),
-                    MailgridConfig.VIRUS_SCAN_TIMEOUT, "300ms"))) {
+                    MailgridConfig.VIRUS_SCAN_TIMEOUT, "300ms", MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
                 String id = a.publish(TestMail.to("bob@example.com"));
 
                 Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
@@ -123,7 +124,8 @@ class BadInputTest {
 
     @Test
     void aScannerThatPrintsGarbageShouldBeJudgedByItsExitCode() throws Exception {
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.printingGarbage(0)))) {
+        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.printingGarbage(0),
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             a.publish(TestMail.to("bob@example.com"));
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
         }
@@ -131,7 +133,8 @@ class BadInputTest {
 
     @Test
     void aNodeWhoseScannerIsMissingShouldReportTheCheckUnavailableAndKeepItsMailWaiting() throws Exception {
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scanner -"))) {
+        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scanner -",
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             assertThat(a.node.checks().chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
             assertThat(a.node.checks().unavailableInChain()).containsOnlyKeys("virus-scan");
             assertThat(a.node.checks().unavailableInChain().get("virus-scan").reason())

@@ -17,9 +17,10 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.MimeMail;
+import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
-/** A node scanning with the real ClamAV: EICAR is quarantined as INFECTED, clean mail delivered. */
+/** A node scanning with the real ClamAV's clamscan (check-virus-scan): EICAR is quarantined as INFECTED, clean mail delivered. */
 class ClamAvNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -31,7 +32,8 @@ class ClamAvNodeTest {
     void eicarAsAnAttachmentAndInAZipShouldBeQuarantinedAndCleanMailDelivered() throws Exception {
         ClamAv.requireClamscan();
         String clamscan = ClamAv.clamscanWithTestDatabase(dir.resolve("clamav-db"));
-        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, clamscan))) {
+        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, clamscan,
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             byte[] attached = MimeMail.to("bob@example.com").text("hi").attachment("eicar.com", "application/octet-stream",
                     ClamAv.eicar()).bytes();
             byte[] zipped = MimeMail.to("bob@example.com").text("hi").attachment("tools.zip", "application/zip",

@@ -50,7 +50,7 @@ class OneNodeDeliveryTest {
         assertThat(delivered.original()).isEqualTo(mail.bytes());
         assertThat(delivered.stamp("Id")).contains(id);
         assertThat(delivered.stamp("Verdict")).contains("CLEAN");
-        assertThat(delivered.stamp("Checks")).contains("virus-scan,attachment-policy,content-rules");
+        assertThat(delivered.stamp("Checks")).contains("clamd,attachment-policy,content-rules");
         assertThat(delivered.stamp("Origin")).contains("a");
         assertThat(delivered.stamp("Node")).contains("a");
         assertThat(delivered.stamp("Attempt")).contains("1");

@@ -19,6 +19,7 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.testing.FakeScanner;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MimeMail;
+import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
 /** Quarantine end to end: what a quarantined mail carries, and the quarantine command. */
@@ -31,7 +32,8 @@ class QuarantineTest {
 
     @Test
     void anInfectedMailShouldBeQuarantinedWithVerdictReasonNodeAndTimeAndBeReleasableAsItIs() throws Exception {
-        Map<String, String> infected = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infected("Eicar-Test-Signature"));
+        Map<String, String> infected = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infected("Eicar-Test-Signature"),
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, infected)) {
             TestMail mail = TestMail.to("bob@example.com").subject("invoice");
             String id = a.publish(mail);
@@ -70,7 +72,8 @@ class QuarantineTest {
     @Test
     void releaseWithRecheckShouldRunTheChainAgainUnderTheNextGeneration() throws Exception {
         Path flag = Files.createFile(dir.resolve("infected.flag"));
-        Map<String, String> settings = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"));
+        Map<String, String> settings = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"),
+                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, settings)) {
             String id = a.publish(TestMail.to("bob@example.com"));
             browseUntilPresent(a, id);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Assumptions;
  * file when ClamAV unpacks it from a MIME part or an archive, and a body signature
  * ({@code .ndb}) that matches the string anywhere.
  *
- * <p>A test that needs {@code clamscan} calls {@link #requireClamscan()}: without it the test is
+ * <p>A test that needs {@code clamscan} calls {@link #requireClamscan()}, one that needs the
+ * daemon {@link #requireClamd()} (and runs it with {@link ClamdProcess}): without it the test is
  * skipped with a clear message on a developer machine, and fails when {@code CI=true}.
  */
 public final class ClamAv {
@@ -46,7 +48,31 @@ public final class ClamAv {
         if (onPath("clamscan")) {
             return;
         }
-        String message = "clamscan is not installed (Debian: apt-get install clamav)";
+        missing("clamscan is not installed (Debian: apt-get install clamav)");
+    }
+
+    /**
+     * The ClamAV daemon program, or a skipped test (a failed one when CI=true) where it is not
+     * installed. Debian installs it as /usr/sbin/clamd, which is not on every user's PATH.
+     */
+    public static Path requireClamd() {
+        return clamd().orElseGet(() -> {
+            missing("clamd is not installed (Debian: apt-get install clamav-daemon)");
+            return null;
+        });
+    }
+
+    /** The clamd program, where it is installed: on PATH, or in /usr/sbin or /usr/local/sbin. */
+    public static Optional<Path> clamd() {
+        for (Path candidate : new Path[] {Path.of("/usr/sbin/clamd"), Path.of("/usr/local/sbin/clamd")}) {
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return onPathAt("clamd");
+    }
+
+    private static void missing(String message) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(message + "; CI=true, so this test must not be skipped (.ci/run installs it)");
         }
@@ -58,6 +84,11 @@ public final class ClamAv {
      * input with it: {@code clamscan --no-summary -d DIR -}.
      */
     public static String clamscanWithTestDatabase(Path dir) {
+        return "clamscan --no-summary -d " + writeTestDatabase(dir).toAbsolutePath() + " -";
+    }
+
+    /** Writes the two EICAR signature files into {@code dir} (created if needed) and returns it. */
+    public static Path writeTestDatabase(Path dir) {
         try {
             Files.createDirectories(dir);
             byte[] eicar = eicar();
@@ -65,7 +96,7 @@ public final class ClamAv {
             Files.writeString(dir.resolve("mailgrid-test.hdb"), md5 + ":" + eicar.length + ":" + HASH_SIGNATURE + "\n");
             Files.writeString(dir.resolve("mailgrid-test.ndb"),
                     BODY_SIGNATURE + ":0:*:" + HexFormat.of().formatHex(eicar) + "\n");
-            return "clamscan --no-summary -d " + dir.toAbsolutePath() + " -";
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
@@ -74,16 +105,20 @@ public final class ClamAv {
     }
 
     private static boolean onPath(String program) {
+        return onPathAt(program).isPresent();
+    }
+
+    private static Optional<Path> onPathAt(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
-            return false;
+            return Optional.empty();
         }
         for (String entry : path.split(File.pathSeparator)) {
             Path candidate = Path.of(entry, program);
             if (!entry.isEmpty() && Files.isExecutable(candidate)) {
-                return true;
+                return Optional.of(candidate);
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

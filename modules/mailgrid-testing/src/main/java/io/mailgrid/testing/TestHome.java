@@ -17,9 +17,12 @@ import io.mailgrid.core.MailgridConfig;
 /**
  * The checkout under test and settings for test nodes: the real config/mailgrid.properties,
  * routes/ and broker-config/broker.xml, with a free port, a temporary data directory and short
- * redelivery delays so that tests run in seconds.
+ * redelivery delays so that tests run in seconds. The virus scanners are stand-ins that say clean
+ * ({@link FakeClamd} for the shipped check-clamd, {@link FakeScanner} for check-virus-scan).
  */
 public final class TestHome {
+
+    private static Path execScannerRoutes;
 
     private TestHome() {
     }
@@ -68,9 +71,40 @@ public final class TestHome {
         values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
         // tests scan with a stand-in that says clean; tests of the scan itself set their own
         values.put(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.clean());
+        values.put(MailgridConfig.CLAMD_ADDRESS, FakeClamd.address());
         values.put(MailgridConfig.CONTENT_RULES_FILE, home.resolve("config/content-rules.txt").toString());
         values.putAll(overrides);
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
+    }
+
+    /**
+     * A copy of the shipped routes (made once per JVM) whose virus scan is the command-line
+     * scanner, {@code check-virus-scan}, instead of the shipped {@code check-clamd}: for tests of
+     * that scanner, which set {@code mailgrid.virus-scan.command} (a {@link FakeScanner}, clamscan).
+     */
+    public static synchronized Path execScannerRoutes() {
+        if (execScannerRoutes == null) {
+            try {
+                Path copy = Files.createTempDirectory("mailgrid-exec-scanner-routes-");
+                try (var files = Files.list(routes())) {
+                    for (Path file : files.toList()) {
+                        String xml = Files.readString(file);
+                        if (file.getFileName().toString().equals("policy.xml")) {
+                            String replaced = xml.replace("<process ref=\"check-clamd\"/>", "<process ref=\"check-virus-scan\"/>");
+                            if (replaced.equals(xml)) {
+                                throw new IllegalStateException("routes/policy.xml has no <process ref=\"check-clamd\"/> to replace");
+                            }
+                            xml = replaced;
+                        }
+                        Files.writeString(copy.resolve(file.getFileName()), xml);
+                    }
+                }
+                execScannerRoutes = copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return execScannerRoutes;
     }
 
     /**
