@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -628,13 +629,28 @@ final class Bench {
         String send(byte[] mail, String recipient) throws Exception {
             MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(mail));
             transport.sendMessage(message, new Address[] {new InternetAddress(recipient)});
-            String reply = transport.getLastServerResponse();
-            int at = reply.lastIndexOf("queued as ");
-            if (at < 0) {
-                throw new IllegalStateException("no mail id in the reply: " + reply);
-            }
-            return reply.substring(at + "queued as ".length()).trim();
+            return acceptedAs(transport.getLastServerResponse())
+                    .orElseThrow(() -> new IllegalStateException("no 250 in the reply: " + transport.getLastServerResponse()));
         }
+
+        /**
+         * The node's mail id from a 250 reply ("... queued as ID"), {@link #ALREADY_QUEUED} for a
+         * resend the cluster recognised ("250 2.0.0 Ok: already queued", which names no id: the
+         * first copy was stored under an id the client never heard), empty for anything else.
+         */
+        static Optional<String> acceptedAs(String reply) {
+            if (reply == null || !reply.startsWith("250")) {
+                return Optional.empty();
+            }
+            int at = reply.lastIndexOf("queued as ");
+            if (at >= 0) {
+                return Optional.of(reply.substring(at + "queued as ".length()).trim());
+            }
+            return reply.contains("already queued") ? Optional.of(ALREADY_QUEUED) : Optional.empty();
+        }
+
+        /** What {@link #acceptedAs} gives for a resend the cluster had already stored. */
+        static final String ALREADY_QUEUED = "(already queued)";
 
         @Override
         public void close() throws Exception {

@@ -362,11 +362,7 @@ final class Soak {
             MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(mail));
             transport.sendMessage(message, new Address[] {new InternetAddress(recipient)});
             String reply = transport.getLastServerResponse();
-            int at = reply.lastIndexOf("queued as ");
-            if (!reply.startsWith("250") || at < 0) {
-                throw new IOException("no 250 with a mail id: " + reply);
-            }
-            return reply.substring(at + "queued as ".length()).trim();
+            return Bench.SmtpSender.acceptedAs(reply).orElseThrow(() -> new IOException("no 250: " + reply));
         }
 
         @Override

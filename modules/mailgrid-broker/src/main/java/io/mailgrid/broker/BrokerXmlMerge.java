@@ -31,10 +31,10 @@ import org.xml.sax.SAXException;
  * <p>Security: the target's administrator roles are the roles with {@code manage} on its
  * {@code activemq.management.#} entry; in the copied security block they take the place of
  * {@code amq} (the distribution's default), so the administrator keeps every right. The operator
- * role {@value EmbeddedBroker#OPERATOR_ROLE} is added to the {@code send} and {@code manage}
- * permissions of that entry ({@code ./mailgrid status} uses management messages), and the node role
- * {@value EmbeddedBroker#NODE_ROLE} is taken out of them (an earlier Mailgrid granted it); no other
- * entry of the target is touched. {@code management-message-rbac} is turned on, so a role that may
+ * role {@value EmbeddedBroker#OPERATOR_ROLE} and the node role {@value EmbeddedBroker#NODE_ROLE} are
+ * added to the {@code send} and {@code manage} permissions of that entry ({@code ./mailgrid status},
+ * {@code quarantine} and {@code forget} use management messages, and so does a node forgetting a
+ * silent peer); no other entry of the target is touched. {@code management-message-rbac} is turned on, so a role that may
  * send management messages may only do the operations its {@code mops.} entries allow. With
  * {@code withPlugin}, {@link FailedConnectionGuard} is added to {@code broker-plugins} (its jar
  * must be in the instance's {@code lib/}).
@@ -48,7 +48,7 @@ public final class BrokerXmlMerge {
     static final String CORE_NS = "urn:activemq:core";
     /** Sections whose marked block an existing broker needs. */
     static final List<String> SECTIONS = List.of("security-settings", "address-settings", "addresses");
-    /** The security setting of the management address the node role is added to. */
+    /** The security setting of the management address the node and operator roles are added to. */
     static final String MANAGEMENT_MATCH = "activemq.management.#";
     /** Permissions on the management address that {@code ./mailgrid status} needs. */
     static final List<String> MANAGEMENT_PERMISSIONS = List.of("send", "manage");
@@ -225,14 +225,14 @@ public final class BrokerXmlMerge {
     private static String grantManagement(String text, List<String> notes) {
         int[] entry = managementEntry(withoutComments(text));
         if (entry == null) {
-            notes.add("no <security-setting match=\"" + MANAGEMENT_MATCH + "\"> found: give the role "
-                    + EmbeddedBroker.OPERATOR_ROLE + " the permissions " + MANAGEMENT_PERMISSIONS
+            notes.add("no <security-setting match=\"" + MANAGEMENT_MATCH + "\"> found: give the roles "
+                    + EmbeddedBroker.NODE_ROLE + " and " + EmbeddedBroker.OPERATOR_ROLE + " the permissions " + MANAGEMENT_PERMISSIONS
                     + " on the address activemq.management in the entry that covers it, for ./mailgrid status");
             return text;
         }
         String body = text.substring(entry[0], entry[1]);
         for (String type : MANAGEMENT_PERMISSIONS) {
-            body = withoutRole(body, type, EmbeddedBroker.NODE_ROLE);
+            body = addRole(body, type, EmbeddedBroker.NODE_ROLE);
             body = addRole(body, type, EmbeddedBroker.OPERATOR_ROLE);
         }
         return text.substring(0, entry[0]) + body + text.substring(entry[1]);
@@ -265,27 +265,6 @@ public final class BrokerXmlMerge {
             return text.substring(0, before) + element + text.substring(before);
         }
         return text.substring(0, at) + text.substring(at, before) + element + "\n" + text.substring(at);
-    }
-
-    /** Takes a role out of one permission of an entry's body (the permission stays, maybe with no role). */
-    private static String withoutRole(String body, String type, String role) {
-        Matcher permission = Pattern.compile("<permission\\b[^>]*\\btype=\"" + type + "\"[^>]*>").matcher(withoutComments(body));
-        if (!permission.find()) {
-            return body;
-        }
-        String tag = body.substring(permission.start(), permission.end());
-        Matcher roles = Pattern.compile("roles=\"([^\"]*)\"").matcher(tag);
-        if (!roles.find()) {
-            return body;
-        }
-        List<String> kept = new ArrayList<>();
-        for (String name : roles.group(1).split(",")) {
-            if (!name.trim().equals(role) && !name.isBlank()) {
-                kept.add(name.trim());
-            }
-        }
-        String newTag = tag.substring(0, roles.start(1)) + String.join(",", kept) + tag.substring(roles.end(1));
-        return body.substring(0, permission.start()) + newTag + body.substring(permission.end());
     }
 
     /** Adds a role to one permission of an entry's body (or adds the permission). */

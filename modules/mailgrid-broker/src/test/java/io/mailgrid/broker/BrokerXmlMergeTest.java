@@ -47,12 +47,13 @@ class BrokerXmlMergeTest {
     }
 
     @Test
-    void theManagementAddressShouldGainTheOperatorRoleAndLoseNothing() throws Exception {
+    void theManagementAddressShouldGainTheNodeAndOperatorRolesAndLoseNothing() throws Exception {
         Document merged = xml(BrokerXmlMerge.from(ours).merge(target(), false).text());
 
         Element management = entry(merged, "security-setting", "match", "activemq.management.#");
-        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid-operator");
-        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid-operator");
+        // what each may do there is checked per operation (management-message-rbac, the mops.* entries)
+        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid,mailgrid-operator");
+        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid,mailgrid-operator");
         assertThat(roles(management, "consume")).as("Mailgrid grants its roles no consume here").isEqualTo("admin");
         assertThat(roles(management, "createAddress")).isEqualTo("admin");
         assertThat(roles(entry(merged, "security-setting", "match", "#"), "send"))
@@ -60,18 +61,15 @@ class BrokerXmlMergeTest {
     }
 
     @Test
-    void anEarlierMergeShouldLoseTheNodesRightToManageTheBroker() throws Exception {
+    void mergingTwiceShouldNotRepeatARoleOnTheManagementAddress() throws Exception {
         Path target = target();
-        // what the previous Mailgrid's merge left: the node role on the management address
-        Files.writeString(target, Files.readString(target).replace("<permission type=\"manage\" roles=\"admin\"/>",
-                "<permission type=\"manage\" roles=\"admin,mailgrid\"/>").replace("<permission type=\"send\" roles=\"admin\"/>\n         </security-setting>\n         <security-setting match=\"orders.#\">",
-                "<permission type=\"send\" roles=\"admin,mailgrid\"/>\n         </security-setting>\n         <security-setting match=\"orders.#\">"));
+        Files.writeString(target, BrokerXmlMerge.from(ours).merge(target, false).text());
 
         Document merged = xml(BrokerXmlMerge.from(ours).merge(target, false).text());
 
         Element management = entry(merged, "security-setting", "match", "activemq.management.#");
-        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid-operator");
-        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid-operator");
+        assertThat(roles(management, "manage")).isEqualTo("admin,mailgrid,mailgrid-operator");
+        assertThat(roles(management, "send")).isEqualTo("admin,mailgrid,mailgrid-operator");
     }
 
     @Test
@@ -149,7 +147,7 @@ class BrokerXmlMergeTest {
         String merged = BrokerXmlMerge.from(ours).merge(target, false).text();
 
         String withoutBlocks = merged.replaceAll("(?s)[ \\t]*<!-- mailgrid:begin.*?<!-- mailgrid:end -->\\n", "")
-                .replace("roles=\"admin,mailgrid-operator\"", "roles=\"admin\"")
+                .replace("roles=\"admin,mailgrid,mailgrid-operator\"", "roles=\"admin\"")
                 .replace("      <management-message-rbac>true</management-message-rbac>\n", "");
         assertThat(withoutBlocks).isEqualTo(original);
     }
