@@ -115,6 +115,15 @@ class ReleaseArchiveIT {
         assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(read(out)).as("systemd-analyze warns about unknown keys and bad values on its output").isEmpty();
         assertThat(verify.exitValue()).isZero();
+
+        // systemd's own exposure score of the unit's sandbox (0 = locked down, 10 = none): 2.8 when written
+        Process security = new ProcessBuilder(analyze.toString(), "security", "--offline=true", copy.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(security.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher exposure = java.util.regex.Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)")
+                .matcher(read(out));
+        assertThat(exposure.find()).as(read(out)).isTrue();
+        assertThat(Double.parseDouble(exposure.group(1))).as("exposure level").isLessThanOrEqualTo(3.0);
     }
 
     /** Only Java (JAVA_HOME) and the few programs bin/mailgrid calls on PATH: no mvn, no checkout's launcher. */
