@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.mailgrid.checks.Checks;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
@@ -44,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
         overrides.put(MailgridConfig.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
+        sayWhatIsMissing(config);
 
         MailgridNode running = MailgridNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -53,5 +55,21 @@ final class RunCommand implements Callable<Integer> {
         }, "mailgrid-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Before anything logs: a check of the chain this machine cannot run, and how to install it. */
+    private static void sayWhatIsMissing(MailgridConfig config) {
+        Checks checks;
+        try {
+            checks = Checks.fromConfig(config);
+        } catch (RuntimeException e) {
+            return; // a broken setting or route: the node's start says so, naming the key
+        }
+        try {
+            MissingTools.lines(checks.unavailableInChain(), config.isSet(MailgridConfig.VIRUS_SCAN_COMMAND)
+                    ? config.string(MailgridConfig.VIRUS_SCAN_COMMAND) : null).forEach(System.err::println);
+        } finally {
+            checks.close();
+        }
     }
 }
