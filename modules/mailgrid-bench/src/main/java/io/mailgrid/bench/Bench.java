@@ -203,7 +203,7 @@ final class Bench {
                         xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- bench: the CLEAN-only chain -->\n"
                                 + "<routes xmlns=\"http://camel.apache.org/schema/spring\">\n"
                                 + "  <route id=\"policy-chain\" routeConfigurationId=\"policy-errors\">\n"
-                                + "    <from uri=\"direct:policy-chain\"/>\n    " + delay + "<process ref=\"check-pass-all\"/>\n"
+                                + "    <from uri=\"direct:policy-chain\"/>\n    " + delay + "<to uri=\"check:pass-all\"/>\n"
                                 + "  </route>\n</routes>\n";
                     }
                     Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);

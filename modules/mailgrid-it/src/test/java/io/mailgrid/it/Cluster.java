@@ -18,7 +18,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
@@ -166,7 +166,7 @@ final class Cluster implements AutoCloseable {
     /**
      * A copy of the shipped routes whose policy.xml lacks the line holding {@code text}, as an
      * operator would remove a check ("to try Mailgrid without a scanner, remove the
-     * check-virus-scan line").
+     * check:virus-scan line").
      */
     Path routesWithoutLine(String name, String text) {
         Path copy = dir.resolve("routes-" + name);
@@ -176,7 +176,7 @@ final class Cluster implements AutoCloseable {
                 for (Path file : files.toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
-                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<process")))
+                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<to uri=")))
                                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
                     }
                     Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
@@ -230,7 +230,7 @@ final class Cluster implements AutoCloseable {
 
     /** A publisher as a node's ingress has: its mails require the checks of the shipped policy chain. */
     private static MailPublisher ingress(ActiveMQConnectionFactory factory) {
-        return new MailPublisher(factory, RequiredChecks.of(Checks.referencedBy(TestHome.routes())));
+        return new MailPublisher(factory, RequiredChecks.of(PolicyModel.chainOf(TestHome.routes(), new java.util.Properties())));
     }
 
     /** A publisher that opens a fresh connection after a failed publish. */

@@ -205,8 +205,8 @@ class ClusterIT {
             cluster.startBroker();
             String clamscan = "mailgrid.virus-scan.command=" + ClamAv.clamscanWithTestDatabase(dir.resolve("clamav"));
             MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.routes(), clamscan);
-            // b as the README says to try Mailgrid without a scanner: the check-virus-scan line removed
-            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check-virus-scan"));
+            // b as the README says to try Mailgrid without a scanner: the check:virus-scan line removed
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan"));
             b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
 
             a.kill9();

@@ -79,7 +79,7 @@ public final class TestHome {
 
     /**
      * A copy of the shipped routes (made once per JVM) whose virus scan is the command-line
-     * scanner, {@code check-virus-scan}, instead of the shipped {@code check-clamd}: for tests of
+     * scanner, {@code check:virus-scan}, instead of the shipped {@code check:clamd}: for tests of
      * that scanner, which set {@code mailgrid.virus-scan.command} (a {@link FakeScanner}, clamscan).
      */
     public static synchronized Path execScannerRoutes() {
@@ -90,9 +90,9 @@ public final class TestHome {
                     for (Path file : files.toList()) {
                         String xml = Files.readString(file);
                         if (file.getFileName().toString().equals("policy.xml")) {
-                            String replaced = xml.replace("<process ref=\"check-clamd\"/>", "<process ref=\"check-virus-scan\"/>");
+                            String replaced = xml.replace("<to uri=\"check:clamd\"/>", "<to uri=\"check:virus-scan\"/>");
                             if (replaced.equals(xml)) {
-                                throw new IllegalStateException("routes/policy.xml has no <process ref=\"check-clamd\"/> to replace");
+                                throw new IllegalStateException("routes/policy.xml has no <to uri=\"check:clamd\"/> to replace");
                             }
                             xml = replaced;
                         }
