@@ -13,6 +13,9 @@ import io.mailgrid.core.SettingsCatalog;
  */
 public final class CheckSettings implements SettingsCatalog {
 
+    /** Domains of this organisation, for the inbound/outbound/internal conditions of the policy routes. */
+    public static final String LOCAL_DOMAINS = "mailgrid.local-domains";
+
     static final List<Setting> CLAMD = List.of(
             // where clamd runs and how long to wait for it is this node's surroundings; what it may scan is policy
             Setting.node(MailgridConfig.CLAMD_ADDRESS), Setting.node(MailgridConfig.CLAMD_TIMEOUT),
@@ -39,6 +42,7 @@ public final class CheckSettings implements SettingsCatalog {
             all.addAll(kind.settings());
         }
         all.addAll(MIME);
+        all.add(Setting.policy(LOCAL_DOMAINS));
         return all;
     }
 }

@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.checks.condition.Conditions;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 
@@ -42,6 +43,11 @@ public final class Checks {
         return checks;
     }
 
+    /** The conditions every node binds by name for the routes (inbound, outbound, internal, hasAttachment). */
+    public Map<String, ? extends org.apache.camel.Predicate> namedConditions() {
+        return Conditions.builtIn(config);
+    }
+
     /** The component routes use for their check steps; bind it as {@code check}. */
     public CheckComponent component() {
         return new CheckComponent(this);
@@ -50,9 +56,11 @@ public final class Checks {
     /**
      * Builds one instance per check step of the routes Camel loaded, before they start.
      *
-     * @throws ConfigException a step is bad or cannot start, or two different steps share an instance name
+     * @throws ConfigException a step is bad or cannot start, two different steps share an instance name, or a
+     *                         condition bean lacks a required property
      */
     public synchronized void load(CamelContext camel) {
+        Conditions.verify(camel, config);
         for (CheckDeclaration declaration : PolicyModel.read(camel)) {
             CheckStep known = steps.get(declaration.instance());
             if (known == null) {

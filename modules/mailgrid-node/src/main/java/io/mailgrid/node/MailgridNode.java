@@ -164,6 +164,7 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
         main.bind("check", checks.component());
+        checks.namedConditions().forEach(main::bind);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport loaded) {
