@@ -24,6 +24,8 @@ public enum CheckKind {
     ATTACHMENT_POLICY(AttachmentPolicy.NAME, AttachmentPolicy::from, CheckSettings.ATTACHMENT_POLICY),
     /** Keywords and regular expressions from a rules file. */
     CONTENT_RULES(ContentRules.NAME, ContentRules::from, CheckSettings.CONTENT_RULES),
+    /** Mail larger than a limit. */
+    SIZE_LIMIT(SizeLimit.NAME, SizeLimit::from, CheckSettings.SIZE_LIMIT),
     /** Every mail is clean: a placeholder. */
     PASS_ALL("pass-all", config -> new PassAll(), List.of());
 

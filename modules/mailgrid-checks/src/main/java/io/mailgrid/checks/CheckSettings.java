@@ -30,6 +30,7 @@ public final class CheckSettings implements SettingsCatalog {
             Setting.policy(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_DEPTH),
             Setting.policy(MailgridConfig.ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES));
     static final List<Setting> CONTENT_RULES = List.of(Setting.policy(MailgridConfig.CONTENT_RULES_FILE));
+    static final List<Setting> SIZE_LIMIT = List.of(Setting.policy(SizeLimit.MAX_SIZE));
     /** Limits of the MIME reader shared by attachment-policy and content-rules: not per step. */
     static final List<Setting> MIME = List.of(Setting.policy(MailgridConfig.MIME_MAX_DEPTH),
             Setting.policy(MailgridConfig.MIME_MAX_PARTS), Setting.policy(MailgridConfig.MIME_MAX_HEADER_SIZE),
