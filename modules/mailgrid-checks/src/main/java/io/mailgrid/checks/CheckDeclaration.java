@@ -86,6 +86,10 @@ public record CheckDeclaration(String instance, CheckKind kind, Map<String, Stri
         if (!RequiredChecks.isName(instance)) {
             throw new ConfigException(step + ": id '" + instance + "' is not a check name (lower-case letters, digits and '-')");
         }
+        if (CheckKind.named(instance).filter(other -> other != kind).isPresent()) {
+            // a mail requiring "clamd" must never be satisfied by a step that is not a clamd scan
+            throw new ConfigException(step + ": id '" + instance + "' is the name of another check");
+        }
         String outcomeText = given.getOrDefault("outcome", CheckOutcome.QUARANTINE.value());
         CheckOutcome outcome = CheckOutcome.parse(outcomeText).orElseThrow(() -> new ConfigException(step
                 + ": outcome '" + outcomeText + "' is not one of quarantine, tag (reject at SMTP is not supported: "

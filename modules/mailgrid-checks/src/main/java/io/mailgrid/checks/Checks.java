@@ -1,5 +1,7 @@
 package io.mailgrid.checks;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +98,27 @@ public final class Checks {
     /** Names of the check instances the routes use, in order: the policy chain. */
     public synchronized List<String> chain() {
         return List.copyOf(steps.keySet());
+    }
+
+    /**
+     * The files the steps' parameters name (a content-rules file=...): their content is policy, so
+     * the config hash covers it.
+     */
+    public List<Path> stepFiles() {
+        List<Path> files = new ArrayList<>();
+        for (CheckStep step : steps()) {
+            for (String value : step.declaration().overrides().values()) {
+                try {
+                    Path file = Path.of(value.strip());
+                    if (!value.isBlank() && Files.isRegularFile(file)) {
+                        files.add(file.toAbsolutePath().normalize());
+                    }
+                } catch (RuntimeException e) {
+                    // not a path: the parameter's text alone counts, through the routes as loaded
+                }
+            }
+        }
+        return files;
     }
 
     /** The status of every check instance. */

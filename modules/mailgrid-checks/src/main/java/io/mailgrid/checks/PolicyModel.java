@@ -1,6 +1,7 @@
 package io.mailgrid.checks;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import java.nio.file.DirectoryStream;
@@ -10,13 +11,18 @@ import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.ModelToXMLDumper;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.ProcessDefinition;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteConfigurationsDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplatesDefinition;
+import org.apache.camel.model.RoutesDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.ToDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
@@ -57,6 +63,35 @@ public final class PolicyModel {
     }
 
     /**
+     * The routes as Camel loaded them, dumped as XML in a stable form (routes sorted by id, without the
+     * ones a template created at run time, placeholders unresolved, no source locations), with their
+     * route templates, route configurations and the beans the XML declares: what the config hash covers.
+     *
+     * @throws ConfigException Camel cannot dump its model
+     */
+    public static String routesAsLoaded(CamelContext camel) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        ModelToXMLDumper dumper = PluginHelper.getModelToXMLDumper(camel);
+        try {
+            RoutesDefinition routes = new RoutesDefinition();
+            routes.setRoutes(model.getRouteDefinitions().stream().filter(route -> !route.isCreatedFromTemplate())
+                    .sorted(Comparator.comparing(RouteDefinition::getRouteId)).toList());
+            RouteTemplatesDefinition templates = new RouteTemplatesDefinition();
+            templates.setRouteTemplates(model.getRouteTemplateDefinitions().stream()
+                    .sorted(Comparator.comparing(RouteTemplateDefinition::getId)).toList());
+            RouteConfigurationsDefinition configurations = new RouteConfigurationsDefinition();
+            configurations.setRouteConfigurations(model.getRouteConfigurationDefinitions().stream()
+                    .sorted(Comparator.comparing(RouteConfigurationDefinition::getId)).toList());
+            return dumper.dumpModelAsXml(camel, routes, false, false, false)
+                    + dumper.dumpModelAsXml(camel, templates, false, false, false)
+                    + dumper.dumpModelAsXml(camel, configurations, false, false, false)
+                    + dumper.dumpBeansAsXml(camel, new ArrayList<>(model.getCustomBeans()));
+        } catch (Exception e) {
+            throw new ConfigException("the routes as loaded cannot be written out for the config hash: " + e, e);
+        }
+    }
+
+    /**
      * The policy chain of routes not running here: the routes of {@code routesDir} loaded by Camel into a
      * context that never starts (for a command that publishes mail without a node, e.g. submit).
      *
@@ -64,7 +99,23 @@ public final class PolicyModel {
      * @throws ConfigException the routes cannot be loaded, or a step is bad
      */
     public static List<String> chainOf(Path routesDir, Properties placeholders) {
-        try (DefaultCamelContext camel = new DefaultCamelContext(false)) {
+        CamelContext camel = load(routesDir, placeholders);
+        try {
+            return read(camel).stream().map(CheckDeclaration::instance).distinct().toList();
+        } finally {
+            close(camel);
+        }
+    }
+
+    /**
+     * The routes of {@code routesDir} loaded into a Camel context that is built but never started:
+     * their model, for tools and tests. The caller closes it.
+     *
+     * @throws ConfigException the routes cannot be loaded
+     */
+    public static CamelContext load(Path routesDir, Properties placeholders) {
+        CamelContext camel = new DefaultCamelContext(false);
+        try {
             camel.getPropertiesComponent().setInitialProperties(placeholders);
             camel.build();
             List<Resource> files = new ArrayList<>();
@@ -72,12 +123,21 @@ public final class PolicyModel {
                 xml.forEach(file -> files.add(PluginHelper.getResourceLoader(camel)
                         .resolveResource("file:" + file.toAbsolutePath())));
             }
+            files.sort(Comparator.comparing(Resource::getLocation));
             PluginHelper.getRoutesLoader(camel).loadRoutes(files);
-            return read(camel).stream().map(CheckDeclaration::instance).distinct().toList();
-        } catch (ConfigException e) {
-            throw e;
+            return camel;
         } catch (Exception e) {
-            throw new ConfigException("routes in " + routesDir + " cannot be loaded: " + e.getMessage(), e);
+            close(camel);
+            throw e instanceof ConfigException config ? config
+                    : new ConfigException("routes in " + routesDir + " cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    private static void close(CamelContext camel) {
+        try {
+            camel.close();
+        } catch (Exception e) {
+            // a context that never started holds nothing worth reporting
         }
     }
 

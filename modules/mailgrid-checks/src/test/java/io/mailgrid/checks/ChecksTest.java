@@ -117,6 +117,12 @@ class ChecksTest {
     }
 
     @Test
+    void aStepNamedAfterAnotherCheckShouldFailStartUpSoThatNoRequiredCheckIsMetByAnImpostor() {
+        assertThatThrownBy(() -> load(policy("<to uri=\"check:pass-all?id=clamd\"/>"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("id 'clamd' is the name of another check");
+    }
+
+    @Test
     void theOldProcessRefFormShouldFailStartUpSayingWhatToWrite() {
         assertThatThrownBy(() -> load(policy("<process ref=\"check-clamd\"/>"), Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("write <to uri=\"check:clamd\"/>");

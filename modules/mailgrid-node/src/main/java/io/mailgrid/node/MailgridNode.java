@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
+import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
@@ -75,6 +77,7 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher smtpPublisher;
     private SmtpIngress smtp;
     private RequiredChecks required;
+    private String policyHash;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -179,7 +182,7 @@ public final class MailgridNode implements AutoCloseable {
         addDelivery(camel, name, "delivery");
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
-                required, delivery.target(), clock);
+                required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
@@ -197,6 +200,8 @@ public final class MailgridNode implements AutoCloseable {
      */
     private void loadPolicy(CamelContext camel, ActiveMQConnectionFactory factory, PickupSettings pickupSettings) {
         checks.load(camel);
+        // the policy as Camel loaded it, before route templates add per-node routes (docs/adr/0026)
+        policyHash = ConfigHash.of(PolicyModel.routesAsLoaded(camel), checks.stepFiles(), config.asMap());
         try {
             required = RequiredChecks.forNode(config, checks.chain(), settings.role() == NodeSettings.Role.WORKER);
             RequiredChecks.selector(checks.chain(), true); // the grabbers' selector must be possible
