@@ -196,7 +196,7 @@ final class Bench {
         if (!Files.isDirectory(copy)) {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(shipped)) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
                         String delay = checkDelayMillis > 0 ? "<delay><constant>" + checkDelayMillis + "</constant></delay>\n    " : "";

@@ -96,7 +96,7 @@ final class BenchScanners implements AutoCloseable {
         }
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(shipped)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String xml = Files.readString(file, StandardCharsets.UTF_8);
                 if (file.getFileName().toString().equals("policy.xml")) {
                     xml = policy(xml, chain);

@@ -149,7 +149,7 @@ final class Cluster implements AutoCloseable {
         try {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(TestHome.routes())) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
                         xml = xml.replace("<from uri=\"direct:policy-chain\"/>", "<from uri=\"direct:policy-chain\"/>\n    " + step);
@@ -173,7 +173,7 @@ final class Cluster implements AutoCloseable {
         try {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(TestHome.routes())) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
                         xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<to uri=")))

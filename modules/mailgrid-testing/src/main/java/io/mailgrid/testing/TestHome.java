@@ -87,7 +87,7 @@ public final class TestHome {
             try {
                 Path copy = Files.createTempDirectory("mailgrid-exec-scanner-routes-");
                 try (var files = Files.list(routes())) {
-                    for (Path file : files.toList()) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
                         String xml = Files.readString(file);
                         if (file.getFileName().toString().equals("policy.xml")) {
                             String replaced = xml.replace("<to uri=\"check:clamd\"/>", "<to uri=\"check:virus-scan\"/>");
