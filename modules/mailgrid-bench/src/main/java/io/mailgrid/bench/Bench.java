@@ -186,7 +186,7 @@ final class Bench {
 
     /**
      * Routes for a run: the shipped ones with the policy chain replaced by the CLEAN-only chain
-     * (check-pass-all), optionally after a delay that stands for a check waiting on I/O (a scanner
+     * (check:pass-all), optionally after a delay that stands for a check waiting on I/O (a scanner
      * taking 50 ms). The chain with the real checks needs a scanner on every node; its cost is
      * outside what this benchmark compares with the broker.
      */

@@ -11,7 +11,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * The attachment policy ({@code check-attachment-policy}): blocked file extensions and MIME types,
+ * The attachment policy ({@code check:attachment-policy}): blocked file extensions and MIME types,
  * also inside archives (nested, found by content), TNEF winmail.dat and uuencoded files in text,
  * and a maximum decoded size per part.
  *
@@ -34,7 +34,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class AttachmentPolicy implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-attachment-policy}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:attachment-policy}) and in stamps. */
     public static final String NAME = "attachment-policy";
 
     /** Memory a small mail's archives may hold at once, so a small zip inside a small zip can be opened. */

@@ -44,7 +44,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class ClamdScan implements Check, AutoCloseable {
 
-    /** The check's name in routes/policy.xml ({@code check-clamd}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:clamd}) and in stamps. */
     public static final String NAME = "clamd";
 
     /** How old the last look at clamd may be before status() asks again. */

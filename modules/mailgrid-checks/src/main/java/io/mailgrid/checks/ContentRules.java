@@ -20,7 +20,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * Content rules ({@code check-content-rules}): keywords and regular expressions on the subject,
+ * Content rules ({@code check:content-rules}): keywords and regular expressions on the subject,
  * the body text and attachment names, for "no sensitive data leaves the company" policies.
  *
  * <p>Parameters: {@code mailgrid.content-rules.file} (required path) names the rules file, one
@@ -37,7 +37,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class ContentRules implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-content-rules}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:content-rules}) and in stamps. */
     public static final String NAME = "content-rules";
 
     /** Characters searched at once. */

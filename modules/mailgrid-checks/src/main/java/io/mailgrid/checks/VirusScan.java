@@ -26,7 +26,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * The virus scan ({@code check-virus-scan}): runs a command-line scanner through camel-exec with
+ * The virus scan ({@code check:virus-scan}): runs a command-line scanner through camel-exec with
  * the mail on its standard input.
  *
  * <p>Exit-code contract (ClamAV's, and that of many other scanners): 0 clean; 1 infected, the
@@ -49,7 +49,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class VirusScan implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-virus-scan}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:virus-scan}) and in stamps. */
     public static final String NAME = "virus-scan";
 
     private static final int REASON_LENGTH = 160;

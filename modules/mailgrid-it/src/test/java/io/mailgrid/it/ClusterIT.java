@@ -204,9 +204,10 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "required-checks")) {
             cluster.startBroker();
             String clamscan = "mailgrid.virus-scan.command=" + ClamAv.clamscanWithTestDatabase(dir.resolve("clamav"));
-            MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.routes(), clamscan);
-            // b as the README says to try Mailgrid without a scanner: the check:virus-scan line removed
-            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan"));
+            // a and c scan with clamscan (check:virus-scan); b as the README says to try Mailgrid without
+            // a scanner: the scan line removed from the shipped routes
+            MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.execScannerRoutes(), clamscan);
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:clamd"));
             b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
 
             a.kill9();
@@ -222,7 +223,7 @@ class ClusterIT {
             assertThat(cluster.command(args.toArray(String[]::new))).as("submit into a's mailbox").isZero();
 
             // a worker with the whole chain joins: the mail must be waiting for it, not delivered by b
-            cluster.startNode("c", io.mailgrid.testing.TestHome.routes(), clamscan);
+            cluster.startNode("c", io.mailgrid.testing.TestHome.execScannerRoutes(), clamscan);
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.depth(Queues.QUARANTINE)
                     + cluster.deliveredCounts("a", "b", "c").size() >= files.size());
 

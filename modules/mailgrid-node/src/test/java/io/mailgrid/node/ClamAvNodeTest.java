@@ -20,7 +20,7 @@ import io.mailgrid.testing.MimeMail;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
-/** A node scanning with the real ClamAV's clamscan (check-virus-scan): EICAR is quarantined as INFECTED, clean mail delivered. */
+/** A node scanning with the real ClamAV's clamscan (check:virus-scan): EICAR is quarantined as INFECTED, clean mail delivered. */
 class ClamAvNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

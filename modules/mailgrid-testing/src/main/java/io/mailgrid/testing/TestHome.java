@@ -18,7 +18,7 @@ import io.mailgrid.core.MailgridConfig;
  * The checkout under test and settings for test nodes: the real config/mailgrid.properties,
  * routes/ and broker-config/broker.xml, with a free port, a temporary data directory and short
  * redelivery delays so that tests run in seconds. The virus scanners are stand-ins that say clean
- * ({@link FakeClamd} for the shipped check-clamd, {@link FakeScanner} for check-virus-scan).
+ * ({@link FakeClamd} for the shipped check:clamd, {@link FakeScanner} for check:virus-scan).
  */
 public final class TestHome {
 

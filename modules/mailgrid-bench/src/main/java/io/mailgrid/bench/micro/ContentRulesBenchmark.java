@@ -14,7 +14,7 @@ import io.mailgrid.checks.MimeLimits;
 import io.mailgrid.core.MailgridConfig;
 
 /**
- * {@code check-content-rules} on one mail, a per-mail step of the policy chain like the
+ * {@code check:content-rules} on one mail, a per-mail step of the policy chain like the
  * attachment policy: the MIME walk, the subject and attachment names, and every text part
  * decoded to characters and searched in 64 K-character windows.
  *
