@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.mailgrid.checks.ClamdSettings;
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.node.MailgridHome;
 import io.mailgrid.testing.ClamAv;
@@ -76,8 +78,8 @@ final class BenchScanners implements AutoCloseable {
     /** The node settings that point both scanners at the bench's clamd. */
     List<String> nodeOptions() {
         String command = (clamdscan == null ? "clamdscan" : clamdscan) + " --config-file=" + clamd.configFile() + " --no-summary -";
-        return List.of("-D" + MailgridConfig.CLAMD_ADDRESS + "=" + clamd.unixAddress(),
-                "-D" + MailgridConfig.VIRUS_SCAN_COMMAND + "=" + command);
+        return List.of("-D" + ClamdSettings.ADDRESS + "=" + clamd.unixAddress(),
+                "-D" + VirusScanSettings.COMMAND + "=" + command);
     }
 
     long pid() {

@@ -83,20 +83,8 @@ public final class VirusScan implements Check {
 
     /** Reads the {@code mailgrid.virus-scan.*} settings. */
     public static VirusScan from(MailgridConfig config) {
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(config.string(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN));
-        } catch (PatternSyntaxException e) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN + ": not a regular expression: " + e.getMessage());
-        }
-        if (pattern.matcher("").groupCount() < 1) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN + ": needs a group (...) for the malware name");
-        }
-        Duration timeout = config.duration(MailgridConfig.VIRUS_SCAN_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_TIMEOUT + ": must be positive");
-        }
-        return new VirusScan(config.string(MailgridConfig.VIRUS_SCAN_COMMAND), timeout, pattern);
+        VirusScanSettings settings = VirusScanSettings.from(config);
+        return new VirusScan(settings.command(), settings.timeout(), settings.foundPattern());
     }
 
     @Override

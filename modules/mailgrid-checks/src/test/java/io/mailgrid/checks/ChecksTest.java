@@ -44,7 +44,7 @@ class ChecksTest {
 
     @Test
     void aScannerNotInstalledShouldMakeTheChainUnavailableWithTheReason() throws Exception {
-        Checks checks = load(TestHome.execScannerRoutes(), Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scan -"));
+        Checks checks = load(TestHome.execScannerRoutes(), Map.of(VirusScanSettings.COMMAND, "not-installed-scan -"));
 
         assertThat(checks.chainAvailable()).isFalse();
         assertThat(checks.unavailableInChain()).containsOnlyKeys("virus-scan");
@@ -55,7 +55,7 @@ class ChecksTest {
     @Test
     void aClamdThatCannotBeReachedShouldMakeTheShippedChainUnavailableWithTheReason() throws Exception {
         Path socket = dir.resolve("no-clamd.sock");
-        Checks checks = load(TestHome.routes(), Map.of(MailgridConfig.CLAMD_ADDRESS, "unix:" + socket));
+        Checks checks = load(TestHome.routes(), Map.of(ClamdSettings.ADDRESS, "unix:" + socket));
 
         assertThat(checks.unavailableInChain()).containsOnlyKeys("clamd");
         assertThat(checks.unavailableInChain().get("clamd").reason()).startsWith("cannot connect to clamd at unix:" + socket);
@@ -63,10 +63,10 @@ class ChecksTest {
 
     @Test
     void aCheckTheRoutesUseThatCannotStartShouldFailStartUpNamingTheKey() {
-        Map<String, String> badRules = Map.of(MailgridConfig.CONTENT_RULES_FILE, dir.resolve("missing.txt").toString());
+        Map<String, String> badRules = Map.of(ContentRulesSettings.FILE, dir.resolve("missing.txt").toString());
 
         assertThatThrownBy(() -> load(TestHome.routes(), badRules)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.CONTENT_RULES_FILE);
+                .hasMessageContaining(ContentRulesSettings.FILE);
     }
 
     @Test
@@ -80,7 +80,7 @@ class ChecksTest {
 
         assertThat(checks.chain()).containsExactly("attachment-policy", "content-rules", "confidential");
         assertThat(checks.steps().get(0).declaration().overrides())
-                .containsEntry(MailgridConfig.ATTACHMENT_BLOCKED_EXTENSIONS, "exe");
+                .containsEntry(AttachmentPolicySettings.BLOCKED_EXTENSIONS, "exe");
         assertThat(checks.get("confidential").orElseThrow().describe()).contains("(1 rules from " + rules);
         assertThat(checks.get("content-rules").orElseThrow().describe()).doesNotContain(rules.toString());
     }
@@ -98,7 +98,7 @@ class ChecksTest {
         assertThatThrownBy(() -> load(policy("<to uri=\"check:attachment-policy?id=strict&amp;archiveMaxDepth=0\"/>"),
                 Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("check step 'strict'")
-                .hasMessageContaining("parameter archiveMaxDepth (" + MailgridConfig.ATTACHMENT_ARCHIVE_MAX_DEPTH + ")");
+                .hasMessageContaining("parameter archiveMaxDepth (" + AttachmentPolicySettings.ARCHIVE_MAX_DEPTH + ")");
     }
 
     @Test

@@ -12,6 +12,7 @@ import jakarta.jms.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
@@ -32,7 +33,7 @@ class ClamAvNodeTest {
     void eicarAsAnAttachmentAndInAZipShouldBeQuarantinedAndCleanMailDelivered() throws Exception {
         ClamAv.requireClamscan();
         String clamscan = ClamAv.clamscanWithTestDatabase(dir.resolve("clamav-db"));
-        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, clamscan,
+        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(VirusScanSettings.COMMAND, clamscan,
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             byte[] attached = MimeMail.to("bob@example.com").text("hi").attachment("eicar.com", "application/octet-stream",
                     ClamAv.eicar()).bytes();

@@ -69,10 +69,11 @@ public final class TestHome {
         values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
         values.put(MailgridConfig.PICKUP_INTERVAL, "100");
         values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
-        // tests scan with a stand-in that says clean; tests of the scan itself set their own
-        values.put(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.clean());
-        values.put(MailgridConfig.CLAMD_ADDRESS, FakeClamd.address());
-        values.put(MailgridConfig.CONTENT_RULES_FILE, home.resolve("config/content-rules.txt").toString());
+        // tests scan with a stand-in that says clean; tests of the scan itself set their own (the keys
+        // are the checks module's, ClamdSettings and friends, which this module cannot depend on)
+        values.put("mailgrid.virus-scan.command", FakeScanner.clean());
+        values.put("mailgrid.clamd.address", FakeClamd.address());
+        values.put("mailgrid.content-rules.file", home.resolve("config/content-rules.txt").toString());
         values.putAll(overrides);
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
     }

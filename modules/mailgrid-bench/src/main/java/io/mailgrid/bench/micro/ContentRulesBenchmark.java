@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
+import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.checks.CheckFailedException;
 import io.mailgrid.checks.CheckResult;
 import io.mailgrid.checks.ContentRules;
@@ -40,7 +41,7 @@ public class ContentRulesBenchmark extends PerMailBenchmark {
     @Setup
     public void setUp() throws CheckFailedException {
         MailgridConfig config = Fixtures.shippedConfig();
-        Path rulesFile = Path.of(config.string(MailgridConfig.CONTENT_RULES_FILE));
+        Path rulesFile = Path.of(config.string(ContentRulesSettings.FILE));
         shipped = ContentRules.from(config);
         examples = new ContentRules(Fixtures.exampleRules(rulesFile), MimeLimits.from(config),
                 "the examples in " + rulesFile);
