@@ -65,7 +65,8 @@ class BrokerRolesTest {
         assertThat(managementCall(node(), "queue." + Queues.QUARANTINE, "removeAllMessages")).as("purge the quarantine").isFalse();
         assertThat(managementCall(node(), "broker", "destroyQueue", Queues.DLQ)).as("delete the dead-letter queue").isFalse();
         assertThat(managementCall(node(), "broker", "addUser", intruder, "secret", "amq", true)).as("add an administrator").isFalse();
-        assertThat(managementCall(node(), "broker", "getQueueNames")).as("read the broker's queues").isFalse();
+        assertThat(managementCall(node(), "broker", "listConsumers", "", 1, 100)).as("read who consumes where").isFalse();
+        assertThat(managementCall(node(), "queue." + Queues.QUARANTINE, "getDeliveringCount")).as("read reservations").isFalse();
 
         assertThat(broker.server().locateQueue(Queues.QUARANTINE).getMessageCount()).isEqualTo(quarantined);
         assertThat(broker.server().locateQueue(Queues.DLQ)).isNotNull();

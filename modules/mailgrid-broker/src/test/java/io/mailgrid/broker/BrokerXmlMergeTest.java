@@ -84,7 +84,7 @@ class BrokerXmlMergeTest {
         Element everything = entry(merged, "security-setting", "match", "mops.#");
         assertThat(roles(everything, "view")).isEqualTo("admin");
         assertThat(roles(everything, "edit")).isEqualTo("admin");
-        assertThat(roles(entry(merged, "security-setting", "match", "mops.broker.getQueueNames"), "view"))
+        assertThat(roles(entry(merged, "security-setting", "match", "mops.broker.listConsumers"), "view"))
                 .isEqualTo("mailgrid-operator,admin");
         assertThat(roles(entry(merged, "security-setting", "match", Queues.QUARANTINE), "consume")).isEqualTo("mailgrid-operator,admin");
         assertThat(result.text()).doesNotContainPattern("roles=\"[^\"]*\\bamq\\b");

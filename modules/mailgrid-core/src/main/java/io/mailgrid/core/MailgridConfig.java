@@ -115,6 +115,8 @@ public final class MailgridConfig {
     public static final String SMTP_BIND_ADDRESS = "mailgrid.smtp.bind-address";
     /** Client networks (CIDR, comma-separated) allowed to send; empty means loopback clients only. */
     public static final String SMTP_ALLOWED_NETWORKS = "mailgrid.smtp.allowed-networks";
+    /** Client networks (CIDR, comma-separated) offered Postfix's XFORWARD; empty means none. */
+    public static final String SMTP_XFORWARD_CLIENTS = "mailgrid.smtp.xforward-clients";
     /** Largest mail accepted over SMTP, in bytes; advertised as SIZE. */
     public static final String SMTP_SIZE_LIMIT = "mailgrid.smtp.size-limit";
     /** Most RCPT TO accepted for one mail. */

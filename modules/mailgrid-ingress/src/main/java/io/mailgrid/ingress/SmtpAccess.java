@@ -38,6 +38,7 @@ import io.mailgrid.core.MailgridConfig;
  * <tr><td>{@code mailgrid.smtp.tls.key-store}</td><td>PKCS12 file, optional</td><td>empty = no STARTTLS</td></tr>
  * <tr><td>{@code mailgrid.smtp.tls.key-store-password}</td><td>its password</td><td>empty</td></tr>
  * <tr><td>{@code mailgrid.smtp.auth.users-file}</td><td>{@link SmtpUsers} file, optional; needs the key store</td><td>empty = no AUTH</td></tr>
+ * <tr><td>{@code mailgrid.smtp.xforward-clients}</td><td>CIDR list of clients offered XFORWARD</td><td>empty = none</td></tr>
  * </table>
  */
 public final class SmtpAccess {
@@ -55,16 +56,28 @@ public final class SmtpAccess {
     private final ClientNetworks trusted;
     private final Optional<SSLContext> tls;
     private final Optional<SmtpUsers> users;
+    private final ClientNetworks xforward;
 
-    private SmtpAccess(ClientNetworks trusted, Optional<SSLContext> tls, Optional<SmtpUsers> users) {
+    private SmtpAccess(ClientNetworks trusted, Optional<SSLContext> tls, Optional<SmtpUsers> users, ClientNetworks xforward) {
         this.trusted = trusted;
         this.tls = tls;
         this.users = users;
+        this.xforward = xforward;
     }
 
-    /** The allowed networks only: no STARTTLS, no AUTH. */
+    /** The allowed networks only: no STARTTLS, no AUTH, no XFORWARD. */
     public static SmtpAccess trustedNetworksOnly(ClientNetworks trusted) {
-        return new SmtpAccess(trusted, Optional.empty(), Optional.empty());
+        return new SmtpAccess(trusted, Optional.empty(), Optional.empty(), ClientNetworks.parse(""));
+    }
+
+    /** The same access, with XFORWARD offered to these clients. */
+    public SmtpAccess withXforwardClients(ClientNetworks clients) {
+        return new SmtpAccess(trusted, tls, users, clients);
+    }
+
+    /** The clients offered Postfix's XFORWARD (empty: nobody). */
+    ClientNetworks xforwardClients() {
+        return xforward;
     }
 
     /**
@@ -85,7 +98,13 @@ public final class SmtpAccess {
             }
             users = Optional.of(SmtpUsers.load(Path.of(config.string(MailgridConfig.SMTP_AUTH_USERS_FILE))));
         }
-        return new SmtpAccess(settings.allowedClients(), tls, users);
+        ClientNetworks xforward;
+        try {
+            xforward = ClientNetworks.parse(config.string(MailgridConfig.SMTP_XFORWARD_CLIENTS, ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(MailgridConfig.SMTP_XFORWARD_CLIENTS + ": " + e.getMessage());
+        }
+        return new SmtpAccess(settings.allowedClients(), tls, users, xforward);
     }
 
     /** Adds STARTTLS and AUTH to the listener, as configured. */
@@ -119,7 +138,8 @@ public final class SmtpAccess {
     @Override
     public String toString() {
         return "clients: " + trusted + (tls.isPresent() ? ", STARTTLS" : "")
-                + users.map(u -> ", AUTH PLAIN LOGIN for " + u.size() + " user(s) elsewhere").orElse("");
+                + users.map(u -> ", AUTH PLAIN LOGIN for " + u.size() + " user(s) elsewhere").orElse("")
+                + (xforward.isEmpty() ? "" : ", XFORWARD from " + xforward);
     }
 
     private static SSLContext sslContext(Path file, String password) {

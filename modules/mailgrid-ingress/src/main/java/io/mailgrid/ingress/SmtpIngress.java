@@ -79,6 +79,7 @@ public final class SmtpIngress implements AutoCloseable {
     private volatile boolean closing;
     private SMTPServer server;
     private final Map<Session, ConnectionLimits> limits = new ConcurrentHashMap<>();
+    private final XforwardExtension xforward;
 
     /**
      * @param settings    listener settings
@@ -109,6 +110,7 @@ public final class SmtpIngress implements AutoCloseable {
         this.node = node;
         this.clock = clock;
         this.stopTimeout = stopTimeout;
+        this.xforward = new XforwardExtension(access.xforwardClients());
     }
 
     /**
@@ -132,6 +134,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .serverSocketFactory(() -> new LimitedServerSocket(settings, clock))
                 .serverThreadName("mailgrid-smtp-" + settings.port())
                 .build();
+        xforward.install(smtp);
         try {
             smtp.start();
         } catch (RuntimeException e) {
@@ -220,6 +223,7 @@ public final class SmtpIngress implements AutoCloseable {
         @Override
         public void onSessionEnd(Session session) {
             limits.remove(session);
+            xforward.forget(session);
             perClient.onSessionEnd(session);
         }
     }
@@ -229,6 +233,7 @@ public final class SmtpIngress implements AutoCloseable {
         private final MessageContext context;
         private final Set<String> recipients = new LinkedHashSet<>();
         private String from = "";
+        private ForwardedClient forwarded = ForwardedClient.none();
 
         Transaction(MessageContext context) {
             this.context = context;
@@ -251,6 +256,9 @@ public final class SmtpIngress implements AutoCloseable {
                 throw new RejectException(452, INSUFFICIENT_STORAGE);
             }
             from = sender;
+            if (context instanceof Session session) {
+                forwarded = xforward.take(session); // what XFORWARD said before this MAIL FROM
+            }
         }
 
         @Override
@@ -337,7 +345,8 @@ public final class SmtpIngress implements AutoCloseable {
             }
             MailBody mail = rewritten.get();
             Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(),
-                    mail.length()).withSmtpClient(client, context.getHelo().orElse(null));
+                    mail.length()).withSmtpClient(forwarded.address(connected()).orElse(null),
+                            forwarded.helo(context.getHelo().orElse(null)).orElse(null));
             MailPublisher.Outcome outcome;
             try {
                 outcome = publisher.publish(envelope, mail, resendKey);
@@ -368,7 +377,12 @@ public final class SmtpIngress implements AutoCloseable {
             return new RejectException(code, text);
         }
 
+        /** The client for log lines: the connecting address, or what XFORWARD said and via whom. */
         private String client() {
+            return forwarded.describe(connected());
+        }
+
+        private String connected() {
             InetSocketAddress remote = (InetSocketAddress) context.getRemoteAddress();
             return remote.getAddress().getHostAddress();
         }

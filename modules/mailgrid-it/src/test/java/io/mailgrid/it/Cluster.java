@@ -47,6 +47,7 @@ final class Cluster implements AutoCloseable {
     private MailgridProcess broker;
     private final String brokerUrl;
     private final List<ArtemisInstance> instances = new ArrayList<>();
+    private final Map<String, Path> routesByNode = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path logs;
 
@@ -131,6 +132,7 @@ final class Cluster implements AutoCloseable {
     MailgridProcess startNode(String node, Path routes, String... jvmProps) {
         List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
         props.addAll(List.of(jvmProps)); // a later -D of the same name wins
+        routesByNode.put(node, routes);
         return track(MailgridProcess.start(node, logs, props,
                 "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
                 "--routes", routes.toString()));
@@ -169,10 +171,15 @@ final class Cluster implements AutoCloseable {
      * check:virus-scan line").
      */
     Path routesWithoutLine(String name, String text) {
+        return routesWithoutLine(name, text, TestHome.routes());
+    }
+
+    /** {@link #routesWithoutLine(String, String)} from another routes directory than the shipped one. */
+    Path routesWithoutLine(String name, String text, Path routes) {
         Path copy = dir.resolve("routes-" + name);
         try {
             Files.createDirectories(copy);
-            try (Stream<Path> files = Files.list(TestHome.routes())) {
+            try (Stream<Path> files = Files.list(routes)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
@@ -192,7 +199,7 @@ final class Cluster implements AutoCloseable {
     List<String> publish(String node, int count, String marker) throws Exception {
         List<String> mailIds = new ArrayList<>();
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig);
-                MailPublisher publisher = ingress(factory)) {
+                MailPublisher publisher = ingress(factory, node)) {
             for (int i = 0; i < count; i++) {
                 mailIds.add(publishOne(publisher, node, marker, i));
             }
@@ -228,9 +235,14 @@ final class Cluster implements AutoCloseable {
         return mailIds;
     }
 
-    /** A publisher as a node's ingress has: its mails require the checks of the shipped policy chain. */
-    private static MailPublisher ingress(ActiveMQConnectionFactory factory) {
-        return new MailPublisher(factory, RequiredChecks.of(PolicyModel.chainOf(TestHome.routes(), new java.util.Properties())));
+    /**
+     * A publisher as the node's ingress has: its mails require the checks of the policy chain the
+     * node was started with (the shipped chain for a node not started by this cluster).
+     */
+    private MailPublisher ingress(ActiveMQConnectionFactory factory, String node) {
+        return new MailPublisher(factory,
+                RequiredChecks.of(PolicyModel.chainOf(routesByNode.getOrDefault(node, TestHome.routes()),
+                        new java.util.Properties())));
     }
 
     /** A publisher that opens a fresh connection after a failed publish. */
@@ -242,7 +254,7 @@ final class Cluster implements AutoCloseable {
             try {
                 if (publisher == null) {
                     factory = BrokerConnection.forCommand(clientConfig);
-                    publisher = ingress(factory);
+                    publisher = ingress(factory, envelope.origin());
                 }
                 publisher.publish(envelope, bytes);
                 return true;

@@ -204,10 +204,11 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "required-checks")) {
             cluster.startBroker();
             String clamscan = "mailgrid.virus-scan.command=" + ClamAv.clamscanWithTestDatabase(dir.resolve("clamav"));
-            // a and c scan with clamscan (check:virus-scan); b as the README says to try Mailgrid without
-            // a scanner: the scan line removed from the shipped routes
-            MailgridProcess a = cluster.startNode("a", io.mailgrid.testing.TestHome.execScannerRoutes(), clamscan);
-            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:clamd"));
+            // the shipped chain with the command-line scanner (clamscan and the EICAR database), so that
+            // the scan is real; b as the README says to try Mailgrid without a scanner: that line removed
+            Path scanning = io.mailgrid.testing.TestHome.execScannerRoutes();
+            MailgridProcess a = cluster.startNode("a", scanning, clamscan);
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan", scanning));
             b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
 
             a.kill9();
@@ -223,7 +224,7 @@ class ClusterIT {
             assertThat(cluster.command(args.toArray(String[]::new))).as("submit into a's mailbox").isZero();
 
             // a worker with the whole chain joins: the mail must be waiting for it, not delivered by b
-            cluster.startNode("c", io.mailgrid.testing.TestHome.execScannerRoutes(), clamscan);
+            cluster.startNode("c", scanning, clamscan);
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.depth(Queues.QUARANTINE)
                     + cluster.deliveredCounts("a", "b", "c").size() >= files.size());
 

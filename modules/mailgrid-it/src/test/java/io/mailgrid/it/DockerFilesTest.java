@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailgrid.broker.EmbeddedBroker;
+import io.mailgrid.checks.ClamdAddress;
+import io.mailgrid.checks.ClamdSettings;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.MailgridConfig;
@@ -31,12 +33,15 @@ import io.mailgrid.testing.TestHome;
  */
 class DockerFilesTest {
 
+    /** The host's ClamAV signature database, as compose.yaml mounts it into the clamd service. */
+    private static final String CLAMAV_DB_ON_HOST = "${MAILGRID_CLAMAV_DB:-/var/lib/clamav}";
+
     private final Path docker = TestHome.path().resolve("docker");
     private final JsonNode compose = DockerFiles.compose();
 
     @Test
-    void composeShouldRunABrokerAndThreeNodesWithDistinctValidNames() {
-        assertThat(DockerFiles.names(compose.path("services"))).containsExactly("broker", "node-a", "node-b", "node-c");
+    void composeShouldRunABrokerClamdAndThreeNodesWithDistinctValidNames() {
+        assertThat(DockerFiles.names(compose.path("services"))).containsExactly("broker", "clamd", "node-a", "node-b", "node-c");
         List<String> nodes = new ArrayList<>();
         for (String service : List.of("node-a", "node-b", "node-c")) {
             nodes.add(NodeNames.requireValid(DockerFiles.environment(compose, service).get("MAILGRID_NODE_NAME")));
@@ -48,6 +53,9 @@ class DockerFilesTest {
     void everyHostPathInComposeShouldExist() {
         compose.path("services").forEach(service -> {
             service.path("volumes").forEach(volume -> {
+                if (volume.asText().startsWith(CLAMAV_DB_ON_HOST + ":")) {
+                    return; // the host's signature database, documented in the compose file and checked below
+                }
                 String host = volume.asText().split(":")[0];
                 if (host.startsWith(".")) {
                     assertThat(docker.resolve(host)).as(volume.asText()).exists();
@@ -160,6 +168,65 @@ class DockerFilesTest {
         assertThat(String.join("\n", lines)).contains("-jar /opt/mailgrid/mailgrid-node.jar")
                 .contains("COPY --from=build /src/modules/mailgrid-node/target/mailgrid-node.jar ./")
                 .contains("WORKDIR /opt/mailgrid");
+    }
+
+    @Test
+    void everyServiceShouldBeRestartedWhenItExitsAsAnOutOfMemoryNodeDoes() throws Exception {
+        compose.path("services").properties().forEach(service ->
+                assertThat(service.getValue().path("restart").asText()).as(service.getKey() + ": restart")
+                        .isIn("unless-stopped", "always", "on-failure"));
+        String dockerfile = Files.readString(docker.resolve("Dockerfile"));
+        String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void theNodeImageShouldHaveAHealthCheckOnReadyThatWorksBeforeTheHttpEndpointExists() throws Exception {
+        List<String> lines = Files.readAllLines(docker.resolve("Dockerfile"), StandardCharsets.UTF_8);
+        String check = lines.stream().filter(l -> l.startsWith("HEALTHCHECK ")).findFirst().orElseThrow();
+        assertThat(check).contains("--start-period=").contains("CMD [\"/opt/mailgrid/healthcheck\"]");
+        assertThat(lines).contains("COPY docker/healthcheck ./healthcheck");
+        Path script = docker.resolve("healthcheck");
+        assertThat(script).isExecutable();
+        String text = Files.readString(script);
+        // /health/ready on the node's HTTP port once the node serves it; the SMTP greeting until then
+        assertThat(text).contains("/health/ready").contains("8025").contains("220");
+        assertThat(text).contains(MailgridConfig.environmentName(MailgridConfig.SMTP_PORT))
+                .contains(MailgridConfig.environmentName(MailgridConfig.SMTP_BIND_ADDRESS));
+    }
+
+    @Test
+    void composeNodesShouldScanWithTheClamdServiceOnTheHostsSignatureDatabase() {
+        JsonNode clamd = compose.path("services").path("clamd");
+        Map<String, String> environment = DockerFiles.environment(compose, "clamd");
+        assertThat(environment).containsEntry("CLAMAV_NO_FRESHCLAMD", "true"); // the host's freshclam keeps it current
+        String database = environment.get("CLAMD_CONF_DatabaseDirectory");
+        assertThat(clamd.path("volumes").toString()).contains(CLAMAV_DB_ON_HOST + ":" + database + ":ro");
+        int port = Integer.parseInt(environment.get("CLAMD_CONF_TCPSocket"));
+        for (String service : List.of("node-a", "node-b", "node-c")) {
+            MailgridConfig config = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"),
+                    DockerFiles.environment(compose, service), new Properties(), Map.of());
+            ClamdAddress address = ClamdAddress.parse(config.string(ClamdSettings.ADDRESS));
+            assertThat(address.toString()).as(service).isEqualTo("tcp:clamd:" + port);
+            assertThat(compose.path("services").path(service).path("depends_on").toString()).contains("clamd");
+        }
+        // clamd stops reading a stream above its StreamMaxLength: the nodes' limit must be the same
+        MailgridConfig node = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"),
+                DockerFiles.environment(compose, "node-a"), new Properties(), Map.of());
+        assertThat(clamdBytes(environment.get("CLAMD_CONF_StreamMaxLength")))
+                .isEqualTo(node.bytes(ClamdSettings.STREAM_MAX_LENGTH));
+    }
+
+    /** A clamd.conf size: a number, optionally with K or M (binary units). */
+    private static long clamdBytes(String value) {
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d+)([KkMm]?)").matcher(value);
+        assertThat(size.matches()).as("clamd size " + value).isTrue();
+        long number = Long.parseLong(size.group(1));
+        return switch (size.group(2).toUpperCase()) {
+            case "K" -> number << 10;
+            case "M" -> number << 20;
+            default -> number;
+        };
     }
 
     private static Properties shippedDefaults() {

@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.apache.camel.CamelContext;
+
+import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
@@ -44,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
         overrides.put(MailgridConfig.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
+        sayWhatIsMissing(config);
 
         MailgridNode running = MailgridNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -53,5 +59,21 @@ final class RunCommand implements Callable<Integer> {
         }, "mailgrid-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Before anything logs: a check of the chain this machine cannot run, and how to install it. */
+    private static void sayWhatIsMissing(MailgridConfig config) {
+        Checks checks = new Checks(config);
+        // the chain as Camel loads it, in a context that never starts (the node loads its own)
+        try (CamelContext camel = PolicyModel.load(Path.of(config.string(MailgridConfig.ROUTES_DIR)),
+                config.asProperties())) {
+            checks.load(camel);
+            MissingTools.lines(checks.unavailableInChain(), config.isSet(VirusScanSettings.COMMAND)
+                    ? config.string(VirusScanSettings.COMMAND) : null).forEach(System.err::println);
+        } catch (Exception e) {
+            // a broken setting or route: the node's start says so, naming the key
+        } finally {
+            checks.close();
+        }
     }
 }

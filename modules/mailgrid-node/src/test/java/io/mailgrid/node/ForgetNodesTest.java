@@ -41,10 +41,11 @@ class ForgetNodesTest {
     void aDownNodeWithEmptyQueuesShouldBeForgottenAfterForgetAfterButOneWithMailKept() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of("mailgrid.cluster.forget-after", "5s"))) {
             // two nodes that died two hours ago (their last heartbeats are all that is left of them); full's
-            // mailbox holds a mail that needs a check a lacks, so it waits there
+            // mailbox holds a mail that needs a check a lacks (the command-line virus scan; a's chain scans
+            // with clamd), so it waits there
             lastHeartbeat(a, "gone", Duration.ofHours(2));
-            lastHeartbeat(a, "full", Duration.ofHours(2), "clamd");
-            publishTo(a, "full", "clamd");
+            lastHeartbeat(a, "full", Duration.ofHours(2), "virus-scan");
+            publishTo(a, "full", "virus-scan");
             await().atMost(WAIT).until(() -> a.node.cluster().peers().containsKey("gone")
                     || !statusQueueNodes(a).contains("gone"));
 
@@ -58,8 +59,8 @@ class ForgetNodesTest {
     void forgetShouldDropADownNodeAtOnceAndRefuseOneThatIsUpOrHoldsMail() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of())) {
             lastHeartbeat(a, "old", Duration.ofSeconds(30));
-            lastHeartbeat(a, "full", Duration.ofSeconds(30), "clamd");
-            publishTo(a, "full", "clamd");
+            lastHeartbeat(a, "full", Duration.ofSeconds(30), "virus-scan");
+            publishTo(a, "full", "virus-scan");
 
             Result up = forget(a, "a");
             assertThat(up.exit()).isEqualTo(MailgridCommand.EXIT_FAILURE);

@@ -34,7 +34,7 @@ class MergeBrokerConfigCommandTest {
         assertThat(MailgridCommand.execute("merge-broker-config", "--plugin", target.toString())).isZero();
 
         assertThat(Files.readString(target)).contains("<!-- mailgrid:begin", "match=\"mailgrid.#\"", "<address-settings>",
-                "name=\"mailgrid.dlq\"", "roles=\"admin,mailgrid-operator\"", "<management-message-rbac>true</management-message-rbac>", "io.mailgrid.broker.FailedConnectionGuard");
+                "name=\"mailgrid.dlq\"", "roles=\"admin,mailgrid,mailgrid-operator\"", "<management-message-rbac>true</management-message-rbac>", "io.mailgrid.broker.FailedConnectionGuard");
         assertThat(Files.readString(dir.resolve("broker.xml.before-mailgrid"))).isEqualTo(EXISTING);
     }
 

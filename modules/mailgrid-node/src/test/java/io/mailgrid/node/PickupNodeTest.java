@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.Maildir;
@@ -65,9 +64,7 @@ class PickupNodeTest {
     }
 
     private static long messagesAdded(TestNode node, String queue) throws Exception {
-        try (BrokerManagement management = BrokerManagement.connect(node.config)) {
-            return ((Number) management.attribute("queue." + queue, "messagesAdded")).longValue();
-        }
+        return node.messagesAdded(queue);
     }
 
     private static List<String> names(Path folder) throws IOException {

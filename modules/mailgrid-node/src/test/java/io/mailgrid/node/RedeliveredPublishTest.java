@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.BrokerConnection;
-import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
@@ -192,9 +191,7 @@ class RedeliveredPublishTest {
 
     /** Messages the broker stored in a queue since it was created: a dropped duplicate does not count. */
     private static long added(TestNode node, String queue) throws Exception {
-        try (BrokerManagement management = BrokerManagement.connect(node.config)) {
-            return ((Number) management.attribute("queue." + queue, "messagesAdded")).longValue();
-        }
+        return node.messagesAdded(queue);
     }
 
     private static void stopDelivery(TestNode node) throws Exception {

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +98,26 @@ final class TestNode implements AutoCloseable {
         try (BrokerManagement management = BrokerManagement.connect(config)) {
             return ((Number) management.attribute("queue." + queue, "messageCount")).longValue();
         }
+    }
+
+    /**
+     * How many messages a queue of the node's embedded broker ever received, read in this JVM: an
+     * administrator's figure that neither the node's nor the operator's login may read.
+     */
+    long messagesAdded(String queue) {
+        return node.embeddedBroker().server().locateQueue(queue).getMessagesAdded();
+    }
+
+    /**
+     * The messages waiting in a queue of the node's embedded broker (not those paged to disk), read in
+     * this JVM: nodes may not browse mailboxes, operators may not either.
+     */
+    List<org.apache.activemq.artemis.api.core.Message> browse(String queue) throws Exception {
+        List<org.apache.activemq.artemis.api.core.Message> messages = new ArrayList<>();
+        try (var references = node.embeddedBroker().server().locateQueue(queue).browserIterator()) {
+            references.forEachRemaining(reference -> messages.add(reference.getMessage()));
+        }
+        return messages;
     }
 
     /** Runs the command line in this JVM, expects exit code 0, and returns what it printed. */
