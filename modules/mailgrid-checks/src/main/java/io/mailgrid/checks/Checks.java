@@ -62,7 +62,7 @@ public final class Checks {
      *                         condition bean lacks a required property
      */
     public synchronized void load(CamelContext camel) {
-        Conditions.verify(camel, config);
+        Conditions.verify(camel);
         for (CheckDeclaration declaration : PolicyModel.read(camel)) {
             CheckStep known = steps.get(declaration.instance());
             if (known == null) {
@@ -170,6 +170,7 @@ public final class Checks {
     /** Logs the chain and one line per instance: available or not, and why. */
     public void logStatus() {
         List<String> chain = new ArrayList<>(chain());
+        Conditions.warnWithoutLocalDomains(config);
         LOG.info("Policy chain (routes as loaded): {}", chain.isEmpty() ? "(no checks)" : String.join(" -> ", chain));
         for (CheckStep step : steps()) {
             CheckStatus status = status(step.check());

@@ -47,11 +47,8 @@ public final class Conditions {
         return named;
     }
 
-    /**
-     * Fails start-up for a condition bean the routes declare without its required property, naming it;
-     * warns when mailgrid.local-domains is empty (every mail then counts as inbound).
-     */
-    public static void verify(CamelContext camel, MailgridConfig config) {
+    /** Fails start-up for a condition bean the routes declare without its required property, naming it. */
+    public static void verify(CamelContext camel) {
         camel.getRegistry().findByTypeWithName(MailCondition.class).forEach((name, condition) -> {
             try {
                 condition.requireComplete(name);
@@ -59,6 +56,10 @@ public final class Conditions {
                 throw new ConfigException("condition bean '" + name + "': " + e.getMessage(), e);
             }
         });
+    }
+
+    /** Warns when mailgrid.local-domains is empty: every mail then counts as inbound. */
+    public static void warnWithoutLocalDomains(MailgridConfig config) {
         if (config.string(CheckSettings.LOCAL_DOMAINS, "").isBlank()) {
             LOG.warn("{} is empty: every mail counts as inbound for the inbound/outbound/internal conditions",
                     CheckSettings.LOCAL_DOMAINS);
