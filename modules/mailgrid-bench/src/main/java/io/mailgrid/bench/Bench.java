@@ -186,7 +186,7 @@ final class Bench {
 
     /**
      * Routes for a run: the shipped ones with the policy chain replaced by the CLEAN-only chain
-     * (check-pass-all), optionally after a delay that stands for a check waiting on I/O (a scanner
+     * (check:pass-all), optionally after a delay that stands for a check waiting on I/O (a scanner
      * taking 50 ms). The chain with the real checks needs a scanner on every node; its cost is
      * outside what this benchmark compares with the broker.
      */
@@ -196,14 +196,14 @@ final class Bench {
         if (!Files.isDirectory(copy)) {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(shipped)) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
                         String delay = checkDelayMillis > 0 ? "<delay><constant>" + checkDelayMillis + "</constant></delay>\n    " : "";
                         xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- bench: the CLEAN-only chain -->\n"
                                 + "<routes xmlns=\"http://camel.apache.org/schema/spring\">\n"
                                 + "  <route id=\"policy-chain\" routeConfigurationId=\"policy-errors\">\n"
-                                + "    <from uri=\"direct:policy-chain\"/>\n    " + delay + "<process ref=\"check-pass-all\"/>\n"
+                                + "    <from uri=\"direct:policy-chain\"/>\n    " + delay + "<to uri=\"check:pass-all\"/>\n"
                                 + "  </route>\n</routes>\n";
                     }
                     Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);

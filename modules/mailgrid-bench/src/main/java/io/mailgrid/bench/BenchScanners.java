@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.mailgrid.checks.ClamdSettings;
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.node.MailgridHome;
 import io.mailgrid.testing.ClamAv;
@@ -24,11 +26,11 @@ final class BenchScanners implements AutoCloseable {
     /** A chain of the scanner scenario. */
     enum Chain {
         /** Every mail CLEAN without looking at it: the pipeline's own cost. */
-        PASS_ALL("pass-all", "check-pass-all"),
+        PASS_ALL("pass-all", "check:pass-all"),
         /** The shipped chain with the clamd check (INSTREAM over clamd's socket). */
-        CLAMD("clamd", "check-clamd"),
+        CLAMD("clamd", "check:clamd"),
         /** The shipped chain with the command-line scanner running clamdscan for every mail. */
-        EXEC("exec", "check-virus-scan");
+        EXEC("exec", "check:virus-scan");
 
         final String label;
         final String step;
@@ -76,8 +78,8 @@ final class BenchScanners implements AutoCloseable {
     /** The node settings that point both scanners at the bench's clamd. */
     List<String> nodeOptions() {
         String command = (clamdscan == null ? "clamdscan" : clamdscan) + " --config-file=" + clamd.configFile() + " --no-summary -";
-        return List.of("-D" + MailgridConfig.CLAMD_ADDRESS + "=" + clamd.unixAddress(),
-                "-D" + MailgridConfig.VIRUS_SCAN_COMMAND + "=" + command);
+        return List.of("-D" + ClamdSettings.ADDRESS + "=" + clamd.unixAddress(),
+                "-D" + VirusScanSettings.COMMAND + "=" + command);
     }
 
     long pid() {
@@ -96,7 +98,7 @@ final class BenchScanners implements AutoCloseable {
         }
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(shipped)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String xml = Files.readString(file, StandardCharsets.UTF_8);
                 if (file.getFileName().toString().equals("policy.xml")) {
                     xml = policy(xml, chain);
@@ -112,13 +114,13 @@ final class BenchScanners implements AutoCloseable {
             return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- bench: the CLEAN-only chain -->\n"
                     + "<routes xmlns=\"http://camel.apache.org/schema/spring\">\n"
                     + "  <route id=\"policy-chain\" routeConfigurationId=\"policy-errors\">\n"
-                    + "    <from uri=\"direct:policy-chain\"/>\n    <process ref=\"check-pass-all\"/>\n"
+                    + "    <from uri=\"direct:policy-chain\"/>\n    <to uri=\"check:pass-all\"/>\n"
                     + "  </route>\n</routes>\n";
         }
-        String replaced = shipped.replaceFirst("<process ref=\"check-(virus-scan|clamd)\"/>",
-                "<process ref=\"" + chain.step + "\"/>");
-        if (!replaced.contains("<process ref=\"" + chain.step + "\"/>")) {
-            throw new IllegalStateException("routes/policy.xml has no virus scan step (check-clamd or check-virus-scan) to replace");
+        String replaced = shipped.replaceFirst("<to uri=\"check:(virus-scan|clamd)\"/>",
+                "<to uri=\"" + chain.step + "\"/>");
+        if (!replaced.contains("<to uri=\"" + chain.step + "\"/>")) {
+            throw new IllegalStateException("routes/policy.xml has no virus scan step (check:clamd or check:virus-scan) to replace");
         }
         return replaced;
     }

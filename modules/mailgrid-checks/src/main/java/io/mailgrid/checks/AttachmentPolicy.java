@@ -11,7 +11,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * The attachment policy ({@code check-attachment-policy}): blocked file extensions and MIME types,
+ * The attachment policy ({@code check:attachment-policy}): blocked file extensions and MIME types,
  * also inside archives (nested, found by content), TNEF winmail.dat and uuencoded files in text,
  * and a maximum decoded size per part.
  *
@@ -34,7 +34,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class AttachmentPolicy implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-attachment-policy}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:attachment-policy}) and in stamps. */
     public static final String NAME = "attachment-policy";
 
     /** Memory a small mail's archives may hold at once, so a small zip inside a small zip can be opened. */
@@ -82,19 +82,10 @@ public final class AttachmentPolicy implements Check {
 
     /** Reads the {@code mailgrid.attachment-policy.*} and {@code mailgrid.mime.*} settings. */
     public static AttachmentPolicy from(MailgridConfig config) {
-        long maxSize = config.bytes(MailgridConfig.ATTACHMENT_MAX_SIZE);
-        long archiveMaxSize = config.bytes(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_SIZE);
-        if (maxSize < 1) {
-            throw new ConfigException(MailgridConfig.ATTACHMENT_MAX_SIZE + ": must be at least 1 byte");
-        }
-        if (archiveMaxSize < 1) {
-            throw new ConfigException(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_SIZE + ": must be at least 1 byte");
-        }
-        return new AttachmentPolicy(config.list(MailgridConfig.ATTACHMENT_BLOCKED_EXTENSIONS),
-                config.list(MailgridConfig.ATTACHMENT_BLOCKED_TYPES), maxSize,
-                config.integer(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_ENTRIES, 1), archiveMaxSize,
-                config.integer(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_DEPTH, 1),
-                config.bool(MailgridConfig.ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES), MimeLimits.from(config));
+        AttachmentPolicySettings settings = AttachmentPolicySettings.from(config);
+        return new AttachmentPolicy(settings.blockedExtensions(), settings.blockedTypes(), settings.maxSize(),
+                settings.archiveMaxEntries(), settings.archiveMaxSize(), settings.archiveMaxDepth(),
+                settings.blockUnreadableArchives(), MimeLimits.from(config));
     }
 
     @Override

@@ -1,202 +1,151 @@
 package io.mailgrid.checks;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
+import io.mailgrid.checks.condition.Conditions;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 
 /**
- * The node's checks: builds every built-in check from the configuration, knows which ones the
- * routes use ({@code <process ref="check-NAME"/>} in routes/*.xml, normally routes/policy.xml),
- * and tells which of those are available on this node.
+ * The node's check instances: one per {@code check:} step of the routes Camel loaded
+ * ({@link PolicyModel}), each built from the properties-file settings with the step's parameters
+ * over them. Their instance names, in route order, are the policy chain the node reports, requires of
+ * mail and runs.
  *
- * <p>A check the routes use must build: a bad setting fails start-up naming the key. A check the
- * routes do not use that cannot be built is only reported as unavailable.
- *
- * <p>{@link #unavailableInChain()} is what a node should not grab mail without: a mail that
- * reaches an unavailable check is rolled back and retried, then dead-lettered, never delivered.
+ * <p>Every step must build: a bad parameter or setting fails start-up naming it.
+ * {@link #unavailableInChain()} is what a node should not grab mail without: a mail that reaches an
+ * unavailable check is rolled back and retried, then dead-lettered, never delivered.
  */
 public final class Checks {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checks.class);
-    private static final String PREFIX = "check-";
 
-    /** Every built-in check, by name, and how it is built from the settings. */
-    private static final Map<String, Function<MailgridConfig, Check>> BUILT_IN = builtIn();
+    private final MailgridConfig config;
+    private final Map<String, CheckStep> steps = new LinkedHashMap<>();
 
-    private final Map<String, Check> checks;
-    private final Map<String, String> broken;
-    private final List<String> chain;
-
-    private Checks(Map<String, Check> checks, Map<String, String> broken, List<String> chain) {
-        this.checks = checks;
-        this.broken = broken;
-        this.chain = List.copyOf(chain);
+    /** @param config the settings every step starts from */
+    public Checks(MailgridConfig config) {
+        this.config = config;
     }
 
-    private static Map<String, Function<MailgridConfig, Check>> builtIn() {
-        Map<String, Function<MailgridConfig, Check>> all = new LinkedHashMap<>();
-        all.put(VirusScan.NAME, VirusScan::from);
-        all.put(ClamdScan.NAME, ClamdScan::from);
-        all.put(AttachmentPolicy.NAME, AttachmentPolicy::from);
-        all.put(ContentRules.NAME, ContentRules::from);
-        all.put("pass-all", config -> new PassAll());
-        return all;
+    /** Given steps, for tests and tools. */
+    public static Checks of(List<CheckStep> steps) {
+        Checks checks = new Checks(MailgridConfig.of(Map.of()));
+        steps.forEach(step -> checks.steps.put(step.instance(), step));
+        return checks;
+    }
+
+    /** The conditions every node binds by name for the routes (inbound, outbound, internal, hasAttachment). */
+    public Map<String, ? extends org.apache.camel.Predicate> namedConditions() {
+        return Conditions.builtIn(config);
+    }
+
+    /** The component routes use for their check steps; bind it as {@code check}. */
+    public CheckComponent component() {
+        return new CheckComponent(this);
     }
 
     /**
-     * Builds the built-in checks and reads which ones the routes in {@code mailgrid.routes.dir}
-     * use.
+     * Builds one instance per check step of the routes Camel loaded, before they start.
      *
-     * @throws ConfigException a check the routes use cannot be built, or the routes cannot be read
+     * @throws ConfigException a step is bad or cannot start, two different steps share an instance name, or a
+     *                         condition bean lacks a required property
      */
-    public static Checks fromConfig(MailgridConfig config) {
-        List<String> chain = referencedBy(Path.of(config.string(MailgridConfig.ROUTES_DIR)));
-        Map<String, Check> built = new LinkedHashMap<>();
-        Map<String, String> broken = new LinkedHashMap<>();
-        BUILT_IN.forEach((name, factory) -> {
-            try {
-                built.put(name, factory.apply(config));
-            } catch (RuntimeException e) {
-                if (chain.contains(name)) {
-                    throw e instanceof ConfigException config1 ? config1
-                            : new ConfigException("check " + name + " cannot start: " + e.getMessage(), e);
-                }
-                broken.put(name, e.getMessage());
+    public synchronized void load(CamelContext camel) {
+        Conditions.verify(camel);
+        for (CheckDeclaration declaration : PolicyModel.read(camel)) {
+            CheckStep known = steps.get(declaration.instance());
+            if (known == null) {
+                steps.put(declaration.instance(), new CheckStep(declaration, declaration.build(config)));
+            } else if (!known.declaration().equals(declaration)) {
+                throw new ConfigException("two different check steps are named '" + declaration.instance()
+                        + "' (check:" + known.declaration().kind().checkName() + " and check:"
+                        + declaration.kind().checkName() + "); give each its own id=");
             }
-        });
-        return new Checks(built, broken, chain);
+        }
     }
 
-    /** Given checks and chain, for tests and tools. */
-    public static Checks of(List<Check> checks, List<String> chain) {
-        Map<String, Check> byName = new LinkedHashMap<>();
-        checks.forEach(check -> byName.put(check.name(), check));
-        return new Checks(byName, Map.of(), chain);
+    /** The instance a route's endpoint runs: the one {@link #load} built for the same step. */
+    synchronized CheckStep stepFor(CheckDeclaration declaration) {
+        CheckStep step = steps.get(declaration.instance());
+        if (step == null || !step.declaration().equals(declaration)) {
+            throw new ConfigException("check step '" + declaration.instance() + "' is not in the routes as loaded at "
+                    + "start-up (a route added later cannot add a check: the chain is fixed when the node starts)");
+        }
+        return step;
+    }
+
+    /** Every check instance, in chain order. */
+    public synchronized List<CheckStep> steps() {
+        return List.copyOf(steps.values());
+    }
+
+    /** The check instance with this name. */
+    public synchronized Optional<Check> get(String instance) {
+        return Optional.ofNullable(steps.get(instance)).map(CheckStep::check);
+    }
+
+    /** Names of the check instances the routes use, in order: the policy chain. */
+    public synchronized List<String> chain() {
+        return List.copyOf(steps.keySet());
     }
 
     /**
-     * Names of the checks the routes refer to as {@code ref="check-NAME"} (or
-     * {@code bean:check-NAME}), in file-name and document order, each once.
+     * The files the steps' parameters name (a content-rules file=...): their content is policy, so
+     * the config hash covers it.
      */
-    public static List<String> referencedBy(Path routesDir) {
-        Set<String> names = new LinkedHashSet<>();
+    public List<Path> stepFiles() {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> xml = Files.newDirectoryStream(routesDir, "*.xml")) {
-            xml.forEach(files::add);
-        } catch (IOException e) {
-            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": cannot list " + routesDir + ": " + e.getMessage(), e);
-        }
-        files.sort(null);
-        // policy.xml first: it is the chain; other files may add steps of their own
-        files.sort((a, b) -> Boolean.compare(!a.getFileName().toString().equals("policy.xml"),
-                !b.getFileName().toString().equals("policy.xml")));
-        for (Path file : files) {
-            NodeList elements = parse(file).getElementsByTagNameNS("*", "*");
-            for (int i = 0; i < elements.getLength(); i++) {
-                Element element = (Element) elements.item(i);
-                String ref = element.getAttribute("ref");
-                String uri = element.getAttribute("uri");
-                if (ref.startsWith(PREFIX)) {
-                    names.add(ref.substring(PREFIX.length()));
-                } else if (uri.startsWith("bean:" + PREFIX)) {
-                    names.add(uri.substring(("bean:" + PREFIX).length()).split("\\?")[0]);
+        for (CheckStep step : steps()) {
+            for (String value : step.declaration().overrides().values()) {
+                try {
+                    Path file = Path.of(value.strip());
+                    if (!value.isBlank() && Files.isRegularFile(file)) {
+                        files.add(file.toAbsolutePath().normalize());
+                    }
+                } catch (RuntimeException e) {
+                    // not a path: the parameter's text alone counts, through the routes as loaded
                 }
             }
         }
-        return new ArrayList<>(names);
+        return files;
     }
 
-    private static Document parse(Path file) {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return factory.newDocumentBuilder().parse(file.toFile());
-        } catch (Exception e) {
-            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Every check that could be built, by name. */
-    public List<Check> all() {
-        return List.copyOf(checks.values());
-    }
-
-    /** The check with this name. */
-    public Optional<Check> get(String name) {
-        return Optional.ofNullable(checks.get(name));
-    }
-
-    /** Names of the checks the routes use, in order: the policy chain. */
-    public List<String> chain() {
-        return chain;
-    }
-
-    /** The steps to bind for the routes, one per check ({@code check-NAME}). */
-    public List<CheckStep> steps() {
-        return checks.values().stream().map(CheckStep::new).toList();
-    }
-
-    /** The status of every known check, built or not. */
+    /** The status of every check instance. */
     public Map<String, CheckStatus> statuses() {
         Map<String, CheckStatus> statuses = new LinkedHashMap<>();
-        checks.forEach((name, check) -> statuses.put(name, status(check)));
-        broken.forEach((name, reason) -> statuses.put(name, CheckStatus.unavailable("cannot start: " + reason)));
-        for (String name : chain) {
-            statuses.putIfAbsent(name, CheckStatus.unavailable("not a Mailgrid check"));
-        }
+        steps().forEach(step -> statuses.put(step.instance(), status(step.check())));
         return statuses;
     }
 
     /**
-     * The checks of the chain that cannot run on this node now, with the reason; empty when all can.
-     * Asks only the chain's checks (it runs every heartbeat; a check's status may probe a daemon).
+     * The check instances that cannot run on this node now, with the reason; empty when all can.
+     * Runs every heartbeat; a check's status may probe a daemon (at most once a second).
      */
     public Map<String, CheckStatus> unavailableInChain() {
         Map<String, CheckStatus> unavailable = new LinkedHashMap<>();
-        for (String name : chain) {
-            Check check = checks.get(name);
-            CheckStatus status = check != null ? status(check)
-                    : broken.containsKey(name) ? CheckStatus.unavailable("cannot start: " + broken.get(name))
-                    : CheckStatus.unavailable("not a Mailgrid check");
+        statuses().forEach((name, status) -> {
             if (!status.available()) {
                 unavailable.put(name, status);
             }
-        }
+        });
         return unavailable;
     }
 
-    /** The chain's checks that report what they scan with ({@link Check#version()}), by name. */
+    /** The chain's checks that report what they scan with ({@link Check#version()}), by instance. */
     public Map<String, String> chainVersions() {
         Map<String, String> versions = new LinkedHashMap<>();
-        for (String name : chain) {
-            Check check = checks.get(name);
-            if (check != null) {
-                check.version().ifPresent(version -> versions.put(name, version));
-            }
-        }
+        steps().forEach(step -> step.check().version().ifPresent(version -> versions.put(step.instance(), version)));
         return versions;
     }
 
@@ -207,33 +156,36 @@ public final class Checks {
 
     /** Releases what the checks hold (clamd's pooled connections); called when the node stops. */
     public void close() {
-        for (Check check : checks.values()) {
-            if (check instanceof AutoCloseable closeable) {
+        for (CheckStep step : steps()) {
+            if (step.check() instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
                 } catch (Exception e) {
-                    LOG.warn("Check {} did not close cleanly: {}", check.name(), e.toString());
+                    LOG.warn("Check {} did not close cleanly: {}", step.instance(), e.toString());
                 }
             }
         }
     }
 
-    /** Logs the chain and one line per check: available or not, and why. */
+    /** Logs the chain and one line per instance: available or not, and why. */
     public void logStatus() {
-        LOG.info("Policy chain (routes): {}", chain.isEmpty() ? "(no checks)" : String.join(" -> ", chain));
-        Map<String, CheckStatus> statuses = statuses();
-        statuses.forEach((name, status) -> {
-            boolean used = chain.contains(name);
-            String what = checks.containsKey(name) ? checks.get(name).describe() : name;
+        List<String> chain = new ArrayList<>(chain());
+        Conditions.warnWithoutLocalDomains(config);
+        LOG.info("Policy chain (routes as loaded): {}", chain.isEmpty() ? "(no checks)" : String.join(" -> ", chain));
+        for (CheckStep step : steps()) {
+            CheckStatus status = status(step.check());
+            CheckDeclaration declaration = step.declaration();
+            String what = step.check().describe()
+                    + (declaration.overrides().isEmpty() ? "" : ", step parameters " + declaration.overrides().keySet())
+                    + (declaration.outcome() == CheckOutcome.TAG ? ", outcome tag '" + declaration.tag() + "'" : "");
             if (status.available()) {
-                LOG.info("Check {}: available{}: {}", name, used ? "" : " (not in the routes)", what);
-            } else if (used) {
-                LOG.warn("Check {}: UNAVAILABLE on this node: {}. The node grabs no mail while a check of its "
-                        + "chain is unavailable (maintenance); peers that have it process its mailbox", name, status.reason());
+                LOG.info("Check {}: available: {}", step.instance(), what);
             } else {
-                LOG.info("Check {}: unavailable (not in the routes): {}", name, status.reason());
+                LOG.warn("Check {}: UNAVAILABLE on this node: {}. The node grabs no mail while a check of its "
+                        + "chain is unavailable (maintenance); peers that have it process its mailbox", step.instance(),
+                        status.reason());
             }
-        });
+        }
     }
 
     private static CheckStatus status(Check check) {

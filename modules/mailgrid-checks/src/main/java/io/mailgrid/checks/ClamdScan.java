@@ -44,7 +44,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class ClamdScan implements Check, AutoCloseable {
 
-    /** The check's name in routes/policy.xml ({@code check-clamd}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:clamd}) and in stamps. */
     public static final String NAME = "clamd";
 
     /** How old the last look at clamd may be before status() asks again. */
@@ -99,31 +99,9 @@ public final class ClamdScan implements Check, AutoCloseable {
 
     /** Reads the {@code mailgrid.clamd.*} settings; a bad one fails naming its key. */
     public static ClamdScan from(MailgridConfig config) {
-        ClamdAddress address;
-        try {
-            address = ClamdAddress.parse(config.string(MailgridConfig.CLAMD_ADDRESS));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.CLAMD_ADDRESS + ": " + e.getMessage());
-        }
-        return new ClamdScan(address, positive(config, MailgridConfig.CLAMD_TIMEOUT),
-                positive(config, MailgridConfig.CLAMD_CONNECT_TIMEOUT), config.integer(MailgridConfig.CLAMD_POOL_SIZE, 0),
-                atLeastOne(config, MailgridConfig.CLAMD_STREAM_MAX_LENGTH), Clock.systemUTC());
-    }
-
-    private static Duration positive(MailgridConfig config, String key) {
-        Duration value = config.duration(key);
-        if (value.isZero() || value.isNegative()) {
-            throw new ConfigException(key + ": must be positive, got '" + config.string(key) + "'");
-        }
-        return value;
-    }
-
-    private static long atLeastOne(MailgridConfig config, String key) {
-        long value = config.bytes(key);
-        if (value < 1) {
-            throw new ConfigException(key + ": must be at least 1 byte, got '" + config.string(key) + "'");
-        }
-        return value;
+        ClamdSettings settings = ClamdSettings.from(config);
+        return new ClamdScan(settings.address(), settings.timeout(), settings.connectTimeout(), settings.poolSize(),
+                settings.streamMaxLength(), Clock.systemUTC());
     }
 
     @Override
@@ -196,7 +174,7 @@ public final class ClamdScan implements Check, AutoCloseable {
     public CheckResult check(MailUnderCheck mail) throws CheckFailedException {
         int size = mail.bytes().length;
         if (size > streamMaxLength) {
-            throw new CheckFailedException("mail of " + size + " bytes is larger than " + MailgridConfig.CLAMD_STREAM_MAX_LENGTH
+            throw new CheckFailedException("mail of " + size + " bytes is larger than " + ClamdSettings.STREAM_MAX_LENGTH
                     + " (" + streamMaxLength + " bytes): clamd would stop reading it part-way, so it is not scanned");
         }
         ClamdReply reply;
@@ -218,7 +196,7 @@ public final class ClamdScan implements Check, AutoCloseable {
             case FOUND -> CheckResult.of(Verdict.INFECTED, reply.text());
             case ERROR -> throw new CheckFailedException("clamd error: " + reply.text()
                     + (reply.text().contains("size limit") ? " (clamd's StreamMaxLength is below "
-                            + MailgridConfig.CLAMD_STREAM_MAX_LENGTH + ")" : ""));
+                            + ClamdSettings.STREAM_MAX_LENGTH + ")" : ""));
         };
     }
 

@@ -20,7 +20,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * Content rules ({@code check-content-rules}): keywords and regular expressions on the subject,
+ * Content rules ({@code check:content-rules}): keywords and regular expressions on the subject,
  * the body text and attachment names, for "no sensitive data leaves the company" policies.
  *
  * <p>Parameters: {@code mailgrid.content-rules.file} (required path) names the rules file, one
@@ -37,7 +37,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class ContentRules implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-content-rules}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:content-rules}) and in stamps. */
     public static final String NAME = "content-rules";
 
     /** Characters searched at once. */
@@ -62,7 +62,7 @@ public final class ContentRules implements Check {
 
     /** Reads the rules file named by {@code mailgrid.content-rules.file}. */
     public static ContentRules from(MailgridConfig config) {
-        Path file = Path.of(config.string(MailgridConfig.CONTENT_RULES_FILE));
+        Path file = ContentRulesSettings.from(config).file();
         return new ContentRules(read(file), MimeLimits.from(config), file.toString());
     }
 
@@ -76,7 +76,7 @@ public final class ContentRules implements Check {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(MailgridConfig.CONTENT_RULES_FILE + ": cannot read " + file + ": " + e, e);
+            throw new ConfigException(ContentRulesSettings.FILE + ": cannot read " + file + ": " + e, e);
         }
         List<ContentRule> rules = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -87,7 +87,7 @@ public final class ContentRules implements Check {
             try {
                 rules.add(ContentRule.parse(line));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(MailgridConfig.CONTENT_RULES_FILE + ": " + file + " line " + (i + 1) + ": "
+                throw new ConfigException(ContentRulesSettings.FILE + ": " + file + " line " + (i + 1) + ": "
                         + e.getMessage(), e);
             }
         }

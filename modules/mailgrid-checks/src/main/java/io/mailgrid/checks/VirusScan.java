@@ -26,7 +26,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
 
 /**
- * The virus scan ({@code check-virus-scan}): runs a command-line scanner through camel-exec with
+ * The virus scan ({@code check:virus-scan}): runs a command-line scanner through camel-exec with
  * the mail on its standard input.
  *
  * <p>Exit-code contract (ClamAV's, and that of many other scanners): 0 clean; 1 infected, the
@@ -49,7 +49,7 @@ import io.mailgrid.core.Verdict;
  */
 public final class VirusScan implements Check {
 
-    /** The check's name in routes/policy.xml ({@code check-virus-scan}) and in stamps. */
+    /** The check's name in routes/policy.xml ({@code check:virus-scan}) and in stamps. */
     public static final String NAME = "virus-scan";
 
     private static final int REASON_LENGTH = 160;
@@ -83,20 +83,8 @@ public final class VirusScan implements Check {
 
     /** Reads the {@code mailgrid.virus-scan.*} settings. */
     public static VirusScan from(MailgridConfig config) {
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(config.string(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN));
-        } catch (PatternSyntaxException e) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN + ": not a regular expression: " + e.getMessage());
-        }
-        if (pattern.matcher("").groupCount() < 1) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN + ": needs a group (...) for the malware name");
-        }
-        Duration timeout = config.duration(MailgridConfig.VIRUS_SCAN_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigException(MailgridConfig.VIRUS_SCAN_TIMEOUT + ": must be positive");
-        }
-        return new VirusScan(config.string(MailgridConfig.VIRUS_SCAN_COMMAND), timeout, pattern);
+        VirusScanSettings settings = VirusScanSettings.from(config);
+        return new VirusScan(settings.command(), settings.timeout(), settings.foundPattern());
     }
 
     @Override

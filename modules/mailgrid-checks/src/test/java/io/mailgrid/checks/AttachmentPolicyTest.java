@@ -115,7 +115,7 @@ class AttachmentPolicyTest {
 
     @Test
     void aZipThatExpandsWithoutBoundShouldBeBlockedAfterReadingOnlyUpToTheLimit() throws Exception {
-        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_SIZE, "10MB")));
+        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(AttachmentPolicySettings.ARCHIVE_MAX_SIZE, "10MB")));
         byte[] bomb = BadMail.zipBomb(1L << 30); // 1 GiB of zeros in about a megabyte
 
         long started = System.nanoTime();
@@ -147,7 +147,7 @@ class AttachmentPolicyTest {
         broken[40] ^= 0x55;
         broken[41] ^= 0x55; // damage the compressed data
         AttachmentPolicy lenient = AttachmentPolicy.from(Mails.config(dir,
-                Map.of(MailgridConfig.ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES, "false")));
+                Map.of(AttachmentPolicySettings.BLOCK_UNREADABLE_ARCHIVES, "false")));
 
         assertThat(check(withAttachment("secret.zip", "application/zip", encrypted)).reason()).isEqualTo("'secret.zip' is encrypted");
         assertThat(check(withAttachment("broken.zip", "application/zip", broken)).reason()).startsWith("'broken.zip' cannot be read as zip");
@@ -159,7 +159,7 @@ class AttachmentPolicyTest {
 
     @Test
     void aPartLargerThanTheLimitShouldBeBlockedWithTheLimitInTheReason() throws Exception {
-        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(MailgridConfig.ATTACHMENT_MAX_SIZE, "64KB")));
+        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(AttachmentPolicySettings.MAX_SIZE, "64KB")));
 
         CheckResult result = small.check(Mails.under(withAttachment("big.bin", "application/octet-stream", new byte[70_000])));
 

@@ -29,8 +29,8 @@ class ClamAvScanTest {
     void clamscan() {
         ClamAv.requireClamscan();
         String command = ClamAv.clamscanWithTestDatabase(dir.resolve("db"));
-        scan = VirusScan.from(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, command,
-                MailgridConfig.VIRUS_SCAN_TIMEOUT, "60s")));
+        scan = VirusScan.from(Mails.config(dir, Map.of(VirusScanSettings.COMMAND, command,
+                VirusScanSettings.TIMEOUT, "60s")));
     }
 
     @Test
@@ -64,7 +64,7 @@ class ClamAvScanTest {
 
     @Test
     void aMissingDatabaseShouldBeAScannerErrorNotClean() {
-        VirusScan broken = VirusScan.from(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND,
+        VirusScan broken = VirusScan.from(Mails.config(dir, Map.of(VirusScanSettings.COMMAND,
                 "clamscan --no-summary -d " + dir.resolve("no-db") + " -")));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.check(Mails.under(TestMail.to("b@x").bytes())))

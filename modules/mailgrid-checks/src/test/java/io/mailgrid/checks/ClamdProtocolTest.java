@@ -137,17 +137,17 @@ class ClamdProtocolTest {
 
     @Test
     void badSettingsShouldFailNamingTheKey() {
-        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(MailgridConfig.CLAMD_ADDRESS, "/var/run/clamd.ctl"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith(MailgridConfig.CLAMD_ADDRESS)
+        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(ClamdSettings.ADDRESS, "/var/run/clamd.ctl"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClamdSettings.ADDRESS)
                 .hasMessageContaining("unix:");
-        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(MailgridConfig.CLAMD_TIMEOUT, "0s"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith(MailgridConfig.CLAMD_TIMEOUT);
-        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(MailgridConfig.CLAMD_CONNECT_TIMEOUT, "soon"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith(MailgridConfig.CLAMD_CONNECT_TIMEOUT);
-        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(MailgridConfig.CLAMD_POOL_SIZE, "-1"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith(MailgridConfig.CLAMD_POOL_SIZE);
-        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(MailgridConfig.CLAMD_STREAM_MAX_LENGTH, "lots"))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith(MailgridConfig.CLAMD_STREAM_MAX_LENGTH);
+        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(ClamdSettings.TIMEOUT, "0s"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClamdSettings.TIMEOUT);
+        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(ClamdSettings.CONNECT_TIMEOUT, "soon"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClamdSettings.CONNECT_TIMEOUT);
+        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(ClamdSettings.POOL_SIZE, "-1"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClamdSettings.POOL_SIZE);
+        assertThatThrownBy(() -> ClamdScan.from(Mails.config(dir, Map.of(ClamdSettings.STREAM_MAX_LENGTH, "lots"))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(ClamdSettings.STREAM_MAX_LENGTH);
     }
 
     @Test

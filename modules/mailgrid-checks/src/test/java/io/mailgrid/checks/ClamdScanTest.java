@@ -172,12 +172,12 @@ class ClamdScanTest {
 
         ClamdScan unaware = scan(clamd.unixAddress()); // mailgrid.clamd.stream-max-length left at 25MB
         assertThatThrownBy(() -> unaware.check(Mails.under(overLimit))).isInstanceOf(CheckFailedException.class)
-                .hasMessageContaining("size limit exceeded").hasMessageContaining(MailgridConfig.CLAMD_STREAM_MAX_LENGTH);
+                .hasMessageContaining("size limit exceeded").hasMessageContaining(ClamdSettings.STREAM_MAX_LENGTH);
         assertThat(unaware.check(Mails.under(eicarMail())).verdict()).isEqualTo(Verdict.INFECTED);
 
         ClamdScan aware = scan(clamd.unixAddress(), 4, Duration.ofSeconds(20), 1L << 20);
         assertThatThrownBy(() -> aware.check(Mails.under(overLimit))).isInstanceOf(CheckFailedException.class)
-                .hasMessageContaining("larger than " + MailgridConfig.CLAMD_STREAM_MAX_LENGTH);
+                .hasMessageContaining("larger than " + ClamdSettings.STREAM_MAX_LENGTH);
     }
 
     @Test

@@ -25,7 +25,7 @@ class ContentRulesTest {
 
     private ContentRules rules(String... lines) throws Exception {
         Path file = Files.writeString(dir.resolve("rules.txt"), "# test rules\n\n" + String.join("\n", lines) + "\n");
-        return ContentRules.from(Mails.config(dir, Map.of(MailgridConfig.CONTENT_RULES_FILE, file.toString())));
+        return ContentRules.from(Mails.config(dir, Map.of(ContentRulesSettings.FILE, file.toString())));
     }
 
     @Test
@@ -107,7 +107,7 @@ class ContentRulesTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("rules.txt line 4: bad regular expression");
         assertThatThrownBy(() -> rules("x somewhere keyword y")).hasMessageContaining("unknown place 'somewhere'");
         assertThatThrownBy(() -> rules("x body glob y")).hasMessageContaining("unknown type 'glob'");
-        assertThatThrownBy(() -> ContentRules.read(dir.resolve("missing.txt"))).hasMessageContaining(MailgridConfig.CONTENT_RULES_FILE);
+        assertThatThrownBy(() -> ContentRules.read(dir.resolve("missing.txt"))).hasMessageContaining(ContentRulesSettings.FILE);
     }
 
     @Test

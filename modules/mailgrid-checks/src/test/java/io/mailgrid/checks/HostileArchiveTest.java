@@ -138,7 +138,7 @@ class HostileArchiveTest {
     @Test
     void anArchiveNestedDeeperThanTheLimitShouldCountAsUnreadable() throws Exception {
         byte[] four = HostileArchive.nestedZips(4, "notes.txt", "harmless".getBytes());
-        AttachmentPolicy shallow = AttachmentPolicy.from(Mails.config(dir, Map.of(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_DEPTH, "1")));
+        AttachmentPolicy shallow = AttachmentPolicy.from(Mails.config(dir, Map.of(AttachmentPolicySettings.ARCHIVE_MAX_DEPTH, "1")));
 
         assertThat(check(withZip("outer.zip", four)).reason())
                 .isEqualTo("'outer.zip' > 'level1.zip' > 'level2.zip' > 'level3.zip' is an archive nested more than 3 deep");
@@ -193,7 +193,7 @@ class HostileArchiveTest {
 
     @Test
     void manyArchivesEachUnderTheLimitShouldShareOneBudgetPerMail() throws Exception {
-        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_SIZE, "10MB")));
+        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(AttachmentPolicySettings.ARCHIVE_MAX_SIZE, "10MB")));
         byte[] nineMegabytes = HostileArchive.zeros("zeros.txt", 9L << 20);
         MimeMail mail = MimeMail.to("bob@example.com").text("three archives");
         for (int i = 1; i <= 3; i++) {
@@ -209,7 +209,7 @@ class HostileArchiveTest {
 
     @Test
     void nestedArchivesShouldCountAgainstTheSameBudget() throws Exception {
-        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(MailgridConfig.ATTACHMENT_ARCHIVE_MAX_SIZE, "10MB")));
+        AttachmentPolicy small = AttachmentPolicy.from(Mails.config(dir, Map.of(AttachmentPolicySettings.ARCHIVE_MAX_SIZE, "10MB")));
         byte[] sixMegabytes = HostileArchive.zeros("zeros.txt", 6L << 20);
         Map<String, byte[]> twoInner = new LinkedHashMap<>();
         twoInner.put("a.zip", sixMegabytes);

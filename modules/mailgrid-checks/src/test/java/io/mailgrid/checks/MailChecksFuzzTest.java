@@ -45,7 +45,7 @@ class MailChecksFuzzTest {
                 "secret subject keyword confidential",
                 "names attachment-name regex (?i)\\.(?:exe|scr)$",
                 "words body keyword password", ""));
-        MailgridConfig config = Mails.config(dir, Map.of(MailgridConfig.CONTENT_RULES_FILE, rules.toString()));
+        MailgridConfig config = Mails.config(dir, Map.of(ContentRulesSettings.FILE, rules.toString()));
         attachments = AttachmentPolicy.from(config);
         content = ContentRules.from(config);
     }

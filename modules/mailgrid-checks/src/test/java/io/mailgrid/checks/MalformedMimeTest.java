@@ -29,7 +29,7 @@ class MalformedMimeTest {
     @BeforeEach
     void checks() throws Exception {
         Path rules = Files.writeString(dir.resolve("rules.txt"), "not-a-header body keyword not a header\n");
-        MailgridConfig config = Mails.config(dir, Map.of(MailgridConfig.CONTENT_RULES_FILE, rules.toString()));
+        MailgridConfig config = Mails.config(dir, Map.of(ContentRulesSettings.FILE, rules.toString()));
         attachments = AttachmentPolicy.from(config);
         content = ContentRules.from(config);
     }

@@ -127,11 +127,11 @@ class VirusScanTest {
 
     @Test
     void badSettingsShouldFailNamingTheKey() {
-        assertThatThrownBy(() -> VirusScan.from(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN, "FOUND"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.VIRUS_SCAN_FOUND_PATTERN);
-        assertThatThrownBy(() -> VirusScan.from(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_TIMEOUT, "0s"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.VIRUS_SCAN_TIMEOUT);
-        assertThat(VirusScan.from(Mails.config(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "\"/opt/my scanner/scan\" --x -")))
+        assertThatThrownBy(() -> VirusScan.from(Mails.config(dir, Map.of(VirusScanSettings.FOUND_PATTERN, "FOUND"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(VirusScanSettings.FOUND_PATTERN);
+        assertThatThrownBy(() -> VirusScan.from(Mails.config(dir, Map.of(VirusScanSettings.TIMEOUT, "0s"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(VirusScanSettings.TIMEOUT);
+        assertThat(VirusScan.from(Mails.config(dir, Map.of(VirusScanSettings.COMMAND, "\"/opt/my scanner/scan\" --x -")))
                 .describe()).contains("/opt/my scanner/scan");
     }
 

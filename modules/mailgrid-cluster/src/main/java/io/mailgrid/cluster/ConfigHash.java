@@ -7,14 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * A short hash of what decides how mail is judged: every route file, every setting that is not
+ * A short hash of what decides how mail is judged: the routes as loaded, every setting that is not
  * local to a node, and the content of files such settings name (content rules). Two nodes with equal hashes apply the same policy; heartbeats carry it so
  * drift is seen.
  */
@@ -29,26 +31,42 @@ public final class ConfigHash {
     private ConfigHash() {
     }
 
-    /** The hash of the route files in {@code routesDir} and the policy settings among {@code settings}. */
-    public static String of(Path routesDir, Map<String, String> settings) {
+    /**
+     * The hash of the routes as Camel loaded them ({@code routesAsLoaded}: its model dumped as XML),
+     * the content of the files the routes' check steps name, and the policy settings among
+     * {@code settings}.
+     */
+    public static String of(String routesAsLoaded, Collection<Path> stepFiles, Map<String, String> settings) {
         MessageDigest digest = sha256();
-        try (Stream<Path> files = Files.list(routesDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".xml")).sorted().toList()) {
-                digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
+        digestRoutes(routesAsLoaded, stepFiles, digest);
+        digestSettings(settings, digest);
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    }
+
+    /** The routes as loaded and the files their steps name, each file by name and content. */
+    private static void digestRoutes(String routesAsLoaded, Collection<Path> stepFiles, MessageDigest digest) {
+        digest.update(routesAsLoaded.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        for (Path file : new TreeSet<>(stepFiles)) {
+            digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            try {
                 digest.update(Files.readAllBytes(file));
-                digest.update((byte) 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ", named by a check step of the routes", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read routes in " + routesDir, e);
+            digest.update((byte) 0);
         }
+    }
+
+    /** The policy settings, and the content of files they name. */
+    private static void digestSettings(Map<String, String> settings, MessageDigest digest) {
         new TreeMap<>(settings).forEach((key, value) -> {
             if (key.startsWith("mailgrid.") && NODE_LOCAL_PREFIXES.stream().noneMatch(key::startsWith)) {
                 digest.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
                 digestFileNamedBy(value, digest);
             }
         });
-        return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
     }
 
     /** A policy setting naming a file (content rules) makes the file's content part of the policy. */

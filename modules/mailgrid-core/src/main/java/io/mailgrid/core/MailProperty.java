@@ -57,6 +57,8 @@ public final class MailProperty {
     public static final String REASON = PREFIX + "reason";
     /** Names of the checks that ran, comma-separated, in order. */
     public static final String CHECKS = PREFIX + "checks";
+    /** Tags given by policy steps with outcome tag, comma-separated, in order; the mail carries X-Mailgrid-Tag lines. */
+    public static final String TAGS = PREFIX + "tags";
     /** The node whose grabber processed the mail. */
     public static final String PROCESSED_BY = PREFIX + "processed_by";
     /** When the grabber finished processing, epoch milliseconds. */

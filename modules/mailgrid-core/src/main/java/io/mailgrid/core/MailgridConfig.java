@@ -164,50 +164,7 @@ public final class MailgridConfig {
     /** Checks every mail this node accepts requires besides its policy chain (a host-only node's own list). */
     public static final String POLICY_REQUIRED_CHECKS = "mailgrid.policy.required-checks";
 
-    /** Command line of the virus scanner; the mail arrives on its standard input. */
-    public static final String VIRUS_SCAN_COMMAND = "mailgrid.virus-scan.command";
-    /** How long one scan may take before the scanner is killed and the mail retried. */
-    public static final String VIRUS_SCAN_TIMEOUT = "mailgrid.virus-scan.timeout";
-    /** Regular expression whose group 1 is the malware name in the scanner's output. */
-    public static final String VIRUS_SCAN_FOUND_PATTERN = "mailgrid.virus-scan.found-pattern";
-
-    /** Where clamd listens: {@code unix:/path/to/socket} or {@code tcp:host:port}. */
-    public static final String CLAMD_ADDRESS = "mailgrid.clamd.address";
-    /** Longest one clamd scan may take once connected. */
-    public static final String CLAMD_TIMEOUT = "mailgrid.clamd.timeout";
-    /** Longest wait for clamd to accept a connection, and for the whole availability probe. */
-    public static final String CLAMD_CONNECT_TIMEOUT = "mailgrid.clamd.connect-timeout";
-    /** clamd sessions kept open for reuse; 0 = a new connection for every scan. */
-    public static final String CLAMD_POOL_SIZE = "mailgrid.clamd.pool-size";
-    /** clamd's StreamMaxLength: a larger mail is a scanner error, never sent. */
-    public static final String CLAMD_STREAM_MAX_LENGTH = "mailgrid.clamd.stream-max-length";
-
-    /** File name extensions that are not allowed, comma-separated, without dots. */
-    public static final String ATTACHMENT_BLOCKED_EXTENSIONS = "mailgrid.attachment-policy.blocked-extensions";
-    /** MIME types that are not allowed, comma-separated; {@code type/*} blocks a whole type. */
-    public static final String ATTACHMENT_BLOCKED_TYPES = "mailgrid.attachment-policy.blocked-types";
-    /** Largest decoded size of one attachment or body part. */
-    public static final String ATTACHMENT_MAX_SIZE = "mailgrid.attachment-policy.max-size";
-    /** Most archive entries read from one mail (all its archives) before it counts as unreadable. */
-    public static final String ATTACHMENT_ARCHIVE_MAX_ENTRIES = "mailgrid.attachment-policy.archive-max-entries";
-    /** Most bytes unpacked from one mail's archives (all parts and levels) before it counts as unreadable. */
-    public static final String ATTACHMENT_ARCHIVE_MAX_SIZE = "mailgrid.attachment-policy.archive-max-size";
-    /** Whether an archive that cannot be looked into (encrypted, broken, too large) blocks the mail. */
-    public static final String ATTACHMENT_BLOCK_UNREADABLE_ARCHIVES = "mailgrid.attachment-policy.block-unreadable-archives";
-    /** Archives inside archives looked into, counting the attachment itself as 1. */
-    public static final String ATTACHMENT_ARCHIVE_MAX_DEPTH = "mailgrid.attachment-policy.archive-max-depth";
-
-    /** File of content rules (name, where, keyword or regex), one per line. */
-    public static final String CONTENT_RULES_FILE = "mailgrid.content-rules.file";
-
-    /** Deepest nesting of multiparts and attached messages a mail may have. */
-    public static final String MIME_MAX_DEPTH = "mailgrid.mime.max-depth";
-    /** Most MIME parts (bodies, attachments) in one mail. */
-    public static final String MIME_MAX_PARTS = "mailgrid.mime.max-parts";
-    /** Longest header field (all folded lines together) and longest header line. */
-    public static final String MIME_MAX_HEADER_SIZE = "mailgrid.mime.max-header-size";
-    /** Most header fields in one message or part. */
-    public static final String MIME_MAX_HEADERS = "mailgrid.mime.max-headers";
+    // the checks' own keys are declared by the checks module (io.mailgrid.checks.*Settings, CheckSettings)
 
     private static final String PREFIX = "mailgrid.";
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMG]B?|B)?", Pattern.CASE_INSENSITIVE);

@@ -10,6 +10,8 @@ public enum Verdict {
     BLOCKED_ATTACHMENT,
     /** A content rule matched (keyword or pattern). */
     CONTENT_VIOLATION,
+    /** The mail is larger than a size limit of the policy. */
+    TOO_LARGE,
     /** The mail could not be parsed well enough to be checked. */
     UNPARSEABLE;
 

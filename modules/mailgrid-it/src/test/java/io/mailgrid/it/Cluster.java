@@ -18,7 +18,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.Envelope;
@@ -151,7 +151,7 @@ final class Cluster implements AutoCloseable {
         try {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(TestHome.routes())) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
                         xml = xml.replace("<from uri=\"direct:policy-chain\"/>", "<from uri=\"direct:policy-chain\"/>\n    " + step);
@@ -168,7 +168,7 @@ final class Cluster implements AutoCloseable {
     /**
      * A copy of the shipped routes whose policy.xml lacks the line holding {@code text}, as an
      * operator would remove a check ("to try Mailgrid without a scanner, remove the
-     * check-virus-scan line").
+     * check:virus-scan line").
      */
     Path routesWithoutLine(String name, String text) {
         return routesWithoutLine(name, text, TestHome.routes());
@@ -180,10 +180,10 @@ final class Cluster implements AutoCloseable {
         try {
             Files.createDirectories(copy);
             try (Stream<Path> files = Files.list(routes)) {
-                for (Path file : files.toList()) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String xml = Files.readString(file, StandardCharsets.UTF_8);
                     if (file.getFileName().toString().equals("policy.xml")) {
-                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<process")))
+                        xml = xml.lines().filter(line -> !(line.contains(text) && line.contains("<to uri=")))
                                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
                     }
                     Files.writeString(copy.resolve(file.getFileName()), xml, StandardCharsets.UTF_8);
@@ -241,7 +241,8 @@ final class Cluster implements AutoCloseable {
      */
     private MailPublisher ingress(ActiveMQConnectionFactory factory, String node) {
         return new MailPublisher(factory,
-                RequiredChecks.of(Checks.referencedBy(routesByNode.getOrDefault(node, TestHome.routes()))));
+                RequiredChecks.of(PolicyModel.chainOf(routesByNode.getOrDefault(node, TestHome.routes()),
+                        new java.util.Properties())));
     }
 
     /** A publisher that opens a fresh connection after a failed publish. */

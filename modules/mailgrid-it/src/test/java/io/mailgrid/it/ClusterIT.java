@@ -208,7 +208,7 @@ class ClusterIT {
             // the scan is real; b as the README says to try Mailgrid without a scanner: that line removed
             Path scanning = io.mailgrid.testing.TestHome.execScannerRoutes();
             MailgridProcess a = cluster.startNode("a", scanning, clamscan);
-            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check-virus-scan", scanning));
+            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan", scanning));
             b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
 
             a.kill9();

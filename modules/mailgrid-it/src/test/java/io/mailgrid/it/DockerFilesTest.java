@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.ClamdAddress;
+import io.mailgrid.checks.ClamdSettings;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.MailgridConfig;
@@ -205,7 +206,7 @@ class DockerFilesTest {
         for (String service : List.of("node-a", "node-b", "node-c")) {
             MailgridConfig config = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"),
                     DockerFiles.environment(compose, service), new Properties(), Map.of());
-            ClamdAddress address = ClamdAddress.parse(config.string(MailgridConfig.CLAMD_ADDRESS));
+            ClamdAddress address = ClamdAddress.parse(config.string(ClamdSettings.ADDRESS));
             assertThat(address.toString()).as(service).isEqualTo("tcp:clamd:" + port);
             assertThat(compose.path("services").path(service).path("depends_on").toString()).contains("clamd");
         }
@@ -213,7 +214,7 @@ class DockerFilesTest {
         MailgridConfig node = MailgridConfig.load(TestHome.path().resolve("config/mailgrid.properties"),
                 DockerFiles.environment(compose, "node-a"), new Properties(), Map.of());
         assertThat(clamdBytes(environment.get("CLAMD_CONF_StreamMaxLength")))
-                .isEqualTo(node.bytes(MailgridConfig.CLAMD_STREAM_MAX_LENGTH));
+                .isEqualTo(node.bytes(ClamdSettings.STREAM_MAX_LENGTH));
     }
 
     /** A clamd.conf size: a number, optionally with K or M (binary units). */

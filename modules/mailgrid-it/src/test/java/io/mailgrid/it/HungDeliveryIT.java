@@ -173,7 +173,7 @@ class HungDeliveryIT {
         String firstAttempt = "${header.JMSXDeliveryCount} == 1 &amp;&amp; ${bodyAs(String)} contains ";
         String gate = "io.mailgrid.testing.FileGate";
         try (Stream<Path> files = Files.list(TestHome.routes())) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String xml = Files.readString(file, StandardCharsets.UTF_8);
                 if (file.getFileName().toString().equals("delivery.xml")) {
                     String step = "<to uri=\"bean:{{deliveryBean}}?method=deliver\"/>";
@@ -215,7 +215,7 @@ class HungDeliveryIT {
                     continue;
                 }
                 try (Stream<Path> files = Files.list(folderPath)) {
-                    for (Path file : files.toList()) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
                         mailId(Files.readAllBytes(file)).ifPresent(id -> counts.merge(id, 1, Integer::sum));
                     }
                 } catch (IOException e) {

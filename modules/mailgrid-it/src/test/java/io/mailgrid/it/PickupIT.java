@@ -114,7 +114,7 @@ class PickupIT {
     private static Path routes(String name, String steps) throws IOException {
         Path copy = Files.createDirectories(dir.resolve("routes-" + name));
         try (Stream<Path> files = Files.list(TestHome.routes())) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String xml = Files.readString(file, StandardCharsets.UTF_8);
                 if (file.getFileName().toString().equals("ingress.xml")) {
                     assertThat(xml).contains(PUBLISH_STEP);

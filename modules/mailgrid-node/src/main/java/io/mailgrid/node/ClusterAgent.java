@@ -1,6 +1,5 @@
 package io.mailgrid.node;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,11 +114,12 @@ final class ClusterAgent implements AutoCloseable {
     private final Map<String, String> waitingFor = new ConcurrentSkipListMap<>();
 
     /**
-     * @param required the checks every mail this node accepts requires, announced in its heartbeat
+     * @param required   the checks every mail this node accepts requires, announced in its heartbeat
+     * @param policyHash the node's {@link ConfigHash}, announced in its heartbeat
      */
     ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
             Reservation reservation, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
-            String deliveryTarget, Clock clock) {
+            String policyHash, String deliveryTarget, Clock clock) {
         this.config = config;
         this.settings = settings;
         this.factory = factory;
@@ -139,7 +139,7 @@ final class ClusterAgent implements AutoCloseable {
             throw new ConfigException(MailgridConfig.CLUSTER_FORGET_AFTER + ": must be 0 (never) or longer than "
                     + MailgridConfig.HEARTBEAT_TIMEOUT + " (" + timeout.toMillis() + " ms), got " + forgetAfter.toMillis() + " ms");
         }
-        this.configHash = ConfigHash.of(Path.of(config.string(MailgridConfig.ROUTES_DIR)), config.asMap());
+        this.configHash = policyHash;
         this.membership = new Membership(settings.name(), interval, timeout);
         this.heartbeats = new HeartbeatChannel(factory);
         this.control = new ControlChannel(factory);

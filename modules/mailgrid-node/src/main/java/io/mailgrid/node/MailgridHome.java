@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.core.MailgridConfig;
 
 /**
@@ -48,7 +49,7 @@ public final class MailgridHome {
         MailgridConfig config = MailgridConfig.load(file == null ? defaultConfigFile() : file, System.getenv(),
                 System.getProperties(), overrides);
         Map<String, String> absolute = new LinkedHashMap<>();
-        for (String key : new String[] {MailgridConfig.ROUTES_DIR, MailgridConfig.BROKER_CONFIG, MailgridConfig.CONTENT_RULES_FILE,
+        for (String key : new String[] {MailgridConfig.ROUTES_DIR, MailgridConfig.BROKER_CONFIG, ContentRulesSettings.FILE,
                 MailgridConfig.BROKER_TLS_KEY_STORE, MailgridConfig.BROKER_TLS_TRUST_STORE, MailgridConfig.SMTP_TLS_KEY_STORE,
                 MailgridConfig.SMTP_AUTH_USERS_FILE}) {
             if (config.isSet(key)) {

@@ -15,13 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.broker.EmbeddedBroker;
-import io.mailgrid.checks.CheckStep;
 import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
+import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
@@ -74,6 +77,7 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher smtpPublisher;
     private SmtpIngress smtp;
     private RequiredChecks required;
+    private String policyHash;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -133,15 +137,7 @@ public final class MailgridNode implements AutoCloseable {
         if (!Files.isDirectory(routesDir)) {
             throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
         }
-        // a check the routes use that cannot start fails the node before anything else starts
-        checks = Checks.fromConfig(config);
-        try {
-            required = RequiredChecks.forNode(config, checks.chain(), settings.role() == NodeSettings.Role.WORKER);
-            RequiredChecks.selector(checks.chain(), true); // the grabbers' selector must be possible
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": the policy chain cannot be required of mail: "
-                    + e.getMessage(), e);
-        }
+        checks = new Checks(config);
         Files.createDirectories(settings.pickupDir());
         MemoryBudget memoryBudget = MemoryBudget.from(config); // shared by SMTP ingress, grabbers and deliveries
         SmtpSettings smtpSettings = SmtpSettings.from(config); // a bad SMTP setting fails before anything starts
@@ -152,9 +148,6 @@ public final class MailgridNode implements AutoCloseable {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
-        // every mail this node accepts carries the checks it requires (docs/adr/0018)
-        publisher = new MailPublisher(factory, required);
-        reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock, checks.chain());
         MailDelivery delivery = delivery();
         pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
                 config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
@@ -165,18 +158,22 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
-        main.bind("reservation", reservation);
         publishing = new Publishing(factory);
         main.bind("publishing", publishing);
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
-        main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), pickupSettings, clock));
         main.bind("delivery", new DeliveryStep(delivery, pauses));
         main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
-        for (CheckStep step : checks.steps()) {
-            main.bind(step.beanName(), step);
-        }
+        // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
+        main.bind("check", checks.component());
+        checks.namedConditions().forEach(main::bind);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport loaded) {
+                loadPolicy(loaded.getCamelContext(), factory, pickupSettings);
+            }
+        });
         extraBeans.forEach(main::bind);
         main.start();
 
@@ -185,7 +182,7 @@ public final class MailgridNode implements AutoCloseable {
         addDelivery(camel, name, "delivery");
         ownDelivery = delivery;
         cluster = new ClusterAgent(config, settings, factory, new NodeRoutes(), reservation, this::checkHealth,
-                required, delivery.target(), clock);
+                required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
@@ -194,6 +191,29 @@ public final class MailgridNode implements AutoCloseable {
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
                         : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());
+    }
+
+    /**
+     * Builds the check instances of the routes as loaded (a bad step fails here, before any route
+     * starts), and what depends on the chain: the checks every mail this node accepts requires
+     * (docs/adr/0018), the publisher that stamps them, and the reservation that enforces them.
+     */
+    private void loadPolicy(CamelContext camel, ActiveMQConnectionFactory factory, PickupSettings pickupSettings) {
+        checks.load(camel);
+        // the policy as Camel loaded it, before route templates add per-node routes (docs/adr/0026)
+        policyHash = ConfigHash.of(PolicyModel.routesAsLoaded(camel), checks.stepFiles(), config.asMap());
+        try {
+            required = RequiredChecks.forNode(config, checks.chain(), settings.role() == NodeSettings.Role.WORKER);
+            RequiredChecks.selector(checks.chain(), true); // the grabbers' selector must be possible
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": the policy chain cannot be required of mail: "
+                    + e.getMessage(), e);
+        }
+        publisher = new MailPublisher(factory, required);
+        reservation = new Reservation(settings.name(), config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock,
+                checks.chain());
+        main.bind("reservation", reservation);
+        main.bind("pickup", new PickupIngress(publisher, settings.name(), settings.pickupDir(), pickupSettings, clock));
     }
 
     /**

@@ -108,6 +108,7 @@ public final class Reservation implements Processor, AutoCloseable {
         in.setHeader(MailProperty.VERDICT, Verdict.CLEAN.name());
         in.removeHeader(MailProperty.REASON);
         in.removeHeader(MailProperty.CHECKS);
+        in.removeHeader(MailProperty.TAGS);
 
         // a fresh exchange, not a copy: the grabber's exchange (and its JMS transaction) must never
         // share state with a thread that may be interrupted at the deadline
@@ -128,6 +129,7 @@ public final class Reservation implements Processor, AutoCloseable {
             throw chain.getException();
         }
         in.setHeaders(chain.getMessage().getHeaders());
+        in.setBody(chain.getMessage().getBody()); // a step with outcome tag marks the mail's bytes
         in.setHeader(MailProperty.PROCESSED_BY, node);
         in.setHeader(MailProperty.PROCESSED_AT, clock.millis());
     }

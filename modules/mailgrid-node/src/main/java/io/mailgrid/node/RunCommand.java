@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.apache.camel.CamelContext;
+
 import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
@@ -59,15 +63,15 @@ final class RunCommand implements Callable<Integer> {
 
     /** Before anything logs: a check of the chain this machine cannot run, and how to install it. */
     private static void sayWhatIsMissing(MailgridConfig config) {
-        Checks checks;
-        try {
-            checks = Checks.fromConfig(config);
-        } catch (RuntimeException e) {
-            return; // a broken setting or route: the node's start says so, naming the key
-        }
-        try {
-            MissingTools.lines(checks.unavailableInChain(), config.isSet(MailgridConfig.VIRUS_SCAN_COMMAND)
-                    ? config.string(MailgridConfig.VIRUS_SCAN_COMMAND) : null).forEach(System.err::println);
+        Checks checks = new Checks(config);
+        // the chain as Camel loads it, in a context that never starts (the node loads its own)
+        try (CamelContext camel = PolicyModel.load(Path.of(config.string(MailgridConfig.ROUTES_DIR)),
+                config.asProperties())) {
+            checks.load(camel);
+            MissingTools.lines(checks.unavailableInChain(), config.isSet(VirusScanSettings.COMMAND)
+                    ? config.string(VirusScanSettings.COMMAND) : null).forEach(System.err::println);
+        } catch (Exception e) {
+            // a broken setting or route: the node's start says so, naming the key
         } finally {
             checks.close();
         }

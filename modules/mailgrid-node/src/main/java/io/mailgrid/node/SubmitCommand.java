@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import io.mailgrid.checks.Checks;
+import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
@@ -113,6 +113,7 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (JMSRuntimeException e) {
             // the broker is not there: each publish below fails with its own message
         }
-        return RequiredChecks.forNode(config, Checks.referencedBy(Path.of(config.string(MailgridConfig.ROUTES_DIR))), false);
+        return RequiredChecks.forNode(config, PolicyModel.chainOf(Path.of(config.string(MailgridConfig.ROUTES_DIR)),
+                config.asProperties()), false);
     }
 }

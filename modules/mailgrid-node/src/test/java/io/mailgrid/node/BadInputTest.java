@@ -21,6 +21,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
@@ -106,8 +107,8 @@ class BadInputTest {
         int run = 0;
         for (Map.Entry<String, String> scanner : reasons.entrySet()) {
             Path data = dir.resolve("run" + run++);
-            try (TestNode a = TestNode.start(data, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, scanner.getKey(),
-                    MailgridConfig.VIRUS_SCAN_TIMEOUT, "300ms", MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
+            try (TestNode a = TestNode.start(data, Map.of(VirusScanSettings.COMMAND, scanner.getKey(),
+                    VirusScanSettings.TIMEOUT, "300ms", MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
                 String id = a.publish(TestMail.to("bob@example.com"));
 
                 Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
@@ -124,7 +125,7 @@ class BadInputTest {
 
     @Test
     void aScannerThatPrintsGarbageShouldBeJudgedByItsExitCode() throws Exception {
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.printingGarbage(0),
+        try (TestNode a = TestNode.start(dir, Map.of(VirusScanSettings.COMMAND, FakeScanner.printingGarbage(0),
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             a.publish(TestMail.to("bob@example.com"));
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
@@ -133,7 +134,7 @@ class BadInputTest {
 
     @Test
     void aNodeWhoseScannerIsMissingShouldReportTheCheckUnavailableAndKeepItsMailWaiting() throws Exception {
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, "not-installed-scanner -",
+        try (TestNode a = TestNode.start(dir, Map.of(VirusScanSettings.COMMAND, "not-installed-scanner -",
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             assertThat(a.node.checks().chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
             assertThat(a.node.checks().unavailableInChain()).containsOnlyKeys("virus-scan");

@@ -12,6 +12,7 @@ import jakarta.jms.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
@@ -20,7 +21,7 @@ import io.mailgrid.testing.MimeMail;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
-/** A node scanning with the real ClamAV's clamscan (check-virus-scan): EICAR is quarantined as INFECTED, clean mail delivered. */
+/** A node scanning with the real ClamAV's clamscan (check:virus-scan): EICAR is quarantined as INFECTED, clean mail delivered. */
 class ClamAvNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -32,7 +33,7 @@ class ClamAvNodeTest {
     void eicarAsAnAttachmentAndInAZipShouldBeQuarantinedAndCleanMailDelivered() throws Exception {
         ClamAv.requireClamscan();
         String clamscan = ClamAv.clamscanWithTestDatabase(dir.resolve("clamav-db"));
-        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, clamscan,
+        try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(VirusScanSettings.COMMAND, clamscan,
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             byte[] attached = MimeMail.to("bob@example.com").text("hi").attachment("eicar.com", "application/octet-stream",
                     ClamAv.eicar()).bytes();

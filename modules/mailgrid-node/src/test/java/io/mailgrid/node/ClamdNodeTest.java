@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.checks.ClamdSettings;
 import io.mailgrid.cluster.NodeState;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
@@ -42,7 +43,7 @@ class ClamdNodeTest {
     @Test
     void eicarShouldBeQuarantinedAsInfectedAndCleanMailDeliveredAndTheStartUpLogNameClamdsVersion() throws Exception {
         try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
-                TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress()))) {
+                TestNode a = TestNode.start(dir.resolve("node"), Map.of(ClamdSettings.ADDRESS, clamd.unixAddress()))) {
             assertThat(a.node.checks().chain()).containsExactly("clamd", "attachment-policy", "content-rules");
             assertThat(a.node.checks().get("clamd").orElseThrow().describe()).contains(clamd.unixAddress()).contains("ClamAV 1.");
             byte[] attached = MimeMail.to("bob@example.com").text("hi").attachment("report.pdf", "application/pdf",
@@ -62,7 +63,7 @@ class ClamdNodeTest {
     @Test
     void statusShouldShowTheScannerAndSignatureVersionEachNodeScansWith() throws Exception {
         try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
-                TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress()))) {
+                TestNode a = TestNode.start(dir.resolve("node"), Map.of(ClamdSettings.ADDRESS, clamd.unixAddress()))) {
             String version = clamd.command("VERSION");
             assertThat(version).startsWith("ClamAV 1.");
 
@@ -76,7 +77,7 @@ class ClamdNodeTest {
     @Test
     void aNodeWhoseClamdIsKilledShouldGoIntoMaintenanceKeepItsMailAndDeliverItOnceClamdIsBack() throws Exception {
         try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
-                TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress()))) {
+                TestNode a = TestNode.start(dir.resolve("node"), Map.of(ClamdSettings.ADDRESS, clamd.unixAddress()))) {
             await().atMost(WAIT).until(() -> a.node.cluster().state() == NodeState.UP);
 
             clamd.kill9();
@@ -97,8 +98,8 @@ class ClamdNodeTest {
     @Test
     void aNodeWhoseClamdHangsShouldGoIntoMaintenanceAndResumeWhenClamdDoes() throws Exception {
         try (ClamdProcess clamd = ClamdProcess.in(dir.resolve("clamd")).start();
-                TestNode a = TestNode.start(dir.resolve("node"), Map.of(MailgridConfig.CLAMD_ADDRESS, clamd.unixAddress(),
-                        MailgridConfig.CLAMD_CONNECT_TIMEOUT, "500ms"))) {
+                TestNode a = TestNode.start(dir.resolve("node"), Map.of(ClamdSettings.ADDRESS, clamd.unixAddress(),
+                        ClamdSettings.CONNECT_TIMEOUT, "500ms"))) {
             clamd.suspend(); // SIGSTOP: the kernel still accepts connections, nobody answers
             await().atMost(WAIT).until(() -> a.node.cluster().state() == NodeState.MAINTENANCE);
             assertThat(a.node.checks().unavailableInChain().get("clamd").reason()).contains("no answer within 500 ms");

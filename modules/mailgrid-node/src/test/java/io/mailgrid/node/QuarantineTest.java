@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.FakeScanner;
@@ -32,7 +33,7 @@ class QuarantineTest {
 
     @Test
     void anInfectedMailShouldBeQuarantinedWithVerdictReasonNodeAndTimeAndBeReleasableAsItIs() throws Exception {
-        Map<String, String> infected = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infected("Eicar-Test-Signature"),
+        Map<String, String> infected = Map.of(VirusScanSettings.COMMAND, FakeScanner.infected("Eicar-Test-Signature"),
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, infected)) {
             TestMail mail = TestMail.to("bob@example.com").subject("invoice");
@@ -72,7 +73,7 @@ class QuarantineTest {
     @Test
     void releaseWithRecheckShouldRunTheChainAgainUnderTheNextGeneration() throws Exception {
         Path flag = Files.createFile(dir.resolve("infected.flag"));
-        Map<String, String> settings = Map.of(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"),
+        Map<String, String> settings = Map.of(VirusScanSettings.COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"),
                 MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, settings)) {
             String id = a.publish(TestMail.to("bob@example.com"));

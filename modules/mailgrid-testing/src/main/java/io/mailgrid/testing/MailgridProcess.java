@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
  * for tests that kill processes. Output goes to a log file; {@link #close()} always stops it.
  *
  * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test. Its virus
- * scans say clean: {@link FakeClamd} (the shipped check-clamd) unless {@code jvmProps} set
+ * scans say clean: {@link FakeClamd} (the shipped check:clamd) unless {@code jvmProps} set
  * {@code mailgrid.clamd.address}, {@link FakeScanner#clean()} unless they set
  * {@code mailgrid.virus-scan.command}.
  */
@@ -53,7 +53,7 @@ public final class MailgridProcess implements AutoCloseable {
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
         // the stand-in scanner that says clean (ClamAV need not be installed); jvmProps may override it
         command.add("-Dmailgrid.virus-scan.command=" + FakeScanner.clean());
-        command.add("-Dmailgrid.clamd.address=" + FakeClamd.address()); // the shipped chain's check-clamd: says clean
+        command.add("-Dmailgrid.clamd.address=" + FakeClamd.address()); // the shipped chain's check:clamd: says clean
         jvmProps.forEach(p -> command.add("-D" + p));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

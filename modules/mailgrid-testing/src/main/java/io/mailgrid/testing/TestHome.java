@@ -18,7 +18,7 @@ import io.mailgrid.core.MailgridConfig;
  * The checkout under test and settings for test nodes: the real config/mailgrid.properties,
  * routes/ and broker-config/broker.xml, with a free port, a temporary data directory and short
  * redelivery delays so that tests run in seconds. The virus scanners are stand-ins that say clean
- * ({@link FakeClamd} for the shipped check-clamd, {@link FakeScanner} for check-virus-scan).
+ * ({@link FakeClamd} for the shipped check:clamd, {@link FakeScanner} for check:virus-scan).
  */
 public final class TestHome {
 
@@ -69,17 +69,18 @@ public final class TestHome {
         values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
         values.put(MailgridConfig.PICKUP_INTERVAL, "100");
         values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
-        // tests scan with a stand-in that says clean; tests of the scan itself set their own
-        values.put(MailgridConfig.VIRUS_SCAN_COMMAND, FakeScanner.clean());
-        values.put(MailgridConfig.CLAMD_ADDRESS, FakeClamd.address());
-        values.put(MailgridConfig.CONTENT_RULES_FILE, home.resolve("config/content-rules.txt").toString());
+        // tests scan with a stand-in that says clean; tests of the scan itself set their own (the keys
+        // are the checks module's, ClamdSettings and friends, which this module cannot depend on)
+        values.put("mailgrid.virus-scan.command", FakeScanner.clean());
+        values.put("mailgrid.clamd.address", FakeClamd.address());
+        values.put("mailgrid.content-rules.file", home.resolve("config/content-rules.txt").toString());
         values.putAll(overrides);
         return MailgridConfig.load(home.resolve("config/mailgrid.properties"), Map.of(), new Properties(), values);
     }
 
     /**
      * A copy of the shipped routes (made once per JVM) whose virus scan is the command-line
-     * scanner, {@code check-virus-scan}, instead of the shipped {@code check-clamd}: for tests of
+     * scanner, {@code check:virus-scan}, instead of the shipped {@code check:clamd}: for tests of
      * that scanner, which set {@code mailgrid.virus-scan.command} (a {@link FakeScanner}, clamscan).
      */
     public static synchronized Path execScannerRoutes() {
@@ -87,12 +88,12 @@ public final class TestHome {
             try {
                 Path copy = Files.createTempDirectory("mailgrid-exec-scanner-routes-");
                 try (var files = Files.list(routes())) {
-                    for (Path file : files.toList()) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
                         String xml = Files.readString(file);
                         if (file.getFileName().toString().equals("policy.xml")) {
-                            String replaced = xml.replace("<process ref=\"check-clamd\"/>", "<process ref=\"check-virus-scan\"/>");
+                            String replaced = xml.replace("<to uri=\"check:clamd\"/>", "<to uri=\"check:virus-scan\"/>");
                             if (replaced.equals(xml)) {
-                                throw new IllegalStateException("routes/policy.xml has no <process ref=\"check-clamd\"/> to replace");
+                                throw new IllegalStateException("routes/policy.xml has no <to uri=\"check:clamd\"/> to replace");
                             }
                             xml = replaced;
                         }

@@ -62,6 +62,21 @@ public final class TestMail {
         return body(value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Makes the mail multipart/mixed: the body text, then this file as a base64 attachment
+     * (application/octet-stream). Call last: it replaces the body and sets Content-Type.
+     */
+    public TestMail attachment(String fileName, byte[] content) {
+        String boundary = "mailgrid-test-" + UUID.randomUUID();
+        String text = new String(body, StandardCharsets.UTF_8);
+        String encoded = java.util.Base64.getMimeEncoder(76, eol.getBytes(StandardCharsets.US_ASCII)).encodeToString(content);
+        header("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\"");
+        return body("--" + boundary + eol + "Content-Type: text/plain; charset=utf-8" + eol + eol + text + eol
+                + "--" + boundary + eol + "Content-Type: application/octet-stream; name=\"" + fileName + "\"" + eol
+                + "Content-Disposition: attachment; filename=\"" + fileName + "\"" + eol
+                + "Content-Transfer-Encoding: base64" + eol + eol + encoded + eol + "--" + boundary + "--" + eol);
+    }
+
     /** End header lines with LF instead of CRLF, as files written on Unix often do. */
     public TestMail lf() {
         this.eol = "\n";

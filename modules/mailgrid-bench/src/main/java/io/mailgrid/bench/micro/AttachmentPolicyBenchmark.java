@@ -10,7 +10,7 @@ import io.mailgrid.checks.CheckResult;
 import io.mailgrid.checks.MailUnderCheck;
 
 /**
- * {@code check-attachment-policy} on one mail: the MIME walk (mime4j pull parser, header
+ * {@code check:attachment-policy} on one mail: the MIME walk (mime4j pull parser, header
  * decoding, transfer decoding of every leaf part) plus the blocked-name and archive checks and
  * reading each part to its end to learn its decoded size. It runs for every mail a grabber
  * reserves, so its cost per mail bounds what one grabber thread can check per second.

@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
+import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.checks.CheckFailedException;
 import io.mailgrid.checks.CheckResult;
 import io.mailgrid.checks.ContentRules;
@@ -14,7 +15,7 @@ import io.mailgrid.checks.MimeLimits;
 import io.mailgrid.core.MailgridConfig;
 
 /**
- * {@code check-content-rules} on one mail, a per-mail step of the policy chain like the
+ * {@code check:content-rules} on one mail, a per-mail step of the policy chain like the
  * attachment policy: the MIME walk, the subject and attachment names, and every text part
  * decoded to characters and searched in 64 K-character windows.
  *
@@ -40,7 +41,7 @@ public class ContentRulesBenchmark extends PerMailBenchmark {
     @Setup
     public void setUp() throws CheckFailedException {
         MailgridConfig config = Fixtures.shippedConfig();
-        Path rulesFile = Path.of(config.string(MailgridConfig.CONTENT_RULES_FILE));
+        Path rulesFile = Path.of(config.string(ContentRulesSettings.FILE));
         shipped = ContentRules.from(config);
         examples = new ContentRules(Fixtures.exampleRules(rulesFile), MimeLimits.from(config),
                 "the examples in " + rulesFile);

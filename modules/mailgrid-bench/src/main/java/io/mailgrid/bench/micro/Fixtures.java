@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.bench.BenchMails;
 import io.mailgrid.checks.Check;
 import io.mailgrid.checks.CheckFailedException;
@@ -49,8 +50,8 @@ final class Fixtures {
     static MailgridConfig shippedConfig() {
         MailgridHome home = home();
         MailgridConfig config = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(), Map.of());
-        return config.with(MailgridConfig.CONTENT_RULES_FILE,
-                home.path().resolve(config.string(MailgridConfig.CONTENT_RULES_FILE)).toString());
+        return config.with(ContentRulesSettings.FILE,
+                home.path().resolve(config.string(ContentRulesSettings.FILE)).toString());
     }
 
     /**
