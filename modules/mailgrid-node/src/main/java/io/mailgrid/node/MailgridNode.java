@@ -64,7 +64,7 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher publisher;
     private Reservation reservation;
     private Checks checks;
-    private Publishing publishing;
+    private Publish publish;
     private Main main;
     private MailDelivery ownDelivery;
     private PauseDetector pauses;
@@ -166,14 +166,16 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         main.bind("reservation", reservation);
-        publishing = new Publishing(factory);
-        main.bind("publishing", publishing);
+        MailErrors mailErrors = new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+        publish = new Publish(factory, new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock),
+                mailErrors);
+        main.bind("publish", publish);
+        // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
-        main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
+        main.bind("mailErrors", mailErrors);
         main.bind("pickup", new PickupIngress(publisher, name, settings.pickupDir(), pickupSettings, clock));
         main.bind("delivery", new DeliveryStep(delivery, pauses));
-        main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         for (CheckStep step : checks.steps()) {
             main.bind(step.beanName(), step);
         }
@@ -417,8 +419,8 @@ public final class MailgridNode implements AutoCloseable {
         if (checks != null) {
             checks.close();
         }
-        if (publishing != null) {
-            publishing.close();
+        if (publish != null) {
+            publish.close();
         }
         if (pauses != null) {
             pauses.close();
