@@ -73,13 +73,22 @@ final class ClusterAgent implements AutoCloseable {
         void stopDeliveringFor(String peer) throws Exception;
     }
 
+    /** What the agent reads of the node's work for its heartbeat. */
+    public interface Workload {
+        /** Mails being processed right now. */
+        int inFlight();
+
+        /** Mails processed since the node started. */
+        long processed();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
 
     private final MailgridConfig config;
     private final NodeSettings settings;
     private final ConnectionFactory factory;
     private final Routes routes;
-    private final Reservation reservation;
+    private final Workload workload;
     private final Supplier<Map<String, Boolean>> checks;
     private volatile Supplier<Map<String, String>> checkVersions = Map::of;
     private final Clock clock;
@@ -118,13 +127,13 @@ final class ClusterAgent implements AutoCloseable {
      * @param required the checks every mail this node accepts requires, announced in its heartbeat
      */
     ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
-            Reservation reservation, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
+            Workload workload, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
             String deliveryTarget, Clock clock) {
         this.config = config;
         this.settings = settings;
         this.factory = factory;
         this.routes = routes;
-        this.reservation = reservation;
+        this.workload = workload;
         this.checks = checks;
         this.clock = clock;
         this.interval = config.duration(MailgridConfig.HEARTBEAT_INTERVAL);
@@ -436,7 +445,7 @@ final class ClusterAgent implements AutoCloseable {
             why = waiting.toString();
         }
         return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
-                startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
+                startedAt, clock.millis(), workload.inFlight(), capacity, workload.processed(), checks.get(),
                 configHash, deliveryTarget, List.copyOf(required.names()),
                 checkVersions.get());
     }

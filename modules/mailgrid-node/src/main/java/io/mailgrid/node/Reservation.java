@@ -43,7 +43,7 @@ import io.mailgrid.core.Verdict;
  * the transaction back, and after the configured attempts the mail is dead-lettered with that
  * reason; it is never delivered unchecked.
  */
-public final class Reservation implements Processor, AutoCloseable {
+public final class Reservation implements Processor, AutoCloseable, ClusterAgent.Workload {
 
     /** The route the policy chain starts at (routes/policy.xml). */
     public static final String POLICY_CHAIN = "direct:policy-chain";
@@ -88,11 +88,13 @@ public final class Reservation implements Processor, AutoCloseable {
     }
 
     /** Mails in the policy chain right now. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
     /** Mails whose policy chain finished since the node started. */
+    @Override
     public long processed() {
         return processed.get();
     }
