@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.CheckStep;
 import io.mailgrid.checks.Checks;
+import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;

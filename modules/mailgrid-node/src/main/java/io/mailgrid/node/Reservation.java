@@ -20,6 +20,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
 import io.mailgrid.checks.CheckStep;
+import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.core.Verdict;

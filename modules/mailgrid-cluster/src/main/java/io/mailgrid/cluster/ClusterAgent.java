@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.cluster;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,18 +25,12 @@ import jakarta.jms.JMSRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailgrid.cluster.ConfigHash;
-import io.mailgrid.cluster.ControlChannel;
-import io.mailgrid.cluster.Heartbeat;
-import io.mailgrid.cluster.HeartbeatChannel;
-import io.mailgrid.cluster.Membership;
-import io.mailgrid.cluster.NodeState;
-import io.mailgrid.cluster.TakeoverPlan;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.QueueDepths;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 
@@ -51,10 +45,10 @@ import io.mailgrid.core.RequiredChecks;
  * in-flight mails, and forgets peers gone for {@code mailgrid.cluster.forget-after} whose queues are
  * empty, without delaying heartbeats.
  */
-final class ClusterAgent implements AutoCloseable {
+public final class ClusterAgent implements AutoCloseable {
 
     /** What the agent needs from the node to change its routes. */
-    interface Routes {
+    public interface Routes {
         /**
          * Grabs a node's mailbox at a consumer priority, taking only mail whose required checks this
          * node's chain runs; {@code acceptUnmarked} also takes mail without them (published by an
@@ -126,7 +120,7 @@ final class ClusterAgent implements AutoCloseable {
     /**
      * @param required the checks every mail this node accepts requires, announced in its heartbeat
      */
-    ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
+    public ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
             Workload workload, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
             String deliveryTarget, Clock clock) {
         this.config = config;
@@ -156,7 +150,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** Announces the node, learns the cluster, applies the first plan (own grabber), then ticks. */
-    void start() throws Exception {
+    public void start() throws Exception {
         heartbeats.publish(heartbeat());
         Instant now = clock.instant();
         for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, now)) {
@@ -174,11 +168,11 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** The policy hash this node announces. */
-    String configHash() {
+    public String configHash() {
         return configHash;
     }
 
-    NodeState state() {
+    public NodeState state() {
         return state;
     }
 
@@ -451,7 +445,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** What the node's checks scan with, sent in every heartbeat for {@code mailgrid status}. */
-    void checkVersions(Supplier<Map<String, String>> versions) {
+    public void checkVersions(Supplier<Map<String, String>> versions) {
         this.checkVersions = versions;
     }
 
@@ -472,7 +466,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** The plan currently applied, for tests. */
-    TakeoverPlan applied() {
+    public TakeoverPlan applied() {
         return applied;
     }
 
@@ -483,7 +477,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** Known peers with their state, for tests and logs. */
-    synchronized Map<String, String> peers() {
+    public synchronized Map<String, String> peers() {
         Map<String, String> result = new LinkedHashMap<>();
         List.copyOf(membership.peers()).forEach(p -> result.put(p.last().node(), p.state().name()));
         return result;
