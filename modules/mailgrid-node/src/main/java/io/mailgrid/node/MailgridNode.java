@@ -43,6 +43,13 @@ import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.SmtpAccess;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
+import io.mailgrid.node.route.CommitGuard;
+import io.mailgrid.node.route.DeliveryStep;
+import io.mailgrid.node.route.MailErrors;
+import io.mailgrid.node.route.MemoryBudgetStep;
+import io.mailgrid.node.route.Publish;
+import io.mailgrid.node.route.RelayFollowUp;
+import io.mailgrid.node.route.Reservation;
 
 /**
  * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
