@@ -438,7 +438,7 @@ public final class ClusterAgent implements AutoCloseable {
                     .append("outbound mail of ").append(peer).append(" waits for it: ").append(reason));
             why = waiting.toString();
         }
-        return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
+        return new Heartbeat(settings.name(), settings.role().wireName(), announced, why, ++sequence,
                 startedAt, clock.millis(), workload.inFlight(), capacity, workload.processed(), checks.get(),
                 configHash, deliveryTarget, List.copyOf(required.names()),
                 checkVersions.get());

@@ -200,7 +200,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster.start();
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
-                settings.role().name().toLowerCase(), Queues.mailbox(name),
+                settings.role().wireName(), Queues.mailbox(name),
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
                         : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());

@@ -19,6 +19,7 @@ import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.Stage;
+import io.mailgrid.core.Verdict;
 
 /**
  * The one step that hands a mail taken in a JMS transaction on to its next queue; bound as
@@ -47,7 +48,6 @@ import io.mailgrid.core.Stage;
 public final class Publish implements Processor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publish.class);
-    private static final String CLEAN = "CLEAN";
 
     private final ConnectionFactory factory;
     private final RelayFollowUp followUps;
@@ -73,7 +73,7 @@ public final class Publish implements Processor, AutoCloseable {
         String mailbox = Queues.nodeOfMailbox(taken);
         String outbound = Queues.nodeOfOutbound(taken);
         if (mailbox != null) {
-            if (CLEAN.equals(in.getHeader(MailProperty.VERDICT))) {
+            if (Verdict.CLEAN.name().equals(in.getHeader(MailProperty.VERDICT))) {
                 // back to the node that received it (a mailbox only holds its own node's mail)
                 publish(exchange, Stage.OUTBOUND, Queues.outbound(mailbox));
             } else {
