@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -156,14 +157,16 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
+        MailgridConfig redelivery = config;
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
+            redelivery = adoptBrokerRedelivery(broker.redeliveryOf(Queues.mailbox(name), config));
         }
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
         // every mail this node accepts carries the checks it requires (docs/adr/0018)
         publisher = new MailPublisher(factory, required);
         reservation = new Reservation(name, config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock, checks.chain());
-        MailDelivery delivery = delivery();
+        MailDelivery delivery = delivery(redelivery);
         pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
                 config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
 
@@ -174,8 +177,8 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         main.bind("reservation", reservation);
-        MailErrors mailErrors = new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
-        publish = new Publish(factory, new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock),
+        MailErrors mailErrors = new MailErrors(redelivery.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+        publish = new Publish(factory, new RelayFollowUp(redelivery.duration(MailgridConfig.REDELIVERY_DELAY), clock),
                 mailErrors);
         main.bind("publish", publish);
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
@@ -345,9 +348,27 @@ public final class MailgridNode implements AutoCloseable {
         return properties;
     }
 
-    private MailDelivery delivery() throws IOException {
+    /**
+     * The embedded broker's redelivery for this node's mail, which the routes must match (the last
+     * attempt dead-letters with the reason; a relay's retries back off like the broker's): broker.xml
+     * takes the properties' values through placeholders, but an edited broker.xml wins.
+     */
+    private MailgridConfig adoptBrokerRedelivery(MailgridConfig fromBroker) {
+        for (String key : List.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, MailgridConfig.REDELIVERY_DELAY)) {
+            boolean differs = key.equals(MailgridConfig.REDELIVERY_DELAY)
+                    ? !fromBroker.duration(key).equals(config.duration(key))
+                    : fromBroker.integer(key) != config.integer(key);
+            if (differs) {
+                LOG.warn("{} is {} in the properties but {} in {}: using the broker's value", key, config.string(key),
+                        fromBroker.string(key), config.string(MailgridConfig.BROKER_CONFIG));
+            }
+        }
+        return fromBroker;
+    }
+
+    private MailDelivery delivery(MailgridConfig withRedelivery) throws IOException {
         if (config.isSet(MailgridConfig.DELIVERY_RELAY)) {
-            return SmtpRelayDelivery.from(config);
+            return SmtpRelayDelivery.from(withRedelivery);
         }
         Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
                 ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()

@@ -3,6 +3,7 @@ package io.mailgrid.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.Steps;
+import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
 /**
@@ -92,6 +94,27 @@ class RedeliveryTest {
             assertThat(dead.getStringProperty(MailProperty.REASON)).contains("reservation timeout of 500 ms exceeded");
             assertThat(hang.entered()).isEqualTo(3);
             hang.release();
+        }
+    }
+
+    @Test
+    void aBrokerXmlEditedToFewerAttemptsShouldStillDeadLetterWithTheReason() throws Exception {
+        // an operator sets max-delivery-attempts in broker.xml itself and forgets the properties (3 here)
+        Path brokerXml = dir.resolve("broker.xml");
+        String shipped = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
+        assertThat(shipped).contains("${mailgrid.redelivery.max-attempts:5}");
+        Files.writeString(brokerXml, shipped.replace("${mailgrid.redelivery.max-attempts:5}", "2"));
+        Steps.Flaky failing = Steps.failing(Integer.MAX_VALUE);
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.BROKER_CONFIG, brokerXml.toString()),
+                failing)) {
+            String id = a.publish(TestMail.to("bob@example.com"));
+
+            Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
+            assertThat(dead).isNotNull();
+            assertThat(dead.getStringProperty(MailProperty.MAIL_ID)).isEqualTo(id);
+            assertThat(dead.getStringProperty(MailProperty.REASON)).as("dead-lettered by the node, with the reason")
+                    .contains("flaky step fails");
+            assertThat(failing.calls(id)).isEqualTo(2);
         }
     }
 
