@@ -1,17 +1,21 @@
 package io.mailgrid.node.route;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +56,7 @@ public final class Publish implements Processor, AutoCloseable {
     private final ConnectionFactory factory;
     private final RelayFollowUp followUps;
     private final MailErrors errors;
-    private ProducerTemplate template;
+    private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private JMSContext context;
 
     /**
@@ -112,7 +116,7 @@ public final class Publish implements Processor, AutoCloseable {
             return;
         }
         // the jms producer on the listener's thread uses the consumer's transacted session
-        template(exchange).send("jms:queue:" + queue, exchange);
+        producer(exchange, queue).process(exchange);
         Exception failure = exchange.getException();
         if (failure != null) {
             exchange.setException(null);
@@ -120,11 +124,20 @@ public final class Publish implements Processor, AutoCloseable {
         }
     }
 
-    private synchronized ProducerTemplate template(Exchange exchange) {
-        if (template == null) {
-            template = exchange.getContext().createProducerTemplate();
-        }
-        return template;
+    /**
+     * The jms producer for a queue, held by this step as a route holds its own: not a producer
+     * template, which Camel refuses to run while it stops, when in-flight mails still finish.
+     */
+    private AsyncProducer producer(Exchange exchange, String queue) {
+        return producers.computeIfAbsent(queue, name -> {
+            try {
+                AsyncProducer producer = exchange.getContext().getEndpoint("jms:queue:" + name).createAsyncProducer();
+                ServiceHelper.startService(producer);
+                return producer;
+            } catch (Exception e) {
+                throw new RuntimeCamelException("cannot create the producer for " + name + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -155,14 +168,8 @@ public final class Publish implements Processor, AutoCloseable {
     @Override
     public synchronized void close() {
         closeContext();
-        if (template != null) {
-            try {
-                template.close();
-            } catch (Exception ignored) {
-                // stopping with the node: best effort
-            }
-            template = null;
-        }
+        ServiceHelper.stopService(producers.values());
+        producers.clear();
     }
 
     private void closeContext() {
