@@ -8,25 +8,28 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import io.mailgrid.core.Setting;
+import io.mailgrid.core.SettingScope;
+import io.mailgrid.core.SettingsCatalog;
+
 /**
- * A short hash of what decides how mail is judged: the routes as loaded, every setting that is not
- * local to a node, and the content of files such settings name (content rules). Two nodes with equal hashes apply the same policy; heartbeats carry it so
- * drift is seen.
+ * A short hash of what decides how mail is judged: the routes as loaded, every setting the owning
+ * module declares {@link SettingScope#POLICY} (or that no module declares: unknown keys count, so
+ * drift is never hidden), and the content of files such settings or check steps name (content
+ * rules). Per-node settings ({@link SettingScope#NODE}: ports, paths, concurrency, memory) do not
+ * count. Two nodes with equal hashes apply the same policy; heartbeats carry it so drift is seen.
  */
 public final class ConfigHash {
 
-    /** Settings that may differ between nodes without changing the policy. */
-    private static final List<String> NODE_LOCAL_PREFIXES = List.of("mailgrid.node.", "mailgrid.data.",
-            "mailgrid.routes.", "mailgrid.broker.", "mailgrid.smtp.", "mailgrid.delivery.", "mailgrid.pickup.",
-            "mailgrid.heartbeat.", "mailgrid.cluster.", "mailgrid.shutdown.", "mailgrid.grabber.",
-            "mailgrid.redelivery.", "mailgrid.reservation.", "mailgrid.metrics.", "mailgrid.http.");
+    /** Each declared key's scope, from every {@link SettingsCatalog} on the class path. */
+    private static final Map<String, SettingScope> SCOPES = scopes();
 
     private ConfigHash() {
     }
@@ -62,11 +65,24 @@ public final class ConfigHash {
     /** The policy settings, and the content of files they name. */
     private static void digestSettings(Map<String, String> settings, MessageDigest digest) {
         new TreeMap<>(settings).forEach((key, value) -> {
-            if (key.startsWith("mailgrid.") && NODE_LOCAL_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (isPolicy(key)) {
                 digest.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
                 digestFileNamedBy(value, digest);
             }
         });
+    }
+
+    /** Whether a setting counts in the hash: one of ours that no module declares per-node. */
+    static boolean isPolicy(String key) {
+        return key.startsWith("mailgrid.") && SCOPES.getOrDefault(key, SettingScope.POLICY) == SettingScope.POLICY;
+    }
+
+    private static Map<String, SettingScope> scopes() {
+        Map<String, SettingScope> scopes = new HashMap<>();
+        for (Setting setting : SettingsCatalog.all()) {
+            scopes.put(setting.key(), setting.scope());
+        }
+        return Map.copyOf(scopes);
     }
 
     /** A policy setting naming a file (content rules) makes the file's content part of the policy. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailgrid.core.NodeSettings;
+
 /**
  * One node's announcement of itself, published every heartbeat interval to the multicast
  * address {@code mailgrid.heartbeat} and kept per node in the last-value queue
@@ -66,7 +68,7 @@ public record Heartbeat(String node, String role, NodeState state, String reason
 
     /** Whether the node is a worker (runs checks) rather than a mail host. */
     public boolean isWorker() {
-        return !"host".equals(role);
+        return NodeSettings.Role.fromWire(role) != NodeSettings.Role.HOST;
     }
 
     /** Whether every check of its policy is available. */

@@ -20,7 +20,7 @@ class TakeoverPlanTest {
 
     private static Membership.Peer requiring(String node, PeerState state, String hash, String... required) {
         Heartbeat beat = new Heartbeat(node, "worker", NodeState.UP, null, 1, 1, 1, 0, 4, 0, Map.of(), hash, null,
-                List.of(required));
+                List.of(required), Map.of());
         return new Membership.Peer(beat, Instant.EPOCH, state);
     }
 

@@ -1,7 +1,6 @@
 package io.mailgrid.core;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,41 +81,14 @@ public record Envelope(String mailId, String origin, String mailFrom, List<Strin
                 && address.chars().noneMatch(c -> ControlCharacters.isUnsafe((char) c));
     }
 
-    /** Writes the envelope to a JMS message's properties. */
+    /** Writes the envelope to a JMS message's properties ({@link MailMessage#write(Envelope, Message)}). */
     public void writeTo(Message message) throws JMSException {
-        message.setStringProperty(MailProperty.MAIL_ID, mailId);
-        message.setStringProperty(MailProperty.ORIGIN, origin);
-        message.setStringProperty(MailProperty.MAIL_FROM, mailFrom);
-        message.setStringProperty(MailProperty.RCPT_TO, String.join(",", recipients));
-        message.setStringProperty(MailProperty.SOURCE, source);
-        if (clientAddress != null) {
-            message.setStringProperty(MailProperty.CLIENT_ADDRESS, clientAddress);
-        }
-        if (helo != null) {
-            message.setStringProperty(MailProperty.HELO, helo);
-        }
-        message.setLongProperty(MailProperty.RECEIVED_AT, receivedAt.toEpochMilli());
-        message.setLongProperty(MailProperty.SIZE, size);
-        message.setIntProperty(MailProperty.GENERATION, generation);
+        MailMessage.write(this, message);
     }
 
-    /** Reads an envelope from message properties as Camel presents them (headers). */
+    /** Reads an envelope from message properties as Camel presents them ({@link MailMessage#envelope}). */
     public static Envelope fromHeaders(Map<String, Object> headers) {
-        Object id = headers.get(MailProperty.MAIL_ID);
-        if (id == null) {
-            throw new IllegalArgumentException("message has no " + MailProperty.MAIL_ID + " property: not a Mailgrid mail");
-        }
-        String rcpt = text(headers.get(MailProperty.RCPT_TO));
-        return new Envelope(id.toString(),
-                text(headers.get(MailProperty.ORIGIN)),
-                text(headers.get(MailProperty.MAIL_FROM)),
-                rcpt == null ? List.of() : Arrays.asList(rcpt.split(",")),
-                Objects.requireNonNullElse(text(headers.get(MailProperty.SOURCE)), "unknown"),
-                text(headers.get(MailProperty.CLIENT_ADDRESS)),
-                text(headers.get(MailProperty.HELO)),
-                Instant.ofEpochMilli(number(headers.get(MailProperty.RECEIVED_AT))),
-                number(headers.get(MailProperty.SIZE)),
-                (int) number(headers.get(MailProperty.GENERATION)));
+        return MailMessage.envelope(headers);
     }
 
     private static void requireAddress(String address) {
@@ -124,16 +96,5 @@ public record Envelope(String mailId, String origin, String mailFrom, List<Strin
             throw new IllegalArgumentException("address contains whitespace, ',', angle brackets or a control character: '"
                     + ControlCharacters.escape(address) + "'");
         }
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
-    }
-
-    private static long number(Object value) {
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        return value == null ? 0 : Long.parseLong(value.toString());
     }
 }

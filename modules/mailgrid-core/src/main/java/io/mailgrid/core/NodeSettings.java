@@ -17,7 +17,22 @@ public record NodeSettings(String name, Role role, Path dataDir) {
         /** Ingress, policy checks (grabbers) and delivery. */
         WORKER,
         /** Ingress and delivery only; worker nodes process its mailbox. */
-        HOST
+        HOST;
+
+        /** The name in the properties file and in heartbeats: {@code worker} or {@code host}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The role of this name (either case), or {@code null} if none has it. */
+        public static Role fromWire(String name) {
+            for (Role role : values()) {
+                if (role.name().equalsIgnoreCase(name)) {
+                    return role;
+                }
+            }
+            return null;
+        }
     }
 
     public NodeSettings {
@@ -32,11 +47,9 @@ public record NodeSettings(String name, Role role, Path dataDir) {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(MailgridConfig.NODE_NAME + ": " + e.getMessage());
         }
-        String roleName = config.string(MailgridConfig.NODE_ROLE, "worker");
-        Role role;
-        try {
-            role = Role.valueOf(roleName.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        String roleName = config.string(MailgridConfig.NODE_ROLE, Role.WORKER.wireName());
+        Role role = Role.fromWire(roleName);
+        if (role == null) {
             throw new ConfigException(MailgridConfig.NODE_ROLE + ": expected worker or host, got '" + roleName + "'");
         }
         Path data = Path.of(config.string(MailgridConfig.DATA_DIR, "var/" + name)).toAbsolutePath().normalize();

@@ -29,7 +29,7 @@ class EnvelopeTest {
         headers.put(MailProperty.SIZE, 42L);
         headers.put(MailProperty.GENERATION, 0);
 
-        assertThat(Envelope.fromHeaders(headers)).isEqualTo(sent);
+        assertThat(MailMessage.envelope(headers)).isEqualTo(sent);
     }
 
     @Test
@@ -51,7 +51,7 @@ class EnvelopeTest {
 
     @Test
     void aMessageWithoutMailIdShouldBeRecognisedAsNotAMailgridMail() {
-        assertThatThrownBy(() -> Envelope.fromHeaders(Map.of())).hasMessageContaining("not a Mailgrid mail");
+        assertThatThrownBy(() -> MailMessage.envelope(Map.of())).hasMessageContaining("not a Mailgrid mail");
     }
 
     @Test

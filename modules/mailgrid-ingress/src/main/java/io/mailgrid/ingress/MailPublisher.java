@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.Envelope;
+import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
@@ -156,12 +157,10 @@ public final class MailPublisher implements AutoCloseable {
                 }
             }
             BytesMessage message = context.createBytesMessage();
-            envelope.writeTo(message);
+            MailMessage.write(envelope, Stage.MAILBOX, message);
             if (required != null) {
                 message.setStringProperty(MailProperty.REQUIRED_CHECKS, required.encode());
             }
-            message.setStringProperty(MailProperty.DUPLICATE_ID,
-                    Stage.MAILBOX.duplicateId(envelope.mailId(), envelope.generation()));
             resendKey.ifPresent(key -> setProperty(message, MailProperty.RESEND_KEY, key));
             InputStream stream = body.open();
             if (body.length() >= STREAM_FROM) {

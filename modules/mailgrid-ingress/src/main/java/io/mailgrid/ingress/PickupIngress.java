@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.Envelope;
+import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
 
 /**
@@ -55,7 +56,6 @@ public final class PickupIngress {
     static final int MAX_FILES_PER_POLL = 500;
     /** Longest part of the original name kept in a claimed name (a name has at most 255 bytes). */
     private static final int MAX_NAME_BYTES = 200;
-    private static final String SOURCE = "pickup";
 
     /** A file this node renamed to hold it under a mail id until the broker has the mail. */
     public record Claim(Path file, String mailId, String fileName) {
@@ -196,7 +196,7 @@ public final class PickupIngress {
             bytes = MailFile.read(claim.file(), settings.sizeLimit(), MailgridConfig.PICKUP_SIZE_LIMIT, false);
             HeaderEnvelope.Addresses addresses = HeaderEnvelope.derive(bytes);
             mail = IngressHeaders.rewrite(bytes, IngressHeaders.Recipients.FROM_HEADERS);
-            envelope = Envelope.received(node, addresses.mailFrom(), addresses.recipients(), SOURCE, clock.instant(),
+            envelope = Envelope.received(node, addresses.mailFrom(), addresses.recipients(), IngressSource.PICKUP.wireName(), clock.instant(),
                     mail.mail().length).withMailId(claim.mailId());
         } catch (NoSuchFileException e) {
             LOG.warn("Pickup file {} is gone from {} before it was read: someone else moved it", claim, claimedDir);

@@ -28,6 +28,7 @@ import org.subethamail.smtp.server.SessionHandler;
 
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
+import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 
@@ -64,7 +65,6 @@ import io.mailgrid.core.MemoryBudget;
 public final class SmtpIngress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
-    private static final String SOURCE = "smtp";
     private static final String INSUFFICIENT_STORAGE = "4.3.1 Insufficient system storage (memory for mail in use), try again later";
 
     private final SmtpSettings settings;
@@ -344,7 +344,7 @@ public final class SmtpIngress implements AutoCloseable {
                 throw endTransaction(452, INSUFFICIENT_STORAGE);
             }
             MailBody mail = rewritten.get();
-            Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), SOURCE, clock.instant(),
+            Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), IngressSource.SMTP.wireName(), clock.instant(),
                     mail.length()).withSmtpClient(forwarded.address(connected()).orElse(null),
                             forwarded.helo(context.getHelo().orElse(null)).orElse(null));
             MailPublisher.Outcome outcome;

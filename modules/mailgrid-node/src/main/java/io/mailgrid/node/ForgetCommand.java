@@ -24,6 +24,7 @@ import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
+import io.mailgrid.core.QueueDepths;
 import io.mailgrid.core.Queues;
 
 /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
+import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
@@ -45,6 +47,13 @@ import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.SmtpAccess;
 import io.mailgrid.ingress.SmtpIngress;
 import io.mailgrid.ingress.SmtpSettings;
+import io.mailgrid.node.route.CommitGuard;
+import io.mailgrid.node.route.DeliveryStep;
+import io.mailgrid.node.route.MailErrors;
+import io.mailgrid.node.route.MemoryBudgetStep;
+import io.mailgrid.node.route.Publish;
+import io.mailgrid.node.route.RelayFollowUp;
+import io.mailgrid.node.route.Reservation;
 
 /**
  * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
@@ -67,7 +76,7 @@ public final class MailgridNode implements AutoCloseable {
     private MailPublisher publisher;
     private Reservation reservation;
     private Checks checks;
-    private Publishing publishing;
+    private Publish publish;
     private Main main;
     private MailDelivery ownDelivery;
     private PauseDetector pauses;
@@ -144,11 +153,13 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
+        MailgridConfig redelivery = config;
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
+            redelivery = adoptBrokerRedelivery(broker.redeliveryOf(Queues.mailbox(name), config));
         }
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
-        MailDelivery delivery = delivery();
+        MailDelivery delivery = delivery(redelivery);
         pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
                 config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
 
@@ -158,13 +169,15 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
-        publishing = new Publishing(factory);
-        main.bind("publishing", publishing);
+        MailErrors mailErrors = new MailErrors(redelivery.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+        publish = new Publish(factory, new RelayFollowUp(redelivery.duration(MailgridConfig.REDELIVERY_DELAY), clock),
+                mailErrors);
+        main.bind("publish", publish);
+        // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
-        main.bind("mailErrors", new MailErrors(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
+        main.bind("mailErrors", mailErrors);
         main.bind("delivery", new DeliveryStep(delivery, pauses));
-        main.bind("relayFollowUp", new RelayFollowUp(config.duration(MailgridConfig.REDELIVERY_DELAY), clock));
         // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
         main.bind("check", checks.component());
         checks.namedConditions().forEach(main::bind);
@@ -187,7 +200,7 @@ public final class MailgridNode implements AutoCloseable {
         cluster.start();
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
-                settings.role().name().toLowerCase(), Queues.mailbox(name),
+                settings.role().wireName(), Queues.mailbox(name),
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
                         : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());
@@ -355,9 +368,27 @@ public final class MailgridNode implements AutoCloseable {
         return properties;
     }
 
-    private MailDelivery delivery() throws IOException {
+    /**
+     * The embedded broker's redelivery for this node's mail, which the routes must match (the last
+     * attempt dead-letters with the reason; a relay's retries back off like the broker's): broker.xml
+     * takes the properties' values through placeholders, but an edited broker.xml wins.
+     */
+    private MailgridConfig adoptBrokerRedelivery(MailgridConfig fromBroker) {
+        for (String key : List.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, MailgridConfig.REDELIVERY_DELAY)) {
+            boolean differs = key.equals(MailgridConfig.REDELIVERY_DELAY)
+                    ? !fromBroker.duration(key).equals(config.duration(key))
+                    : fromBroker.integer(key) != config.integer(key);
+            if (differs) {
+                LOG.warn("{} is {} in the properties but {} in {}: using the broker's value", key, config.string(key),
+                        fromBroker.string(key), config.string(MailgridConfig.BROKER_CONFIG));
+            }
+        }
+        return fromBroker;
+    }
+
+    private MailDelivery delivery(MailgridConfig withRedelivery) throws IOException {
         if (config.isSet(MailgridConfig.DELIVERY_RELAY)) {
-            return SmtpRelayDelivery.from(config);
+            return SmtpRelayDelivery.from(withRedelivery);
         }
         Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
                 ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()
@@ -437,8 +468,8 @@ public final class MailgridNode implements AutoCloseable {
         if (checks != null) {
             checks.close();
         }
-        if (publishing != null) {
-            publishing.close();
+        if (publish != null) {
+            publish.close();
         }
         if (pauses != null) {
             pauses.close();

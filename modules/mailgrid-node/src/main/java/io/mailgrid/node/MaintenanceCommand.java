@@ -58,7 +58,7 @@ final class MaintenanceCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
-        String wanted = mode == Switch.on ? "MAINTENANCE" : "UP";
+        PeerState wanted = mode == Switch.on ? PeerState.MAINTENANCE : PeerState.UP;
 
         Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
         try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
@@ -80,7 +80,7 @@ final class MaintenanceCommand implements Callable<Integer> {
                             + " s); the request applies when it starts.");
                     return 0;
                 }
-                if (status.isPresent() && status.get().heard() && status.get().state().name().equals(wanted)
+                if (status.isPresent() && status.get().heard() && status.get().state() == wanted
                         && status.get().last().inFlight() == 0) {
                     System.out.println(node + " is " + wanted + (mode == Switch.on
                             ? ": it grabs no mail; peers process its mailbox." : ": it grabs its mailbox again."));

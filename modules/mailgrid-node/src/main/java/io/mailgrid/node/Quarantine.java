@@ -22,6 +22,7 @@ import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 
 import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
@@ -169,24 +170,21 @@ public final class Quarantine {
             Message message = take(consumer, mailId, context);
             Entry entry = entry(message);
             String origin = NodeNames.requireValid(entry.origin());
-            BytesMessage copy = context.createBytesMessage();
-            copy.writeBytes(message.getBody(byte[].class));
-            for (String name : Collections.list(propertyNames(message))) {
-                if (name.startsWith(MailProperty.PREFIX) && !(recheck && VERDICT_PROPERTIES.contains(name))) {
-                    copy.setObjectProperty(name, message.getObjectProperty(name));
-                }
-            }
+            Map<String, Object> properties = MailMessage.properties(message);
+            properties.keySet().removeIf(name -> recheck && VERDICT_PROPERTIES.contains(name));
             String destination;
+            Stage stage;
             if (recheck) {
-                int generation = entry.generation() + 1;
-                copy.setIntProperty(MailProperty.GENERATION, generation);
-                copy.setStringProperty(MailProperty.DUPLICATE_ID, Stage.MAILBOX.duplicateId(mailId, generation));
+                properties.put(MailProperty.GENERATION, entry.generation() + 1);
+                stage = Stage.MAILBOX;
                 destination = Queues.mailbox(origin);
             } else {
-                copy.setStringProperty(MailProperty.RELEASED, "by " + operator + " at " + Instant.now(clock));
-                copy.setStringProperty(MailProperty.DUPLICATE_ID, Stage.RELEASE.duplicateId(mailId, entry.generation()));
+                properties.put(MailProperty.RELEASED, "by " + operator + " at " + Instant.now(clock));
+                stage = Stage.RELEASE;
                 destination = Queues.outbound(origin);
             }
+            MailMessage.stamp(stage, properties);
+            BytesMessage copy = MailMessage.toMessage(context, message.getBody(byte[].class), properties);
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(destination), copy);
             context.commit();
             return entry;

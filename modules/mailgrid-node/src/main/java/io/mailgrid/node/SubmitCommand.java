@@ -19,6 +19,7 @@ import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
+import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
@@ -82,7 +83,7 @@ final class SubmitCommand implements Callable<Integer> {
                             to == null ? IngressHeaders.Recipients.FROM_HEADERS : IngressHeaders.Recipients.GIVEN).mail();
                     Envelope envelope = Envelope.received(origin,
                             from != null ? from : fromHeaders.mailFrom(),
-                            to != null ? to : fromHeaders.recipients(), "submit", Instant.now(), mail.length);
+                            to != null ? to : fromHeaders.recipients(), IngressSource.SUBMIT.wireName(), Instant.now(), mail.length);
                     publisher.publish(envelope, mail);
                     System.out.println(envelope.mailId());
                 } catch (RejectedMailException | IllegalArgumentException e) {

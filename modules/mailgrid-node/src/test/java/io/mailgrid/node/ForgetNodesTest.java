@@ -109,7 +109,7 @@ class ForgetNodesTest {
                 HeartbeatChannel channel = new HeartbeatChannel(factory)) {
             long sent = System.currentTimeMillis() - ago.toMillis();
             channel.publish(new Heartbeat(node, "worker", NodeState.UP, null, 7, sent - 60_000, sent, 0, 4, 0, Map.of(),
-                    a.node.cluster().configHash(), null, List.of(required)));
+                    a.node.cluster().configHash(), null, List.of(required), Map.of()));
         }
     }
 

@@ -3,6 +3,7 @@ package io.mailgrid.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.Steps;
+import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
 /**
@@ -96,18 +98,39 @@ class RedeliveryTest {
     }
 
     @Test
+    void aBrokerXmlEditedToFewerAttemptsShouldStillDeadLetterWithTheReason() throws Exception {
+        // an operator sets max-delivery-attempts in broker.xml itself and forgets the properties (3 here)
+        Path brokerXml = dir.resolve("broker.xml");
+        String shipped = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
+        assertThat(shipped).contains("${mailgrid.redelivery.max-attempts:5}");
+        Files.writeString(brokerXml, shipped.replace("${mailgrid.redelivery.max-attempts:5}", "2"));
+        Steps.Flaky failing = Steps.failing(Integer.MAX_VALUE);
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.BROKER_CONFIG, brokerXml.toString()),
+                failing)) {
+            String id = a.publish(TestMail.to("bob@example.com"));
+
+            Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
+            assertThat(dead).isNotNull();
+            assertThat(dead.getStringProperty(MailProperty.MAIL_ID)).isEqualTo(id);
+            assertThat(dead.getStringProperty(MailProperty.REASON)).as("dead-lettered by the node, with the reason")
+                    .contains("flaky step fails");
+            assertThat(failing.calls(id)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aFailureAfterThePublishShouldRollBackThePublishToo() throws Exception {
         Steps.Flaky failOnce = Steps.failing(1);
         try (TestNode a = TestNode.start(dir, Map.of())) {
             // the grabber publishes to the outbound queue, then fails before its transaction commits
             AdviceWith.adviceWith(a.node.camel(), MailgridNode.grabberRouteId("a"),
-                    route -> route.weaveByToUri("jms:queue:mailgrid.outbound.*").after().process(failOnce));
+                    route -> route.weaveByToString(".*ref:publish.*").after().process(failOnce));
             TestMail mail = TestMail.to("bob@example.com");
             String id = a.publish(mail);
 
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
-            // attempt 2 is a redelivery: it publishes outside the transaction, not through that endpoint (ADR 0008)
-            assertThat(failOnce.calls(id)).isEqualTo(1);
+            // attempt 2 is a redelivery: it publishes outside the transaction (ADR 0011) and fails no more
+            assertThat(failOnce.calls(id)).isEqualTo(2);
             assertThat(a.outbox().mails().get(0).stamp("Attempt")).contains("2");
             await().atMost(WAIT).until(() -> a.depth(Queues.outbound("a")) == 0 && a.depth(Queues.mailbox("a")) == 0);
             assertThat(a.outbox().count()).as("the rolled-back publish left no second copy").isEqualTo(1);
@@ -132,11 +155,16 @@ class RedeliveryTest {
     }
 
     @Test
-    void aGrabberThatEndsWithoutPublishingShouldRollBackSoTheMailIsNotLost() throws Exception {
+    void aGrabberEditedToEndBeforeThePublishShouldRollBackSoTheMailIsNotLostEvenWithoutAGuardStep() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of())) {
-            // an edited route that stops before the publish: the commit guard must not let it commit
-            AdviceWith.adviceWith(a.node.camel(), MailgridNode.grabberRouteId("a"),
-                    route -> route.weaveByType(org.apache.camel.model.ChoiceDefinition.class).before().stop());
+            // an operator who removes every step naming the commit guard and ends the route right after
+            // the policy chain: the mail must not be acknowledged into nothing
+            AdviceWith.adviceWith(a.node.camel(), MailgridNode.grabberRouteId("a"), route -> {
+                if (route.getOriginalRoute().toString().contains("commitGuard")) {
+                    route.weaveByToString(".*commitGuard.*").remove();
+                }
+                route.weaveByToString(".*reservation.*").after().stop();
+            });
             String id = a.publish(TestMail.to("bob@example.com"));
 
             Message dead = a.receive(Queues.DLQ, WAIT.toMillis());

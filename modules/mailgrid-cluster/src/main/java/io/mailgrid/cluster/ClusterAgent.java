@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,18 +24,12 @@ import jakarta.jms.JMSRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailgrid.cluster.ConfigHash;
-import io.mailgrid.cluster.ControlChannel;
-import io.mailgrid.cluster.Heartbeat;
-import io.mailgrid.cluster.HeartbeatChannel;
-import io.mailgrid.cluster.Membership;
-import io.mailgrid.cluster.NodeState;
-import io.mailgrid.cluster.TakeoverPlan;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.QueueDepths;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 
@@ -50,10 +44,10 @@ import io.mailgrid.core.RequiredChecks;
  * in-flight mails, and forgets peers gone for {@code mailgrid.cluster.forget-after} whose queues are
  * empty, without delaying heartbeats.
  */
-final class ClusterAgent implements AutoCloseable {
+public final class ClusterAgent implements AutoCloseable {
 
     /** What the agent needs from the node to change its routes. */
-    interface Routes {
+    public interface Routes {
         /**
          * Grabs a node's mailbox at a consumer priority, taking only mail whose required checks this
          * node's chain runs; {@code acceptUnmarked} also takes mail without them (published by an
@@ -72,13 +66,22 @@ final class ClusterAgent implements AutoCloseable {
         void stopDeliveringFor(String peer) throws Exception;
     }
 
+    /** What the agent reads of the node's work for its heartbeat. */
+    public interface Workload {
+        /** Mails being processed right now. */
+        int inFlight();
+
+        /** Mails processed since the node started. */
+        long processed();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
 
     private final MailgridConfig config;
     private final NodeSettings settings;
     private final ConnectionFactory factory;
     private final Routes routes;
-    private final Reservation reservation;
+    private final Workload workload;
     private final Supplier<Map<String, Boolean>> checks;
     private volatile Supplier<Map<String, String>> checkVersions = Map::of;
     private final Clock clock;
@@ -117,14 +120,14 @@ final class ClusterAgent implements AutoCloseable {
      * @param required   the checks every mail this node accepts requires, announced in its heartbeat
      * @param policyHash the node's {@link ConfigHash}, announced in its heartbeat
      */
-    ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
-            Reservation reservation, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
+    public ClusterAgent(MailgridConfig config, NodeSettings settings, ConnectionFactory factory, Routes routes,
+            Workload workload, Supplier<Map<String, Boolean>> checks, RequiredChecks required,
             String policyHash, String deliveryTarget, Clock clock) {
         this.config = config;
         this.settings = settings;
         this.factory = factory;
         this.routes = routes;
-        this.reservation = reservation;
+        this.workload = workload;
         this.checks = checks;
         this.clock = clock;
         this.interval = config.duration(MailgridConfig.HEARTBEAT_INTERVAL);
@@ -147,7 +150,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** Announces the node, learns the cluster, applies the first plan (own grabber), then ticks. */
-    void start() throws Exception {
+    public void start() throws Exception {
         heartbeats.publish(heartbeat());
         Instant now = clock.instant();
         for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, now)) {
@@ -165,11 +168,11 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** The policy hash this node announces. */
-    String configHash() {
+    public String configHash() {
         return configHash;
     }
 
-    NodeState state() {
+    public NodeState state() {
         return state;
     }
 
@@ -435,14 +438,14 @@ final class ClusterAgent implements AutoCloseable {
                     .append("outbound mail of ").append(peer).append(" waits for it: ").append(reason));
             why = waiting.toString();
         }
-        return new Heartbeat(settings.name(), settings.role().name().toLowerCase(), announced, why, ++sequence,
-                startedAt, clock.millis(), reservation.inFlight(), capacity, reservation.processed(), checks.get(),
+        return new Heartbeat(settings.name(), settings.role().wireName(), announced, why, ++sequence,
+                startedAt, clock.millis(), workload.inFlight(), capacity, workload.processed(), checks.get(),
                 configHash, deliveryTarget, List.copyOf(required.names()),
                 checkVersions.get());
     }
 
     /** What the node's checks scan with, sent in every heartbeat for {@code mailgrid status}. */
-    void checkVersions(Supplier<Map<String, String>> versions) {
+    public void checkVersions(Supplier<Map<String, String>> versions) {
         this.checkVersions = versions;
     }
 
@@ -463,7 +466,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** The plan currently applied, for tests. */
-    TakeoverPlan applied() {
+    public TakeoverPlan applied() {
         return applied;
     }
 
@@ -474,7 +477,7 @@ final class ClusterAgent implements AutoCloseable {
     }
 
     /** Known peers with their state, for tests and logs. */
-    synchronized Map<String, String> peers() {
+    public synchronized Map<String, String> peers() {
         Map<String, String> result = new LinkedHashMap<>();
         List.copyOf(membership.peers()).forEach(p -> result.put(p.last().node(), p.state().name()));
         return result;

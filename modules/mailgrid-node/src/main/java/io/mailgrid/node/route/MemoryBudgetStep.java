@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,9 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
+import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.Stage;
 
 class RelayFollowUpTest {
 
@@ -38,6 +40,7 @@ class RelayFollowUpTest {
         Exchange exchange = mixedOutcome(0, 1);
 
         followUp.toDeadLetter(exchange);
+        MailMessage.stamp(Stage.RELAY_REFUSED, exchange.getMessage().getHeaders()); // as Publish does
 
         assertThat(exchange.getMessage().getHeader(MailProperty.RCPT_TO)).isEqualTo("carol@example.com");
         assertThat(exchange.getMessage().getHeader(MailProperty.REASON, String.class)).contains("550 5.1.1 unknown");
@@ -51,6 +54,7 @@ class RelayFollowUpTest {
         followUp.toDeadLetter(exchange);
 
         followUp.toRetry(exchange);
+        MailMessage.stamp(Stage.RELAY_RETRY, exchange.getMessage().getHeaders());
 
         assertThat(exchange.getMessage().getHeader(MailProperty.RCPT_TO)).isEqualTo("dave@example.org");
         assertThat(exchange.getMessage().getHeader(MailProperty.RELAY_ATTEMPTS)).isEqualTo(4);
@@ -70,6 +74,7 @@ class RelayFollowUpTest {
 
         for (Exchange exchange : java.util.List.of(first, redelivered, putBackByAnOperator)) {
             followUp.toRetry(exchange);
+            MailMessage.stamp(Stage.RELAY_RETRY, exchange.getMessage().getHeaders());
         }
 
         assertThat(redelivered.getMessage().getHeader(MailProperty.DUPLICATE_ID))

@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
 import io.mailgrid.checks.CheckStep;
+import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.core.Verdict;
@@ -43,7 +44,7 @@ import io.mailgrid.core.Verdict;
  * the transaction back, and after the configured attempts the mail is dead-lettered with that
  * reason; it is never delivered unchecked.
  */
-public final class Reservation implements Processor, AutoCloseable {
+public final class Reservation implements Processor, AutoCloseable, ClusterAgent.Workload {
 
     /** The route the policy chain starts at (routes/policy.xml). */
     public static final String POLICY_CHAIN = "direct:policy-chain";
@@ -88,11 +89,13 @@ public final class Reservation implements Processor, AutoCloseable {
     }
 
     /** Mails in the policy chain right now. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
     /** Mails whose policy chain finished since the node started. */
+    @Override
     public long processed() {
         return processed.get();
     }

@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,16 +8,16 @@ import org.apache.camel.Message;
 
 import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.Stage;
 
 /**
- * Prepares the copies the delivery route publishes when an SMTP relay took some recipients of a
- * mail but not all (see {@code SmtpRelayDelivery}); bound as {@code relayFollowUp}.
+ * Prepares the copies {@link Publish} publishes when an SMTP relay took some recipients of a
+ * mail but not all (see {@code SmtpRelayDelivery}).
  *
  * <p>Both copies are published in the delivery's transaction (a redelivered mail's outside it, see
  * docs/adr/0011), so the recipients the relay took are never sent to again, and the others are
  * neither lost nor doubled by a crash: either the outbound mail stays (nothing committed) or it is
- * replaced by these copies. Their duplicate-detection ids name the outbound message they come from,
+ * replaced by these copies. Their duplicate-detection ids ({@link io.mailgrid.core.Stage#RELAY_RETRY},
+ * {@link io.mailgrid.core.Stage#RELAY_REFUSED}) name the outbound message they come from,
  * so if that message comes back after a commit the broker half kept, its follow-ups are dropped as
  * the duplicates they are.
  */
@@ -49,7 +49,6 @@ public final class RelayFollowUp {
         in.setHeader(MailProperty.FAILED_QUEUE, MailErrors.queueName(in));
         // RELAY_ATTEMPTS stays as received: toRetry, which may follow on this exchange, counts from it
         in.removeHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY);
-        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_REFUSED.duplicateId(mailId(in), generation(in), source(in)));
     }
 
     /**
@@ -63,7 +62,6 @@ public final class RelayFollowUp {
         in.removeHeader(MailProperty.REASON);
         in.removeHeader(MailProperty.FAILED_QUEUE);
         in.setHeader(MailProperty.RELAY_ATTEMPTS, attempt);
-        in.setHeader(MailProperty.DUPLICATE_ID, Stage.RELAY_RETRY.duplicateId(mailId(in), generation(in), source(in)));
         in.setHeader(MailProperty.ARTEMIS_SCHEDULED_DELIVERY, clock.millis() + backOff(attempt));
     }
 
@@ -80,18 +78,5 @@ public final class RelayFollowUp {
     private static int attempt(Message in) {
         return in.getHeader(MailProperty.RELAY_ATTEMPTS, 0, Integer.class)
                 + in.getHeader(MailProperty.DELIVERY_COUNT, 1, Integer.class);
-    }
-
-    /** The outbound message delivered: the same on its redelivery, new on any copy. */
-    private static String source(Message in) {
-        return in.getHeader(MailProperty.JMS_MESSAGE_ID, String.class);
-    }
-
-    private static String mailId(Message in) {
-        return in.getHeader(MailProperty.MAIL_ID, String.class);
-    }
-
-    private static int generation(Message in) {
-        return in.getHeader(MailProperty.GENERATION, 0, Integer.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -11,16 +11,16 @@ import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.Stage;
 
 /**
  * Decides what a failure means for a mail taken from a queue in a transaction; bound as
  * {@code mailErrors} and used by routes/errors.xml.
  *
  * <p>Before the last allowed delivery, the failure is logged and the transaction rolls back (the
- * broker redelivers). On the last one the mail goes to {@code mailgrid.dlq} with the reason, under
- * a duplicate-detection id naming the message taken, so the same message back after a lost commit
- * is dead-lettered once.
+ * broker redelivers). On the last one {@link Publish#deadLetter} moves the mail to
+ * {@code mailgrid.dlq} with the reason, under a duplicate-detection id naming the message taken
+ * ({@link io.mailgrid.core.Stage#DLQ}), so the same message back after a lost commit is
+ * dead-lettered once.
  */
 public final class MailErrors {
 
@@ -39,16 +39,13 @@ public final class MailErrors {
     }
 
     /** Records the reason and the queue the mail failed in, before the publish to the DLQ. */
-    public void prepareDeadLetter(Exchange exchange) {
+    void prepareDeadLetter(Exchange exchange) {
         Message in = exchange.getMessage();
         // exception messages may quote the mail, a scanner or a relay: no control character in the reason
         String reason = ControlCharacters.escape(reason(exchange));
         String queue = queueName(in);
         in.setHeader(MailProperty.REASON, reason);
         in.setHeader(MailProperty.FAILED_QUEUE, queue);
-        // named after the message taken: its redelivery after a lost commit is the same dead letter (docs/adr/0011)
-        in.setHeader(MailProperty.DUPLICATE_ID, Stage.DLQ.duplicateId(in.getHeader(MailProperty.MAIL_ID, String.class),
-                in.getHeader(MailProperty.GENERATION, 0, Integer.class), in.getHeader(MailProperty.JMS_MESSAGE_ID, String.class)));
         LOG.warn("Mail {} moved to the dead-letter queue after {} attempts in {}: {}",
                 in.getHeader(MailProperty.MAIL_ID), attempt(in), queue, reason);
     }

@@ -1,4 +1,4 @@
-package io.mailgrid.node;
+package io.mailgrid.node.route;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,19 +1,17 @@
-package io.mailgrid.node;
+package io.mailgrid.core;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.mailgrid.core.BrokerManagement;
-
 /** How many mails (waiting and in flight) some queues hold, by management call; a queue that does not exist holds none. */
-final class QueueDepths {
+public final class QueueDepths {
 
     private QueueDepths() {
     }
 
     /** Each queue's message count, in the order given. */
-    static Map<String, Long> of(BrokerManagement management, List<String> queues) throws Exception {
+    public static Map<String, Long> of(BrokerManagement management, List<String> queues) throws Exception {
         List<String> existing = List.of((Object[]) management.attribute("broker", "queueNames")).stream()
                 .map(Object::toString).toList();
         Map<String, Long> depths = new LinkedHashMap<>();
