@@ -27,6 +27,7 @@ public final class IngressSettingsCatalog implements SettingsCatalog {
                 Setting.node(MailgridConfig.SMTP_TLS_KEY_STORE),
                 Setting.node(MailgridConfig.SMTP_TLS_KEY_STORE_PASSWORD),
                 Setting.node(MailgridConfig.SMTP_AUTH_USERS_FILE),
+                Setting.node(MailgridConfig.SMTP_XFORWARD_CLIENTS),
                 Setting.node(MailgridConfig.PICKUP_ENABLED),
                 Setting.node(MailgridConfig.PICKUP_INTERVAL),
                 Setting.node(MailgridConfig.PICKUP_SIZE_LIMIT),
