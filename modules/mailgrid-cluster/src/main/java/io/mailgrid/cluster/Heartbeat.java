@@ -56,6 +56,14 @@ public record Heartbeat(String node, String role, NodeState state, String reason
                 delivery, null, Map.of());
     }
 
+    /** A heartbeat without check versions. */
+    public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+            long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+            String delivery, List<String> required) {
+        this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
+                delivery, required, Map.of());
+    }
+
     /** Whether the node is a worker (runs checks) rather than a mail host. */
     public boolean isWorker() {
         return !"host".equals(role);
