@@ -47,8 +47,8 @@ class BrokerClusterIT {
             MailgridConfig onB = cluster.clientConfig(urlB);
             brokerA.start();
             brokerA.addMailgridUsers(onA);
+            brokerB.copyUsersFrom(brokerA); // the same users on every broker; a copy saves two JVM starts
             brokerB.start();
-            brokerB.addMailgridUsers(onB);
             // the cluster bridges are up in both directions before any node connects
             brokerA.awaitLog("AMQ221027", Duration.ofSeconds(60));
             brokerB.awaitLog("AMQ221027", Duration.ofSeconds(60));
@@ -65,15 +65,36 @@ class BrokerClusterIT {
                                 .extracting(n -> n.node() + " " + n.state()).contains("a UP", "b UP"));
             }
 
-            // 2. kill -9 of the node on A with a backlog in its mailbox on A: the node on B delivers it, each mail once.
+            // 2. load balancing across brokers: mail for a arrives through A while both nodes are UP. Within one broker
+            // consumer priority keeps a peer's helpers idle while the owner has room; across the cluster bridge the
+            // broker does not see priorities (docs/adr/0030): what share goes to b is measured, not asserted
+            List<String> balanced = cluster.publish("a", 60, "balanced");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cluster.deliveredCounts("a", "b").size() == balanced.size());
+            cluster.assertEveryMailDeliveredOnce(balanced, "a", "b");
+            StatusReport afterBalance = cluster.status(onB);
+            System.out.printf("Broker cluster: %d mails for a through broker A with a and b UP, processed by a %d, b %d%n",
+                    balanced.size(), processed(afterBalance, "a"), processed(afterBalance, "b"));
+
+            // 3. duplicate detection is per broker: the same mail id published through A, again through A, then through B
+            String same = cluster.publishSameMailThrough("z", onA, onA, onB);
+            long copiesOnA = cluster.depth(onA, Queues.mailbox("z"));
+            long copiesOnB = cluster.depth(onB, Queues.mailbox("z"));
+            System.out.printf("Broker cluster: mail %s published through A twice and B once: %d copies on A, %d on B%n", same,
+                    copiesOnA, copiesOnB);
+            assertThat(copiesOnA + copiesOnB).as("a second publish through the same broker is refused").isLessThanOrEqualTo(2);
+
+            // 4. kill -9 of the node on A with a backlog in its mailbox on A: the node on B delivers it, each mail once.
             // The backlog is built, not raced for: both nodes hold while it is published through A.
             assertThat(cluster.commandOn(urlA, "maintenance", "a", "on")).isZero();
             assertThat(cluster.commandOn(urlB, "maintenance", "b", "on")).isZero();
-            List<String> sent = cluster.publish("a", 200, "cross-broker");
+            List<String> sent = new java.util.ArrayList<>(balanced);
+            sent.addAll(cluster.publish("a", 200, "cross-broker"));
             assertThat(cluster.depth(onA, Queues.mailbox("a"))).as("the backlog waits on broker A").isEqualTo(200);
+            int before = cluster.outbox("a").count();
             assertThat(cluster.commandOn(urlA, "maintenance", "a", "off", "--wait", "0")).isZero();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> cluster.outbox("a").count() >= 20);
+                    .until(() -> cluster.outbox("a").count() >= before + 20);
             a.kill9();
             long killedAt = System.nanoTime();
             assertThat(cluster.commandOn(urlB, "maintenance", "b", "off", "--wait", "0")).isZero();
@@ -85,13 +106,20 @@ class BrokerClusterIT {
                     && cluster.depth(onB, Queues.outbound("a")) == 0);
             cluster.assertEveryMailDeliveredOnce(sent, "a", "b");
             assertThat(cluster.depth(onB, Queues.DLQ)).as("nothing dead-lettered on B").isZero();
-            for (MailgridConfig through : List.of(onA, onB)) {
-                assertThat(cluster.status(through).nodes()).extracting(n -> n.node() + " " + n.state())
-                        .as("status through " + through.string(MailgridConfig.BROKER_URL)).contains("a DOWN", "b UP");
-            }
-            System.out.printf("Broker cluster: kill -9 of node a on broker A, its %d mails delivered exactly once through"
-                    + " broker B after %.2f s; whole test %.1f s%n", sent.size(), drained, (System.nanoTime() - began) / 1e9);
+            System.out.printf("Broker cluster: kill -9 of node a on broker A, %d mails delivered exactly once through"
+                    + " broker B after %.2f s%n", sent.size(), drained);
+            // a DOWN node is known from the status queue of the broker it was on; the other broker's status queue never
+            // had it (docs/adr/0030, a limit): through B, status shows only the nodes heard
+            assertThat(cluster.status(onA).nodes()).extracting(n -> n.node() + " " + n.state()).contains("a DOWN", "b UP");
+            System.out.printf("Broker cluster: after the kill, status through B shows %s%n", cluster.status(onB).nodes()
+                    .stream().map(n -> n.node() + " " + n.state()).toList());
+            System.out.printf("Broker cluster: whole test %.1f s%n", (System.nanoTime() - began) / 1e9);
         }
+    }
+
+    private static long processed(StatusReport status, String node) {
+        return status.nodes().stream().filter(n -> n.node().equals(node)).mapToLong(StatusReport.NodeStatus::processed)
+                .sum();
     }
 
     /** {@code artemis create} options of one live broker of a cluster of live brokers (static connectors, no backup). */

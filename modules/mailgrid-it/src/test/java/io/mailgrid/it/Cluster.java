@@ -243,6 +243,24 @@ final class Cluster implements AutoCloseable {
         return mailIds;
     }
 
+    /**
+     * Publishes one mail for {@code node} through each broker in turn, the same mail id every time
+     * (as a publish tried again after an unknown outcome, reaching another broker); returns its id.
+     */
+    String publishSameMailThrough(String node, MailgridConfig... brokers) throws Exception {
+        TestMail mail = TestMail.to("rcpt@example.com").subject("same mail").body("same mail\r\n");
+        byte[] bytes = mail.bytes();
+        Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt@example.com"), "test",
+                Instant.now(), bytes.length);
+        for (MailgridConfig broker : brokers) {
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(broker);
+                    MailPublisher publisher = ingress(factory)) {
+                publisher.publish(envelope, bytes);
+            }
+        }
+        return envelope.mailId();
+    }
+
     /** A publisher as a node's ingress has: its mails require the checks of the shipped policy chain. */
     private static MailPublisher ingress(ActiveMQConnectionFactory factory) {
         return new MailPublisher(factory, RequiredChecks.of(Checks.referencedBy(TestHome.routes())));
