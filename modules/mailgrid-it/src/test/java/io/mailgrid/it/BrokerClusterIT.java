@@ -65,6 +65,10 @@ class BrokerClusterIT {
                                 .extracting(n -> n.node() + " " + n.state()).contains("a UP", "b UP"));
             }
 
+            // ... and which broker each node is on
+            assertThat(cluster.status(onB).nodes()).extracting(n -> n.node() + " " + n.broker())
+                    .contains("a 127.0.0.1:" + portA, "b 127.0.0.1:" + portB);
+
             // 2. load balancing across brokers: mail for a arrives through A while both nodes are UP. Within one broker
             // consumer priority keeps a peer's helpers idle while the owner has room; across the cluster bridge the
             // broker does not see priorities (docs/adr/0030): what share goes to b is measured, not asserted
