@@ -39,6 +39,12 @@ import org.xml.sax.SAXException;
  * {@code withPlugin}, {@link FailedConnectionGuard} is added to {@code broker-plugins} (its jar
  * must be in the instance's {@code lib/}).
  *
+ * <p>On a cluster of live brokers, every {@code cluster-connection} of the target gets
+ * {@value #STATUS_EXCLUSION} in its {@code address} list: each broker keeps the status of the
+ * nodes connected to it, instead of the cluster passing each status to whichever broker has a
+ * browser open at that moment (docs/adr/0030). A load balancing other than {@code ON_DEMAND} is
+ * reported, not changed.
+ *
  * <p>The {@code ${name:default}} placeholders of the blocks are kept: the broker fills them from
  * {@code -D} system properties (its {@code artemis.profile}) or uses the defaults.
  */
@@ -57,6 +63,11 @@ public final class BrokerXmlMerge {
     /** The setting that makes management messages obey the {@code mops.} security settings. */
     static final String RBAC_ELEMENT = "management-message-rbac";
 
+    /** The cluster connection's address entry that keeps each broker's status queue to itself. */
+    static final String STATUS_EXCLUSION = "!mailgrid.status";
+    private static final Pattern CLUSTER_CONNECTION = Pattern.compile("(?s)<cluster-connection\\b[^>]*>(.*?)</cluster-connection>");
+    private static final Pattern CLUSTER_ADDRESS = Pattern.compile("<address>([^<]*)</address>");
+    private static final Pattern LOAD_BALANCING = Pattern.compile("<message-load-balancing>\\s*([A-Z_]+)\\s*</message-load-balancing>");
     private static final String BEGIN = "<!-- mailgrid:begin";
     private static final String END = "<!-- mailgrid:end -->";
     private static final String PLUGIN_LINE = "<broker-plugin class-name=\"" + FailedConnectionGuard.class.getName() + "\"/>";
@@ -107,6 +118,7 @@ public final class BrokerXmlMerge {
         }
         text = grantManagement(text, notes);
         text = enableManagementRbac(text, notes);
+        text = keepStatusOnEachBroker(text, notes);
         if (withPlugin) {
             text = addPlugin(text);
         }
@@ -318,6 +330,45 @@ public final class BrokerXmlMerge {
         }
         int close = shadow.indexOf("</" + name + ">", open.end());
         return close < 0 ? null : new int[] {open.end(), close};
+    }
+
+    /**
+     * Adds {@value #STATUS_EXCLUSION} to the address list of every cluster connection (an empty list
+     * means every address, so the exclusion alone keeps the others clustered), and notes a load
+     * balancing under which Mailgrid's mail would not move between brokers as docs/adr/0030 says.
+     */
+    private static String keepStatusOnEachBroker(String text, List<String> notes) {
+        String shadow = withoutComments(text);
+        StringBuilder merged = new StringBuilder();
+        int copied = 0;
+        Matcher connection = CLUSTER_CONNECTION.matcher(shadow);
+        while (connection.find()) {
+            String body = shadow.substring(connection.start(1), connection.end(1));
+            Matcher balancing = LOAD_BALANCING.matcher(body);
+            if (balancing.find() && !balancing.group(1).equals("ON_DEMAND")) {
+                notes.add("a cluster-connection has message-load-balancing " + balancing.group(1) + "; Mailgrid is tested"
+                        + " with ON_DEMAND (docs/adr/0030): with OFF or OFF_WITH_REDISTRIBUTION maintenance reaches only"
+                        + " nodes on the broker it is sent to, with STRICT mail is sent to brokers where nobody takes it");
+            }
+            Matcher address = CLUSTER_ADDRESS.matcher(body);
+            if (address.find()) {
+                String list = address.group(1).trim();
+                if (List.of(list.split("\\s*,\\s*")).contains(STATUS_EXCLUSION)) {
+                    continue;
+                }
+                int end = connection.start(1) + address.end(1);
+                merged.append(text, copied, end).append(list.isEmpty() ? STATUS_EXCLUSION : "," + STATUS_EXCLUSION);
+                copied = end;
+            } else {
+                int at = connection.start(1);
+                String indent = "\n" + " ".repeat(Math.max(0, connection.start() - lineStart(text, connection.start()) + 3));
+                merged.append(text, copied, at).append(indent)
+                        .append("<!-- mailgrid: each broker keeps its own status queue (docs/adr/0030) -->")
+                        .append(indent).append("<address>").append(STATUS_EXCLUSION).append("</address>");
+                copied = at;
+            }
+        }
+        return merged.append(text.substring(copied)).toString();
     }
 
     /** The text without Mailgrid's blocks (from an earlier merge), so searches see only the operator's own entries. */

@@ -171,6 +171,41 @@ class BrokerXmlMergeTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("pom.xml").hasMessageContaining("not an Artemis broker.xml");
     }
 
+    @Test
+    void aClusterConnectionShouldKeepEachBrokersStatusQueueToItselfOnceAndNoteAnotherLoadBalancing() throws Exception {
+        Path target = target();
+        // what artemis create --clustered --staticCluster writes, with a load balancing of the operator's choice
+        Files.writeString(target, Files.readString(target).replace("   </core>", """
+                      <cluster-connections>
+                         <cluster-connection name="my-cluster">
+                            <connector-ref>artemis</connector-ref>
+                            <message-load-balancing>STRICT</message-load-balancing>
+                            <max-hops>1</max-hops>
+                            <static-connectors><connector-ref>node0</connector-ref></static-connectors>
+                         </cluster-connection>
+                         <cluster-connection name="orders">
+                            <address>orders</address>
+                            <connector-ref>artemis</connector-ref>
+                         </cluster-connection>
+                      </cluster-connections>
+                   </core>"""));
+
+        BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
+        Document merged = xml(result.text());
+
+        List<String> addresses = new java.util.ArrayList<>();
+        var connections = merged.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "cluster-connection");
+        for (int i = 0; i < connections.getLength(); i++) {
+            addresses.add(((Element) connections.item(i)).getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "address").item(0)
+                    .getTextContent());
+        }
+        assertThat(addresses).containsExactly("!mailgrid.status", "orders,!mailgrid.status");
+        assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("STRICT").contains("ON_DEMAND"));
+
+        Files.writeString(target, result.text());
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).text()).as("a second merge adds nothing").isEqualTo(result.text());
+    }
+
     private Path target() throws IOException {
         Path target = dir.resolve("broker.xml");
         try (var in = getClass().getResourceAsStream("/distribution-broker.xml")) {

@@ -15,14 +15,18 @@ import jakarta.jms.ConnectionFactory;
  * timeout is alive whatever time it wrote into its heartbeat, and a node is DOWN only once the
  * timeout passed on this clock without a heartbeat from it.
  *
- * <p>{@link #awaitSettled()} returns as soon as every node from the status queue has been heard,
- * or after the heartbeat timeout when one stays silent.
+ * <p>{@link #awaitSettled()} returns once every node from the status queue has been heard and the
+ * watch has listened for a full round of heartbeats (one and a half intervals), or after the
+ * heartbeat timeout when one stays silent. The full round matters on a cluster of several live
+ * brokers: the status queue of one broker knows only the nodes whose status reached it, while
+ * heartbeats reach every broker (docs/adr/0030).
  */
 public final class ClusterWatch implements AutoCloseable {
 
     private final Membership membership;
     private final Clock clock;
     private final Duration timeout;
+    private final Duration round;
     private final Instant since;
     private final HeartbeatChannel channel;
 
@@ -30,6 +34,8 @@ public final class ClusterWatch implements AutoCloseable {
         this.membership = new Membership("", interval, timeout);
         this.clock = clock;
         this.timeout = timeout;
+        Duration oneAndAHalf = interval.plus(interval.dividedBy(2));
+        this.round = oneAndAHalf.compareTo(timeout) < 0 ? oneAndAHalf : timeout;
         this.channel = new HeartbeatChannel(factory);
         this.since = clock.instant();
         try {
@@ -72,10 +78,14 @@ public final class ClusterWatch implements AutoCloseable {
         return List.copyOf(membership.peers());
     }
 
-    /** Whether every node is judged on a heartbeat that arrived, or the timeout passed since listening began. */
+    /**
+     * Whether every node is judged on a heartbeat that arrived and a full round of heartbeats was
+     * listened to, or the timeout passed since listening began.
+     */
     public synchronized boolean settled() {
-        return membership.peers().stream().allMatch(Membership.Peer::heard)
-                || !Duration.between(since, clock.instant()).minus(timeout).isNegative();
+        Duration listened = Duration.between(since, clock.instant());
+        return (membership.peers().stream().allMatch(Membership.Peer::heard) && listened.compareTo(round) >= 0)
+                || listened.compareTo(timeout) >= 0;
     }
 
     /** Waits until {@link #settled()} (at most the heartbeat timeout), then returns the nodes. */

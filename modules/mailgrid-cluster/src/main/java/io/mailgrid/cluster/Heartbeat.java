@@ -34,10 +34,12 @@ import io.mailgrid.core.NodeSettings;
  *                   older than that rule has none, and its chain counts
  * @param checkVersions what its checks scan with, by check name (clamd's version and signatures);
  *                   absent in heartbeats of older nodes
+ * @param broker     the broker its heartbeat connection is on, as host:port seen from the node (on a
+ *                   cluster of live brokers, which one; after a failover, the backup); null when unknown
  */
 public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
         long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
-        String delivery, List<String> required, Map<String, String> checkVersions) {
+        String delivery, List<String> required, Map<String, String> checkVersions, String broker) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -56,6 +58,20 @@ public record Heartbeat(String node, String role, NodeState state, String reason
             String delivery) {
         this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
                 delivery, null, Map.of());
+    }
+
+    /** A heartbeat whose broker is not known yet (the channel that sends it fills it in, {@link #withBroker}). */
+    public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+            long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+            String delivery, List<String> required, Map<String, String> checkVersions) {
+        this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
+                delivery, required, checkVersions, null);
+    }
+
+    /** This heartbeat, saying it is sent through {@code broker}. */
+    public Heartbeat withBroker(String broker) {
+        return new Heartbeat(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks,
+                configHash, delivery, required, checkVersions, broker);
     }
 
     /** A heartbeat without check versions. */

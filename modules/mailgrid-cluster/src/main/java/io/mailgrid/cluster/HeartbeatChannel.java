@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.jms.ConnectionFactory;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQJMSContext;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -52,7 +55,7 @@ public final class HeartbeatChannel implements AutoCloseable {
             if (publishing == null) {
                 publishing = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
             }
-            TextMessage beat = publishing.createTextMessage(heartbeat.toJson());
+            TextMessage beat = publishing.createTextMessage(heartbeat.withBroker(connectedBroker(publishing)).toJson());
             beat.setStringProperty(MailProperty.NODE, heartbeat.node());
             publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                     .send(publishing.createTopic(Queues.HEARTBEAT), beat);
@@ -129,6 +132,23 @@ public final class HeartbeatChannel implements AutoCloseable {
         Object removed = management.invoke("queue." + Queues.STATUS, "removeMessages",
                 MailProperty.NODE + " = '" + NodeNames.requireValid(node) + "'");
         return removed instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(removed));
+    }
+
+    /**
+     * The broker this context's connection is on, as host:port (its remote address), or null when
+     * the client cannot tell: on a cluster of live brokers status shows which broker each node is on.
+     */
+    static String connectedBroker(JMSContext context) {
+        try {
+            if (context instanceof ActiveMQJMSContext artemis && artemis.getSession() instanceof ActiveMQSession session) {
+                String remote = session.getCoreSession().getSessionFactory().getConnection().getRemoteAddress();
+                // "/127.0.0.1:61616" or "host/10.0.0.5:61616": the address after the slash
+                return remote == null ? null : remote.substring(remote.lastIndexOf('/') + 1);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot tell which broker the heartbeat connection is on: {}", e.getMessage());
+        }
+        return null;
     }
 
     /** One node's latest status and how old it is. */

@@ -167,6 +167,12 @@ public final class BrokerConnection {
             factory.setRetryIntervalMultiplier(1.5);
             factory.setMaxRetryInterval(5_000);
         }
+        // every connection to the broker named in the URL: on a cluster of live brokers the client would otherwise
+        // spread its later connections over the cluster's topology, and a node's mailbox, heartbeats and status would
+        // land on whichever broker each connection reached (docs/adr/0030). Failover to a backup is not affected
+        if (!hasParameter(url, "useTopologyForLoadBalancing")) {
+            factory.setUseTopologyForLoadBalancing(false);
+        }
         // durable sends block until the broker has stored the mail: only then may ingress say 250
         factory.setBlockOnDurableSend(true);
         return factory;

@@ -65,7 +65,9 @@ public final class BrokerManagement implements AutoCloseable {
         ClientSessionFactory sessions = null;
         try {
             locator = ActiveMQClient.createServerLocator(connection);
-            locator.setReconnectAttempts(0).setInitialConnectAttempts(3).setRetryInterval(300);
+            // the broker named in the URL, not another member of its cluster (docs/adr/0030)
+            locator.setReconnectAttempts(0).setInitialConnectAttempts(3).setRetryInterval(300)
+                    .setUseTopologyForLoadBalancing(false);
             sessions = locator.createSessionFactory();
             ClientSession session = sessions.createSession(login.user(config), login.password(config), false, true, true, false, 0);
             return new BrokerManagement(locator, sessions, session, Queues.TEMPORARY_PREFIX + UUID.randomUUID(),

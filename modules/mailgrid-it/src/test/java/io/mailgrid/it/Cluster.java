@@ -89,10 +89,20 @@ final class Cluster implements AutoCloseable {
 
     /** Runs the {@code mailgrid} command line in this JVM against the shared broker; returns its exit code. */
     int command(String... args) {
+        return commandOn(url(), args);
+    }
+
+    /** Runs the {@code mailgrid} command line in this JVM against the broker at {@code brokerUrl} (one of several). */
+    int commandOn(String brokerUrl, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--broker");
-        all.add(url());
+        all.add(brokerUrl);
         return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
+    }
+
+    /** The command line's settings for the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
+    MailgridConfig clientConfig(String brokerUrl) {
+        return TestHome.config("a", dir.resolve("client"), port, Map.of(MailgridConfig.BROKER_URL, brokerUrl));
     }
 
     /**
@@ -130,11 +140,16 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code mailgrid run} for a node on the shared broker; {@code jvmProps} win over {@link #TEST_CONCURRENCY}. */
     MailgridProcess startNode(String node, Path routes, String... jvmProps) {
+        return startNodeOn(url(), node, routes, jvmProps);
+    }
+
+    /** {@link #startNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
+    MailgridProcess startNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
         List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
         props.addAll(List.of(jvmProps)); // a later -D of the same name wins
         routesByNode.put(node, routes);
         return track(MailgridProcess.start(node, logs, props,
-                "run", "--node", node, "--data", dataDir(node).toString(), "--broker", url(),
+                "run", "--node", node, "--data", dataDir(node).toString(), "--broker", brokerUrl,
                 "--routes", routes.toString()));
     }
 
@@ -245,6 +260,24 @@ final class Cluster implements AutoCloseable {
                         new java.util.Properties())));
     }
 
+    /**
+     * Publishes one mail for {@code node} through each broker in turn, the same mail id every time
+     * (as a publish tried again after an unknown outcome, reaching another broker); returns its id.
+     */
+    String publishSameMailThrough(String node, MailgridConfig... brokers) throws Exception {
+        TestMail mail = TestMail.to("rcpt@example.com").subject("same mail").body("same mail\r\n");
+        byte[] bytes = mail.bytes();
+        Envelope envelope = Envelope.received(node, "sender@example.com", List.of("rcpt@example.com"), "test",
+                Instant.now(), bytes.length);
+        for (MailgridConfig broker : brokers) {
+            try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(broker);
+                    MailPublisher publisher = ingress(factory, node)) {
+                publisher.publish(envelope, bytes);
+            }
+        }
+        return envelope.mailId();
+    }
+
     /** A publisher that opens a fresh connection after a failed publish. */
     private final class RetryingPublisher implements AutoCloseable {
         private ActiveMQConnectionFactory factory;
@@ -335,15 +368,25 @@ final class Cluster implements AutoCloseable {
     }
 
     StatusReport status() throws Exception {
-        try (BrokerManagement management = BrokerManagement.connect(clientConfig);
-                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(clientConfig)) {
+        return status(clientConfig);
+    }
+
+    /** What {@code mailgrid status} reads through the broker of {@code config} (one of several live brokers). */
+    StatusReport status(MailgridConfig config) throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(config);
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config)) {
             return StatusReport.read(management, factory, Duration.ofSeconds(1), Duration.ofSeconds(3), java.time.Clock.systemUTC());
         }
     }
 
     /** Mails waiting plus in flight in a queue (queues only: no wait for heartbeats). */
     long depth(String queue) throws Exception {
-        try (BrokerManagement management = BrokerManagement.connect(clientConfig)) {
+        return depth(clientConfig, queue);
+    }
+
+    /** {@link #depth(String)} on the broker of {@code config} (one of several live brokers). */
+    long depth(MailgridConfig config, String queue) throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(config)) {
             return StatusReport.read(management).queues().stream().filter(q -> q.name().equals(queue))
                     .mapToLong(q -> q.waiting() + q.inFlight()).sum();
         }

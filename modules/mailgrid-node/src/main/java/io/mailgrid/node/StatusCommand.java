@@ -78,6 +78,12 @@ final class StatusCommand implements Callable<Integer> {
                     n.state(), age(n.ageMillis()), n.inFlight() + "/" + n.capacity(), n.processed(),
                     n.configHash() + (n.drift() ? " DRIFT" : ""), checks(n.checks()),
                     n.reason() == null ? "" : "  (" + n.reason() + ")"));
+            if (report.nodes().stream().anyMatch(n -> n.broker() != null)) {
+                // on a cluster of live brokers: which broker each node's connection is on
+                out.println();
+                out.printf("%-16s %s%n", "NODE", "BROKER");
+                report.nodes().forEach(n -> out.printf("%-16s %s%n", n.node(), n.broker() == null ? "?" : n.broker()));
+            }
             if (report.nodes().stream().anyMatch(n -> !n.checkVersions().isEmpty())) {
                 out.println();
                 out.printf("%-16s %s%n", "NODE", "SCANS WITH");

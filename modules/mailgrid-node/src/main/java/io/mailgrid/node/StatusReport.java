@@ -55,10 +55,11 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
      * @param drift      true when its policy hash differs from most nodes'
      * @param required   the checks every mail it accepts requires
      * @param checkVersions what its checks scan with, by check name (clamd's version and signatures)
+     * @param broker     the broker it is connected to (host:port as the node sees it), null if its heartbeat does not say
      */
     public record NodeStatus(String node, String role, String state, String reason, long ageMillis, int inFlight,
             int capacity, long processed, Map<String, Boolean> checks, String configHash, boolean drift,
-            List<String> required, Map<String, String> checkVersions) {
+            List<String> required, Map<String, String> checkVersions, String broker) {
     }
 
     /**
@@ -118,7 +119,7 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
             }
             nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, peer.silence(now).toMillis(),
                     beat.inFlight(), beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
-                    !common.equals(beat.configHash()), beat.required(), beat.checkVersions()));
+                    !common.equals(beat.configHash()), beat.required(), beat.checkVersions(), beat.broker()));
         }
         nodes.sort(Comparator.comparing(NodeStatus::node));
         return nodes;
