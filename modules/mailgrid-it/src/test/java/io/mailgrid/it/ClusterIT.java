@@ -42,10 +42,10 @@ class ClusterIT {
 
             // a backlog of known size, then more mail arriving while the nodes work it off
             cluster.hold("a", "b", "c");
-            List<String> backlog = cluster.publish("a", 1000, "failover-backlog");
-            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 1000, "failover"));
+            List<String> backlog = cluster.publish("a", 600, "failover-backlog");
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 600, "failover"));
             cluster.release("a", "b", "c");
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 120);
             long killedAt = System.nanoTime();
             a.kill9();
             int atKill = cluster.outbox("a").count();
@@ -76,10 +76,10 @@ class ClusterIT {
             cluster.startNode("c", routes);
 
             cluster.hold("a", "b", "c");
-            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 400, "hung-backlog"));
-            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 400, "hung"));
+            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 250, "hung-backlog"));
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 250, "hung"));
             cluster.release("a", "b", "c");
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 150);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 90);
             long stoppedAt = System.nanoTime();
             a.suspend();
             sent.addAll(sending.get());
@@ -245,16 +245,16 @@ class ClusterIT {
             cluster.startNode("b", routes);
 
             cluster.hold("a", "b");
-            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 300, "restart-backlog"));
+            List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 200, "restart-backlog"));
             CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return cluster.publishRetrying("a", 300, "restart");
+                    return cluster.publishRetrying("a", 200, "restart");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             cluster.release("a", "b");
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 100);
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() >= 60);
             assertThat(cluster.depth(Queues.mailbox("a"))).as("a backlog waits at the restart").isPositive();
             broker.stop(Duration.ofSeconds(30));
             cluster.startBroker();

@@ -102,13 +102,13 @@ class DistributionIT {
             cluster.startNode("a", routes);
             cluster.startNode("b", routes);
 
-            // the backlog is built, not raced for: both nodes hold while the first 300 mails arrive, then more mail
+            // the backlog is built, not raced for: both nodes hold while the first 200 mails arrive, then more mail
             // keeps arriving (a publish that returned is a mail the broker accepted, as SMTP's 250; a failed one is
             // retried) while the nodes work the backlog off at their slow check's pace
             cluster.hold("a", "b");
-            List<String> backlog = cluster.publish("a", 300, "broker-kill-backlog");
+            List<String> backlog = cluster.publish("a", 200, "broker-kill-backlog");
             AtomicInteger accepted = new AtomicInteger(backlog.size());
-            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publishRetrying(cluster, 300, accepted));
+            CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> publishRetrying(cluster, 200, accepted));
             cluster.release("a", "b");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> cluster.outbox("a").count() >= 30);

@@ -50,14 +50,14 @@ class HaPairIT {
             List<MailgridProcess> nodes = List.of(cluster.startNode("a", routes), cluster.startNode("b", routes),
                     cluster.startNode("c", routes));
 
-            // the backlog is built, not raced for: the nodes hold while the first 300 mails arrive, then more mail
+            // the backlog is built, not raced for: the nodes hold while the first 200 mails arrive, then more mail
             // keeps arriving while they work the backlog off at their slow check's pace
             cluster.hold("a", "b", "c");
-            List<String> backlog = cluster.publish("a", 300, "ha-backlog");
+            List<String> backlog = cluster.publish("a", 200, "ha-backlog");
             AtomicInteger accepted = new AtomicInteger(backlog.size());
             CompletableFuture<List<String>> sending = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return cluster.publishRetrying("a", 300, "ha-arriving", accepted);
+                    return cluster.publishRetrying("a", 200, "ha-arriving", accepted);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
