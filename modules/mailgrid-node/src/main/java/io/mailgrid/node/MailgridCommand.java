@@ -21,6 +21,9 @@ import io.mailgrid.core.MailgridConfig;
 /** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
+        // bench is its own program (module mailgrid-bench) that the checkout's launcher starts instead
+        footer = {"", "From a checkout, ./mailgrid bench [--help] runs the benchmark (BENCHMARKS.md).",
+                "It starts its own broker and node processes."},
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
                 MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
                 HashPasswordCommand.class, CommandLine.HelpCommand.class})
