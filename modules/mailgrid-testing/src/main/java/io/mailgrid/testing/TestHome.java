@@ -114,11 +114,14 @@ public final class TestHome {
      * <p>Ports come from below Linux's ephemeral range (32768-60999): a port the kernel picks for
      * {@code new ServerSocket(0)} can be taken a moment later as the local end of an outgoing
      * connection (a JMS client, an SMTP client), and the node that wanted to listen on it then fails
-     * with "Address already in use". A random start keeps parallel test JVMs apart.
+     * with "Address already in use". Test JVMs forked side by side by
+     * surefire or failsafe (property {@code mailgrid.test.fork}, set from {@code surefire.forkNumber})
+     * each draw from their own slice of the range, so two of them never pick the same port in the
+     * moment between the check here and the node listening on it.
      */
     public static synchronized int freePort() {
         for (int attempt = 0; attempt < 2_000; attempt++) {
-            int port = LOW_PORT + RANDOM.nextInt(HIGH_PORT - LOW_PORT);
+            int port = SLICE_LOW + RANDOM.nextInt(SLICE_SIZE);
             if (GIVEN.contains(port)) {
                 continue;
             }
@@ -129,11 +132,25 @@ public final class TestHome {
                 // someone listens there; try another
             }
         }
-        throw new UncheckedIOException(new IOException("no free TCP port between " + LOW_PORT + " and " + HIGH_PORT));
+        throw new UncheckedIOException(new IOException("no free TCP port between " + SLICE_LOW + " and "
+                + (SLICE_LOW + SLICE_SIZE)));
+    }
+
+    /** This JVM's slice: its fork number (1, 2, ...) modulo the slices; 0 outside a forked test run. */
+    private static int forkSlice() {
+        String fork = System.getProperty("mailgrid.test.fork", "");
+        try {
+            return fork.isBlank() ? 0 : Math.floorMod(Integer.parseInt(fork.trim()), SLICES);
+        } catch (NumberFormatException notANumber) {
+            return 0;
+        }
     }
 
     private static final int LOW_PORT = 20_000;
     private static final int HIGH_PORT = 32_000;
+    private static final int SLICES = 4;
+    private static final int SLICE_SIZE = (HIGH_PORT - LOW_PORT) / SLICES;
+    private static final int SLICE_LOW = LOW_PORT + SLICE_SIZE * forkSlice();
     private static final Random RANDOM = new Random();
     private static final Set<Integer> GIVEN = new HashSet<>();
 }
