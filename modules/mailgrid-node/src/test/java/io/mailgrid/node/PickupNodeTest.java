@@ -160,7 +160,20 @@ class PickupNodeTest {
         Path pickup = a.node.settings().pickupDir();
         // someone who may write into the pickup folder points rejected/ at the routes the node loads
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
-        Files.createSymbolicLink(pickup.resolve("rejected"), elsewhere);
+        Path rejected = pickup.resolve("rejected");
+        await().atMost(WAIT).until(() -> {
+            // the node makes an empty rejected/ when it first opens the folder, which may be now or
+            // a moment ago: the attacker removes it and puts the link in its place
+            if (!Files.isSymbolicLink(rejected)) {
+                Files.deleteIfExists(rejected);
+                try {
+                    Files.createSymbolicLink(rejected, elsewhere);
+                } catch (java.nio.file.FileAlreadyExistsException remadeMeanwhile) {
+                    return false;
+                }
+            }
+            return true;
+        });
         drop(pickup, "route.eml", "Subject: no recipient\r\n\r\n<routes/>\r\n".getBytes(StandardCharsets.US_ASCII));
         TestMail good = TestMail.to("bob@example.com");
         drop(pickup, "good.eml", good.bytes());
