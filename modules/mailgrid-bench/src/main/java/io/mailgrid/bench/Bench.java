@@ -46,7 +46,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.delivery.NoDelaySocketFactory;
 import io.mailgrid.ingress.MailPublisher;
-import io.mailgrid.node.MailgridHome;
+import io.mailgrid.node.cli.MailgridHome;
 import io.mailgrid.testing.ClamAv;
 
 /**

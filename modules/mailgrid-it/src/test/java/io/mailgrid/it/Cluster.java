@@ -27,8 +27,8 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
+import io.mailgrid.node.cli.StatusReport;
 import io.mailgrid.testing.Maildir;
-import io.mailgrid.node.StatusReport;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.TestHome;
@@ -97,7 +97,7 @@ final class Cluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--broker");
         all.add(brokerUrl);
-        return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
+        return io.mailgrid.node.cli.MailgridCommand.execute(all.toArray(String[]::new));
     }
 
     /** The command line's settings for the broker at {@code brokerUrl} (one of several live brokers of a cluster). */

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.Queues;
-import io.mailgrid.node.StatusReport;
+import io.mailgrid.node.cli.StatusReport;
 
 /**
  * Nodes beside the official Artemis distribution, run as its own process and set up exactly as the
