@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
@@ -132,17 +131,6 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new ConfigException(key + ": cannot read " + file);
         }
         return file.toString();
-    }
-
-    /**
-     * The settings a node must apply as the broker does (docs/adr/0029): the redelivery of the
-     * broker.xml actually loaded for this address, with the properties' values as the defaults
-     * broker.xml takes through its placeholders.
-     */
-    public MailgridConfig redeliveryOf(String address, MailgridConfig config) {
-        AddressSettings settings = server().getAddressSettingsRepository().getMatch(address);
-        return config.with(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, String.valueOf(settings.getMaxDeliveryAttempts()),
-                MailgridConfig.REDELIVERY_DELAY, settings.getRedeliveryDelay() + "ms"));
     }
 
     /** The running Artemis server, for management and tests. */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -22,6 +21,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.broker.BrokerRedelivery;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
@@ -153,11 +153,10 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
-        MailgridConfig redelivery = config;
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
-            redelivery = adoptBrokerRedelivery(broker.redeliveryOf(Queues.mailbox(name), config));
         }
+        MailgridConfig redelivery = brokerRedelivery(Queues.mailbox(name)).applyTo(config);
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
         MailDelivery delivery = delivery(redelivery);
         pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
@@ -369,20 +368,35 @@ public final class MailgridNode implements AutoCloseable {
     }
 
     /**
-     * The embedded broker's redelivery for this node's mail, which the routes must match (the last
-     * attempt dead-letters with the reason; a relay's retries back off like the broker's): broker.xml
-     * takes the properties' values through placeholders, but an edited broker.xml wins.
+     * The redelivery the broker applies to this node's mailbox, embedded or external, which the routes
+     * must match (docs/adr/0034): broker.xml takes the properties' values through placeholders, but a
+     * broker.xml with its own numbers wins. A broker that does not answer (a broker.xml merged before
+     * the node role could read address settings) leaves the properties' values, with a WARN.
      */
-    private MailgridConfig adoptBrokerRedelivery(MailgridConfig fromBroker) {
-        for (String key : List.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, MailgridConfig.REDELIVERY_DELAY)) {
-            boolean differs = key.equals(MailgridConfig.REDELIVERY_DELAY)
-                    ? !fromBroker.duration(key).equals(config.duration(key))
-                    : fromBroker.integer(key) != config.integer(key);
-            if (differs) {
-                LOG.warn("{} is {} in the properties but {} in {}: using the broker's value", key, config.string(key),
-                        fromBroker.string(key), config.string(MailgridConfig.BROKER_CONFIG));
-            }
+    private BrokerRedelivery brokerRedelivery(String mailbox) {
+        BrokerRedelivery properties = BrokerRedelivery.ofProperties(config);
+        String url = BrokerConnection.url(config);
+        BrokerRedelivery fromBroker;
+        try {
+            fromBroker = BrokerRedelivery.read(config, mailbox);
+        } catch (Exception e) {
+            LOG.warn("Cannot read the redelivery of {} from the broker at {} ({}): using {}={} and {}={}, which must equal"
+                    + " max-delivery-attempts and redelivery-delay in its broker.xml (./mailgrid merge-broker-config grants"
+                    + " the read)", mailbox, url, e.getMessage(), MailgridConfig.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(),
+                    MailgridConfig.REDELIVERY_DELAY, config.string(MailgridConfig.REDELIVERY_DELAY));
+            return properties;
         }
+        fromBroker.requireUsable(mailbox, url);
+        if (fromBroker.maxAttempts() != properties.maxAttempts()) {
+            LOG.warn("{} is {} in the properties but max-delivery-attempts is {} on the broker at {}: using the broker's value",
+                    MailgridConfig.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(), fromBroker.maxAttempts(), url);
+        }
+        if (!fromBroker.delay().equals(properties.delay())) {
+            LOG.warn("{} is {} in the properties but redelivery-delay is {} ms on the broker at {}: using the broker's value",
+                    MailgridConfig.REDELIVERY_DELAY, config.string(MailgridConfig.REDELIVERY_DELAY), fromBroker.delay().toMillis(), url);
+        }
+        LOG.info("Redelivery of {} as the broker at {} applies it: {} attempts, first retry after {} ms", mailbox, url,
+                fromBroker.maxAttempts(), fromBroker.delay().toMillis());
         return fromBroker;
     }
 
