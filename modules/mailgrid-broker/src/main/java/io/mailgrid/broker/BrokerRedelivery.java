@@ -1,7 +1,6 @@
 package io.mailgrid.broker;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
@@ -25,8 +24,8 @@ public record BrokerRedelivery(int maxAttempts, Duration delay) {
 
     /** The values the properties give (what broker.xml takes through its placeholders). */
     public static BrokerRedelivery ofProperties(MailgridConfig config) {
-        return new BrokerRedelivery(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1),
-                config.duration(MailgridConfig.REDELIVERY_DELAY));
+        return new BrokerRedelivery(config.integer(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, 1),
+                config.duration(BrokerSettingsCatalog.REDELIVERY_DELAY));
     }
 
     /**
@@ -53,14 +52,8 @@ public record BrokerRedelivery(int maxAttempts, Duration delay) {
         if (maxAttempts < 1) {
             throw new ConfigException("max-delivery-attempts for " + address + " is " + maxAttempts + " (unlimited) on the broker at "
                     + broker + ": a mail failing every time would never reach the dead-letter queue; set it in broker.xml to "
-                    + "a number (" + MailgridConfig.REDELIVERY_MAX_ATTEMPTS + " fills the shipped placeholder)");
+                    + "a number (" + BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS + " fills the shipped placeholder)");
         }
         return this;
-    }
-
-    /** The settings with these values for the redelivery keys, for the parts that read them from the settings. */
-    public MailgridConfig applyTo(MailgridConfig config) {
-        return config.with(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, String.valueOf(maxAttempts),
-                MailgridConfig.REDELIVERY_DELAY, delay.toMillis() + "ms"));
     }
 }

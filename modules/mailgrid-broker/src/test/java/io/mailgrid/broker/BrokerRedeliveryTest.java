@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
 
 import io.mailgrid.core.ConfigException;
-import io.mailgrid.core.MailgridConfig;
 
 class BrokerRedeliveryTest {
 
@@ -36,16 +34,6 @@ class BrokerRedeliveryTest {
         assertThatThrownBy(() -> forever.requireUsable("mailgrid.mailbox.a", "tcp://b:61616"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("mailgrid.mailbox.a").hasMessageContaining("tcp://b:61616")
-                .hasMessageContaining(MailgridConfig.REDELIVERY_MAX_ATTEMPTS);
-    }
-
-    @Test
-    void theValuesShouldReplaceThePropertiesForThePartsThatReadThem() {
-        MailgridConfig config = MailgridConfig.of(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "5",
-                MailgridConfig.REDELIVERY_DELAY, "5s"));
-
-        MailgridConfig applied = new BrokerRedelivery(2, Duration.ofMillis(250)).applyTo(config);
-
-        assertThat(BrokerRedelivery.ofProperties(applied)).isEqualTo(new BrokerRedelivery(2, Duration.ofMillis(250)));
+                .hasMessageContaining(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS);
     }
 }

@@ -21,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
@@ -67,7 +68,7 @@ final class Cluster implements AutoCloseable {
         this.port = TestHome.freePort();
         this.brokerUrl = brokerUrl == null ? "tcp://127.0.0.1:" + port : brokerUrl;
         this.clientConfig = TestHome.config("a", dir.resolve("client"), port,
-                Map.of(MailgridConfig.BROKER_URL, url()));
+                Map.of(CoreSettingsCatalog.BROKER_URL, url()));
     }
 
     String url() {
@@ -102,7 +103,7 @@ final class Cluster implements AutoCloseable {
 
     /** The command line's settings for the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
     MailgridConfig clientConfig(String brokerUrl) {
-        return TestHome.config("a", dir.resolve("client"), port, Map.of(MailgridConfig.BROKER_URL, brokerUrl));
+        return TestHome.config("a", dir.resolve("client"), port, Map.of(CoreSettingsCatalog.BROKER_URL, brokerUrl));
     }
 
     /**

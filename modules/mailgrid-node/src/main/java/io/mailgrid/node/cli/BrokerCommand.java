@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid broker}: a standalone broker process from broker-config/broker.xml. */
@@ -35,7 +36,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.BROKER_PORT, port == null ? null : port.toString());
+        overrides.put(CoreSettingsCatalog.BROKER_PORT, port == null ? null : port.toString());
         MailgridConfig config = options.load(overrides);
         Path dir = (data == null ? Path.of("var/broker") : data).toAbsolutePath();
 

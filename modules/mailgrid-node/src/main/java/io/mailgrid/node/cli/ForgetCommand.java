@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.Membership;
@@ -22,6 +23,7 @@ import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.QueueDepths;
@@ -51,12 +53,12 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeNames.requireValid(node);
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.BROKER_URL, broker);
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
-        Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
+        Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
-                ClusterWatch watch = ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
+                ClusterWatch watch = ClusterWatch.start(factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
                         timeout, Clock.systemUTC())) {
             Optional<Membership.Peer> known = watch.awaitSettled().stream()
                     .filter(p -> p.last().node().equals(node)).findFirst();

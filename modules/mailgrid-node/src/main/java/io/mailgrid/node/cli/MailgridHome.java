@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.checks.ContentRulesSettings;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 
 /**
  * Where Mailgrid's shipped files live (routes/, broker-config/, config/) and how the settings
@@ -49,9 +52,9 @@ public final class MailgridHome {
         MailgridConfig config = MailgridConfig.load(file == null ? defaultConfigFile() : file, System.getenv(),
                 System.getProperties(), overrides);
         Map<String, String> absolute = new LinkedHashMap<>();
-        for (String key : new String[] {MailgridConfig.ROUTES_DIR, MailgridConfig.BROKER_CONFIG, ContentRulesSettings.FILE,
-                MailgridConfig.BROKER_TLS_KEY_STORE, MailgridConfig.BROKER_TLS_TRUST_STORE, MailgridConfig.SMTP_TLS_KEY_STORE,
-                MailgridConfig.SMTP_AUTH_USERS_FILE}) {
+        for (String key : new String[] {CoreSettingsCatalog.ROUTES_DIR, BrokerSettingsCatalog.BROKER_CONFIG, ContentRulesSettings.FILE,
+                BrokerSettingsCatalog.BROKER_TLS_KEY_STORE, CoreSettingsCatalog.BROKER_TLS_TRUST_STORE, IngressSettingsCatalog.SMTP_TLS_KEY_STORE,
+                IngressSettingsCatalog.SMTP_AUTH_USERS_FILE}) {
             if (config.isSet(key)) {
                 absolute.put(key, home.resolve(config.string(key)).normalize().toString());
             }

@@ -15,11 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ControlChannel;
 import io.mailgrid.cluster.Membership;
 import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 
@@ -55,15 +57,15 @@ final class MaintenanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeNames.requireValid(node);
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.BROKER_URL, broker);
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
         PeerState wanted = mode == Switch.on ? PeerState.MAINTENANCE : PeerState.UP;
 
-        Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
+        Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
         try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 // listening before the request: the node's answer is judged by when it arrives, not by its clock
-                ClusterWatch watch = ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
+                ClusterWatch watch = ClusterWatch.start(factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
                         timeout, Clock.systemUTC())) {
             new ControlChannel(factory).send(node, new ControlChannel.Command(mode == Switch.on,
                     System.getProperty("user.name") + "@" + NodeNames.fromHostName(), System.currentTimeMillis()));

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.broker.BrokerXmlMerge;
 import io.mailgrid.core.MailgridConfig;
 
@@ -43,7 +44,7 @@ final class MergeBrokerConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MailgridConfig config = options.load(Map.of());
-        Path ours = Path.of(config.string(MailgridConfig.BROKER_CONFIG));
+        Path ours = Path.of(config.string(BrokerSettingsCatalog.BROKER_CONFIG));
         if (!Files.isRegularFile(target)) {
             System.err.println("mailgrid merge-broker-config: no such file " + target);
             return MailgridCommand.EXIT_USAGE;

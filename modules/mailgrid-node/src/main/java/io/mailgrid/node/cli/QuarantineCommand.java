@@ -25,6 +25,7 @@ import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.ControlCharacters;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 
@@ -54,7 +55,7 @@ final class QuarantineCommand implements Runnable {
         /** Runs the action against the quarantine; maps broker and lookup failures to exit codes. */
         int run(String command, Action action) throws Exception {
             Map<String, String> overrides = new HashMap<>();
-            overrides.put(MailgridConfig.BROKER_URL, broker);
+            overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
             MailgridConfig config = options.load(overrides);
             try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                     BrokerManagement management = BrokerManagement.connect(config)) {

@@ -15,7 +15,9 @@ import org.apache.camel.CamelContext;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.checks.VirusScanSettings;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.node.runtime.MailgridNode;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
@@ -44,11 +46,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.NODE_NAME, node);
-        overrides.put(MailgridConfig.DATA_DIR, data == null ? null : data.toString());
-        overrides.put(MailgridConfig.BROKER_URL, broker);
-        overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
-        overrides.put(MailgridConfig.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
+        overrides.put(CoreSettingsCatalog.NODE_NAME, node);
+        overrides.put(CoreSettingsCatalog.DATA_DIR, data == null ? null : data.toString());
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
+        overrides.put(CoreSettingsCatalog.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
+        overrides.put(IngressSettingsCatalog.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
         sayWhatIsMissing(config);
 
@@ -66,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     private static void sayWhatIsMissing(MailgridConfig config) {
         Checks checks = new Checks(config);
         // the chain as Camel loads it, in a context that never starts (the node loads its own)
-        try (CamelContext camel = PolicyModel.load(Path.of(config.string(MailgridConfig.ROUTES_DIR)),
+        try (CamelContext camel = PolicyModel.load(Path.of(config.string(CoreSettingsCatalog.ROUTES_DIR)),
                 config.asProperties())) {
             checks.load(camel);
             MissingTools.lines(checks.unavailableInChain(), config.isSet(VirusScanSettings.COMMAND)

@@ -16,9 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid status}: queue depths and the mails in flight, per node. */
@@ -42,13 +44,13 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.BROKER_URL, broker);
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         StatusReport report;
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
-            report = StatusReport.read(management, factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL),
-                    config.duration(MailgridConfig.HEARTBEAT_TIMEOUT), Clock.systemUTC());
+            report = StatusReport.read(management, factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
+                    config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT), Clock.systemUTC());
         } catch (BrokerUnavailableException e) {
             System.err.println("mailgrid status: " + e.getMessage());
             return MailgridCommand.EXIT_FAILURE;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
@@ -25,6 +26,7 @@ import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.HeaderEnvelope;
 import io.mailgrid.ingress.IngressHeaders;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.ingress.MailFile;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupSettings;
@@ -66,8 +68,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put(MailgridConfig.NODE_NAME, node);
-        overrides.put(MailgridConfig.BROKER_URL, broker);
+        overrides.put(CoreSettingsCatalog.NODE_NAME, node);
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
         String origin = NodeSettings.from(config).name();
         long sizeLimit = PickupSettings.from(config).sizeLimit();
@@ -77,7 +79,7 @@ final class SubmitCommand implements Callable<Integer> {
         try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin))) {
             for (Path file : files) {
                 try {
-                    byte[] read = MailFile.read(file, sizeLimit, MailgridConfig.PICKUP_SIZE_LIMIT, true);
+                    byte[] read = MailFile.read(file, sizeLimit, IngressSettingsCatalog.PICKUP_SIZE_LIMIT, true);
                     HeaderEnvelope.Addresses fromHeaders = to == null || from == null ? HeaderEnvelope.derive(read) : null;
                     byte[] mail = IngressHeaders.rewrite(read,
                             to == null ? IngressHeaders.Recipients.FROM_HEADERS : IngressHeaders.Recipients.GIVEN).mail();
@@ -114,7 +116,7 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (JMSRuntimeException e) {
             // the broker is not there: each publish below fails with its own message
         }
-        return RequiredChecks.forNode(config, PolicyModel.chainOf(Path.of(config.string(MailgridConfig.ROUTES_DIR)),
+        return RequiredChecks.forNode(config, PolicyModel.chainOf(Path.of(config.string(CoreSettingsCatalog.ROUTES_DIR)),
                 config.asProperties()), false);
     }
 }

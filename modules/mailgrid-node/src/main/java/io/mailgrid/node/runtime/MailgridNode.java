@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailgrid.broker.BrokerRedelivery;
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
@@ -30,12 +31,14 @@ import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.delivery.DeliverySettingsCatalog;
 import io.mailgrid.delivery.MailDelivery;
 import io.mailgrid.delivery.MaildirDelivery;
 import io.mailgrid.delivery.PauseDetector;
@@ -142,9 +145,9 @@ public final class MailgridNode implements AutoCloseable {
 
     private void doStart() throws Exception {
         String name = settings.name();
-        Path routesDir = Path.of(config.string(MailgridConfig.ROUTES_DIR));
+        Path routesDir = Path.of(config.string(CoreSettingsCatalog.ROUTES_DIR));
         if (!Files.isDirectory(routesDir)) {
-            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": no such directory " + routesDir);
+            throw new ConfigException(CoreSettingsCatalog.ROUTES_DIR + ": no such directory " + routesDir);
         }
         checks = new Checks(config);
         Files.createDirectories(settings.pickupDir());
@@ -153,14 +156,14 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
-        if (!config.isSet(MailgridConfig.BROKER_URL)) {
+        if (!config.isSet(CoreSettingsCatalog.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
-        MailgridConfig redelivery = brokerRedelivery(Queues.mailbox(name)).applyTo(config);
+        BrokerRedelivery redelivery = brokerRedelivery(Queues.mailbox(name));
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
         MailDelivery delivery = delivery(redelivery);
-        pauses = PauseDetector.forConnection(config.duration(MailgridConfig.BROKER_CONNECTION_TTL),
-                config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
+        pauses = PauseDetector.forConnection(config.duration(CoreSettingsCatalog.BROKER_CONNECTION_TTL),
+                config.duration(CoreSettingsCatalog.BROKER_FAILURE_CHECK_PERIOD));
 
         main = new Main();
         main.setInitialProperties(camelProperties());
@@ -168,8 +171,8 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
-        MailErrors mailErrors = new MailErrors(redelivery.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
-        publish = new Publish(factory, new RelayFollowUp(redelivery.duration(MailgridConfig.REDELIVERY_DELAY), clock),
+        MailErrors mailErrors = new MailErrors(redelivery.maxAttempts());
+        publish = new Publish(factory, new RelayFollowUp(redelivery.delay(), clock),
                 mailErrors);
         main.bind("publish", publish);
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
@@ -218,11 +221,11 @@ public final class MailgridNode implements AutoCloseable {
             required = RequiredChecks.forNode(config, checks.chain(), settings.role() == NodeSettings.Role.WORKER);
             RequiredChecks.selector(checks.chain(), true); // the grabbers' selector must be possible
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.ROUTES_DIR + ": the policy chain cannot be required of mail: "
+            throw new ConfigException(CoreSettingsCatalog.ROUTES_DIR + ": the policy chain cannot be required of mail: "
                     + e.getMessage(), e);
         }
         publisher = new MailPublisher(factory, required);
-        reservation = new Reservation(settings.name(), config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock,
+        reservation = new Reservation(settings.name(), config.duration(NodeSettingsCatalog.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);
         main.bind("pickup", new PickupIngress(publisher, settings.name(), settings.pickupDir(), pickupSettings, clock));
@@ -261,7 +264,7 @@ public final class MailgridNode implements AutoCloseable {
                     .parameter("selector", "(" + selector(large) + ") AND "
                             + RequiredChecks.selector(checks.chain(), acceptUnmarked))
                     .parameter("consumers", String.valueOf(large ? largeConsumers()
-                            : config.integer(MailgridConfig.GRABBER_CONSUMERS, 1)))
+                            : config.integer(CoreSettingsCatalog.GRABBER_CONSUMERS, 1)))
                     .add();
         }
     }
@@ -277,20 +280,20 @@ public final class MailgridNode implements AutoCloseable {
                     .parameter("clientId", large ? ClientIds.largeLane(clientId) : clientId)
                     .parameter("selector", selector(large))
                     .parameter("consumers", String.valueOf(large ? largeConsumers()
-                            : config.integer(MailgridConfig.DELIVERY_CONSUMERS, 1)))
+                            : config.integer(DeliverySettingsCatalog.DELIVERY_CONSUMERS, 1)))
                     .add();
         }
     }
 
     /** Which mails a lane takes: the standard lane also takes anything without a size (not a Mailgrid mail). */
     private String selector(boolean large) {
-        long threshold = config.bytes(MailgridConfig.LARGE_MAIL_SIZE);
+        long threshold = config.bytes(NodeSettingsCatalog.LARGE_MAIL_SIZE);
         return large ? MailProperty.SIZE + " >= " + threshold
                 : MailProperty.SIZE + " IS NULL OR " + MailProperty.SIZE + " < " + threshold;
     }
 
     private int largeConsumers() {
-        return config.integer(MailgridConfig.LARGE_MAIL_CONSUMERS, 1);
+        return config.integer(NodeSettingsCatalog.LARGE_MAIL_CONSUMERS, 1);
     }
 
     private static String lane(String routeId, boolean large) {
@@ -307,7 +310,7 @@ public final class MailgridNode implements AutoCloseable {
     }
 
     private Duration grace() {
-        return config.duration(MailgridConfig.SHUTDOWN_GRACE);
+        return config.duration(NodeSettingsCatalog.SHUTDOWN_GRACE);
     }
 
     /** Every check the policy chain uses, with whether it can run on this node now. */
@@ -362,8 +365,8 @@ public final class MailgridNode implements AutoCloseable {
 
     private Properties camelProperties() {
         Properties properties = config.asProperties();
-        properties.setProperty(MailgridConfig.NODE_NAME, settings.name());
-        properties.setProperty(MailgridConfig.DATA_DIR, settings.dataDir().toString());
+        properties.setProperty(CoreSettingsCatalog.NODE_NAME, settings.name());
+        properties.setProperty(CoreSettingsCatalog.DATA_DIR, settings.dataDir().toString());
         return properties;
     }
 
@@ -382,37 +385,37 @@ public final class MailgridNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Cannot read the redelivery of {} from the broker at {} ({}): using {}={} and {}={}, which must equal"
                     + " max-delivery-attempts and redelivery-delay in its broker.xml (./mailgrid merge-broker-config grants"
-                    + " the read)", mailbox, url, e.getMessage(), MailgridConfig.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(),
-                    MailgridConfig.REDELIVERY_DELAY, config.string(MailgridConfig.REDELIVERY_DELAY));
+                    + " the read)", mailbox, url, e.getMessage(), BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(),
+                    BrokerSettingsCatalog.REDELIVERY_DELAY, config.string(BrokerSettingsCatalog.REDELIVERY_DELAY));
             return properties;
         }
         fromBroker.requireUsable(mailbox, url);
         if (fromBroker.maxAttempts() != properties.maxAttempts()) {
             LOG.warn("{} is {} in the properties but max-delivery-attempts is {} on the broker at {}: using the broker's value",
-                    MailgridConfig.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(), fromBroker.maxAttempts(), url);
+                    BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, properties.maxAttempts(), fromBroker.maxAttempts(), url);
         }
         if (!fromBroker.delay().equals(properties.delay())) {
             LOG.warn("{} is {} in the properties but redelivery-delay is {} ms on the broker at {}: using the broker's value",
-                    MailgridConfig.REDELIVERY_DELAY, config.string(MailgridConfig.REDELIVERY_DELAY), fromBroker.delay().toMillis(), url);
+                    BrokerSettingsCatalog.REDELIVERY_DELAY, config.string(BrokerSettingsCatalog.REDELIVERY_DELAY), fromBroker.delay().toMillis(), url);
         }
         LOG.info("Redelivery of {} as the broker at {} applies it: {} attempts, first retry after {} ms", mailbox, url,
                 fromBroker.maxAttempts(), fromBroker.delay().toMillis());
         return fromBroker;
     }
 
-    private MailDelivery delivery(MailgridConfig withRedelivery) throws IOException {
-        if (config.isSet(MailgridConfig.DELIVERY_RELAY)) {
-            return SmtpRelayDelivery.from(withRedelivery);
+    private MailDelivery delivery(BrokerRedelivery redelivery) throws IOException {
+        if (config.isSet(DeliverySettingsCatalog.DELIVERY_RELAY)) {
+            return SmtpRelayDelivery.from(config, redelivery.maxAttempts());
         }
-        Path maildir = config.isSet(MailgridConfig.DELIVERY_MAILDIR)
-                ? Path.of(config.string(MailgridConfig.DELIVERY_MAILDIR)).toAbsolutePath()
+        Path maildir = config.isSet(DeliverySettingsCatalog.DELIVERY_MAILDIR)
+                ? Path.of(config.string(DeliverySettingsCatalog.DELIVERY_MAILDIR)).toAbsolutePath()
                 : settings.outboxDir();
         return new MaildirDelivery(maildir, maildirOptions());
     }
 
     /** How every Maildir this node delivers into keeps its record of delivered mail. */
     private MaildirDelivery.Options maildirOptions() {
-        return new MaildirDelivery.Options(true, config.duration(MailgridConfig.DELIVERY_RECORD_RETENTION), clock);
+        return new MaildirDelivery.Options(true, config.duration(DeliverySettingsCatalog.DELIVERY_RECORD_RETENTION), clock);
     }
 
     /** The node's part in the cluster: state, peers, takeover. */

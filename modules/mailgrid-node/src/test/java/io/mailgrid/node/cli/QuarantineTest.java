@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.checks.VirusScanSettings;
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Queues;
 import io.mailgrid.node.runtime.QuarantineTestSupport;
 import io.mailgrid.node.runtime.TestNode;
@@ -36,7 +36,7 @@ class QuarantineTest {
     @Test
     void anInfectedMailShouldBeQuarantinedWithVerdictReasonNodeAndTimeAndBeReleasableAsItIs() throws Exception {
         Map<String, String> infected = Map.of(VirusScanSettings.COMMAND, FakeScanner.infected("Eicar-Test-Signature"),
-                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
+                CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, infected)) {
             TestMail mail = TestMail.to("bob@example.com").subject("invoice");
             String id = a.publish(mail);
@@ -76,7 +76,7 @@ class QuarantineTest {
     void releaseWithRecheckShouldRunTheChainAgainUnderTheNextGeneration() throws Exception {
         Path flag = Files.createFile(dir.resolve("infected.flag"));
         Map<String, String> settings = Map.of(VirusScanSettings.COMMAND, FakeScanner.infectedWhileExists(flag, "Old-Signature"),
-                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString());
+                CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString());
         try (TestNode a = TestNode.start(dir, settings)) {
             String id = a.publish(TestMail.to("bob@example.com"));
             QuarantineTestSupport.browseUntilPresent(a, id);

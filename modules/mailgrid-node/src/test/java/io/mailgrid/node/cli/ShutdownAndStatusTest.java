@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.node.runtime.NodeSettingsCatalog;
 import io.mailgrid.node.runtime.TestNode;
 import io.mailgrid.testing.Steps;
 import io.mailgrid.testing.TestMail;
@@ -70,7 +71,7 @@ class ShutdownAndStatusTest {
     void aMailInFlightAtStopShouldFinishWithinTheGracePeriod() throws Exception {
         Steps.Holding hold = Steps.holding();
         MailgridConfig config;
-        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.SHUTDOWN_GRACE, "20s"), hold)) {
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(NodeSettingsCatalog.SHUTDOWN_GRACE, "20s"), hold)) {
             config = a.config;
             a.publish(TestMail.to("bob@example.com"));
             await().atMost(WAIT).until(() -> hold.entered() == 1);
@@ -91,7 +92,7 @@ class ShutdownAndStatusTest {
     void aMailStillInFlightAfterTheGracePeriodShouldBeRolledBackAndProcessedAfterRestart() throws Exception {
         Steps.Holding hold = Steps.holding();
         MailgridConfig config;
-        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.SHUTDOWN_GRACE, "1s"), hold)) {
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(NodeSettingsCatalog.SHUTDOWN_GRACE, "1s"), hold)) {
             config = a.config;
             a.publish(TestMail.to("bob@example.com"));
             await().atMost(WAIT).until(() -> hold.entered() == 1);

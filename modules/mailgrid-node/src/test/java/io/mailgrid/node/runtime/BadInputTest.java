@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.BadMail;
 import io.mailgrid.testing.FakeScanner;
@@ -108,7 +108,7 @@ class BadInputTest {
         for (Map.Entry<String, String> scanner : reasons.entrySet()) {
             Path data = dir.resolve("run" + run++);
             try (TestNode a = TestNode.start(data, Map.of(VirusScanSettings.COMMAND, scanner.getKey(),
-                    VirusScanSettings.TIMEOUT, "300ms", MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
+                    VirusScanSettings.TIMEOUT, "300ms", CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
                 String id = a.publish(TestMail.to("bob@example.com"));
 
                 Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
@@ -126,7 +126,7 @@ class BadInputTest {
     @Test
     void aScannerThatPrintsGarbageShouldBeJudgedByItsExitCode() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of(VirusScanSettings.COMMAND, FakeScanner.printingGarbage(0),
-                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
+                CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             a.publish(TestMail.to("bob@example.com"));
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
         }
@@ -135,7 +135,7 @@ class BadInputTest {
     @Test
     void aNodeWhoseScannerIsMissingShouldReportTheCheckUnavailableAndKeepItsMailWaiting() throws Exception {
         try (TestNode a = TestNode.start(dir, Map.of(VirusScanSettings.COMMAND, "not-installed-scanner -",
-                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
+                CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             assertThat(a.node.checks().chain()).containsExactly("virus-scan", "attachment-policy", "content-rules");
             assertThat(a.node.checks().unavailableInChain()).containsOnlyKeys("virus-scan");
             assertThat(a.node.checks().unavailableInChain().get("virus-scan").reason())

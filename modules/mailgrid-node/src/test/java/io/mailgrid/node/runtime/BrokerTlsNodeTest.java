@@ -12,7 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.broker.BrokerSettingsCatalog;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.testing.TestCertificates;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -30,11 +31,11 @@ class BrokerTlsNodeTest {
     void aNodeAndTheCommandLineShouldWorkOverTls() throws Exception {
         TestCertificates certificates = TestCertificates.generate(dir);
         Map<String, String> tls = Map.of(
-                MailgridConfig.BROKER_TLS_ENABLED, "true",
-                MailgridConfig.BROKER_TLS_KEY_STORE, certificates.keyStore().toString(),
-                MailgridConfig.BROKER_TLS_KEY_STORE_PASSWORD, certificates.password(),
-                MailgridConfig.BROKER_TLS_TRUST_STORE, certificates.trustStore().toString(),
-                MailgridConfig.BROKER_TLS_TRUST_STORE_PASSWORD, certificates.password());
+                CoreSettingsCatalog.BROKER_TLS_ENABLED, "true",
+                BrokerSettingsCatalog.BROKER_TLS_KEY_STORE, certificates.keyStore().toString(),
+                BrokerSettingsCatalog.BROKER_TLS_KEY_STORE_PASSWORD, certificates.password(),
+                CoreSettingsCatalog.BROKER_TLS_TRUST_STORE, certificates.trustStore().toString(),
+                CoreSettingsCatalog.BROKER_TLS_TRUST_STORE_PASSWORD, certificates.password());
         try (TestNode a = TestNode.start(dir.resolve("a"), tls)) {
             StringBuilder settings = new StringBuilder(Files.readString(TestHome.path().resolve("config/mailgrid.properties")));
             tls.forEach((key, value) -> settings.append('\n').append(key).append('=').append(value));

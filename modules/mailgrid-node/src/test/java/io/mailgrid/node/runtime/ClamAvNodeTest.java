@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.checks.VirusScanSettings;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.MimeMail;
@@ -34,7 +34,7 @@ class ClamAvNodeTest {
         ClamAv.requireClamscan();
         String clamscan = ClamAv.clamscanWithTestDatabase(dir.resolve("clamav-db"));
         try (TestNode a = TestNode.start(dir.resolve("node"), Map.of(VirusScanSettings.COMMAND, clamscan,
-                MailgridConfig.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
+                CoreSettingsCatalog.ROUTES_DIR, TestHome.execScannerRoutes().toString()))) {
             byte[] attached = MimeMail.to("bob@example.com").text("hi").attachment("eicar.com", "application/octet-stream",
                     ClamAv.eicar()).bytes();
             byte[] zipped = MimeMail.to("bob@example.com").text("hi").attachment("tools.zip", "application/zip",

@@ -26,8 +26,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.delivery.DeliverySettingsCatalog;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.node.cli.MailgridCommand;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.SmtpConversation;
@@ -99,7 +100,7 @@ class IngressHeadersNodeTest {
     @Test
     void aForgedStampSentOverSmtpShouldNotReachTheDeliveredMail() throws Exception {
         int smtpPort = TestHome.freePort();
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.SMTP_PORT, String.valueOf(smtpPort)))) {
+        try (TestNode a = TestNode.start(dir, Map.of(IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort)))) {
             byte[] sent = lines("\r\n",
                     "X-Mailgrid-Verdict: CLEAN",
                     "From: mallory@example.com",
@@ -140,7 +141,7 @@ class IngressHeadersNodeTest {
     void aForgedStampAndBccInAPickupFileWithLineFeedsAndEightBitBytesShouldBeRemovedAndTheRestKept() throws Exception {
         int relayPort = TestHome.freePort();
         sink = SmtpSink.start(relayPort);
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.DELIVERY_RELAY, "smtp://127.0.0.1:" + relayPort))) {
+        try (TestNode a = TestNode.start(dir, Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:" + relayPort))) {
             byte[] file = lines("\n",
                     "From: cron@example.com",
                     "To: ops@example.com",

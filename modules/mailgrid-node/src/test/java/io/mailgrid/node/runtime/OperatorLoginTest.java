@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
@@ -27,12 +27,12 @@ class OperatorLoginTest {
 
     @Test
     void everyCommandShouldWorkWithTheOperatorsLoginAndWithoutTheNodesPassword() throws Exception {
-        try (TestNode a = TestNode.start(dir.resolve("a"), Map.of(MailgridConfig.BROKER_PASSWORD, "node-secret",
+        try (TestNode a = TestNode.start(dir.resolve("a"), Map.of(CoreSettingsCatalog.BROKER_PASSWORD, "node-secret",
                 OPERATOR_PASSWORD, "operator-secret"))) {
             Path operatorConfig = dir.resolve("operator.properties");
             Files.writeString(operatorConfig, Files.readString(TestHome.path().resolve("config/mailgrid.properties"))
                     + "\n" + OPERATOR_PASSWORD + "=operator-secret\n"
-                    + MailgridConfig.BROKER_PASSWORD + "=not-the-nodes-password\n", StandardCharsets.UTF_8);
+                    + CoreSettingsCatalog.BROKER_PASSWORD + "=not-the-nodes-password\n", StandardCharsets.UTF_8);
             Path mail = Files.write(dir.resolve("mail.eml"), TestMail.to("bob@example.com").bytes());
             String[] login = {"--config", operatorConfig.toString(), "--broker", a.brokerUrl()};
 

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Queues;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -117,7 +118,7 @@ class PickupNodeTest {
 
     @Test
     void aFileOverTheSizeLimitShouldBeSetAsideUnreadWithAReason() throws Exception {
-        TestNode a = start(Map.of(MailgridConfig.PICKUP_SIZE_LIMIT, "1KB"));
+        TestNode a = start(Map.of(IngressSettingsCatalog.PICKUP_SIZE_LIMIT, "1KB"));
         Path pickup = a.node.settings().pickupDir();
         byte[] big = TestMail.to("bob@example.com").body("x".repeat(4000) + "\r\n").bytes();
         TestMail small = TestMail.to("bob@example.com");
@@ -186,7 +187,7 @@ class PickupNodeTest {
 
     @Test
     void aFileStillBeingWrittenShouldBeReadOnlyOnceItStopsChanging() throws Exception {
-        TestNode a = start(Map.of(MailgridConfig.PICKUP_MIN_AGE, "1h"));
+        TestNode a = start(Map.of(IngressSettingsCatalog.PICKUP_MIN_AGE, "1h"));
         Path pickup = a.node.settings().pickupDir();
         byte[] head = "From: cron@example.com\r\nTo: ops@example.com\r\nSubject: nightly report\r\n\r\npart one\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
@@ -218,7 +219,7 @@ class PickupNodeTest {
     void twoNodesSharingOnePickupFolderByMistakeShouldPublishEachFileOnce() throws Exception {
         TestNode a = start(Map.of());
         TestNode b = TestNode.start(TestHome.config("b", dir, TestHome.freePort(),
-                Map.of(MailgridConfig.BROKER_URL, a.brokerUrl())));
+                Map.of(CoreSettingsCatalog.BROKER_URL, a.brokerUrl())));
         nodes.add(b);
         Path pickup = a.node.settings().pickupDir();
         assertThat(b.node.settings().pickupDir()).isEqualTo(pickup);

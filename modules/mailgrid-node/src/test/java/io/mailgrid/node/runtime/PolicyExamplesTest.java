@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.checks.CheckSettings;
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Queues;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -151,8 +152,8 @@ class PolicyExamplesTest {
             Files.writeString(routes.resolve("policy.xml"), policy, StandardCharsets.UTF_8);
             int smtpPort = TestHome.freePort();
             Map<String, String> settings = new HashMap<>(overrides);
-            settings.put(MailgridConfig.ROUTES_DIR, routes.toString());
-            settings.put(MailgridConfig.SMTP_PORT, String.valueOf(smtpPort));
+            settings.put(CoreSettingsCatalog.ROUTES_DIR, routes.toString());
+            settings.put(IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort));
             settings.put(CheckSettings.LOCAL_DOMAINS, "example.com");
             return new Example(TestNode.start(dir, settings), smtpPort);
         }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.ConfigHash;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.testing.TestHome;
 
@@ -47,7 +48,7 @@ class PolicyHashTest {
     }
 
     private String hash(Path routes) throws Exception {
-        MailgridConfig config = TestHome.config("a", dir.resolve("data"), 61616, Map.of(MailgridConfig.ROUTES_DIR, routes.toString()));
+        MailgridConfig config = TestHome.config("a", dir.resolve("data"), 61616, Map.of(CoreSettingsCatalog.ROUTES_DIR, routes.toString()));
         try (CamelContext camel = PolicyModel.load(routes, new Properties())) {
             Checks checks = new Checks(config);
             checks.load(camel);

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.Stage;
+import io.mailgrid.delivery.DeliverySettingsCatalog;
 import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.Steps;
 import io.mailgrid.testing.TestHome;
@@ -119,8 +120,8 @@ class RedeliveredPublishTest {
         sink = SmtpSink.start(TestHome.freePort())
                 .refuse("carol@example.com", 550, "5.1.1 <carol@example.com>: User unknown")
                 .refuseFirst("dave@example.org", 1, 451, "4.7.1 <dave@example.org>: greylisted");
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.DELIVERY_RELAY, "smtp://127.0.0.1:" + sink.port(),
-                MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "5"))) {
+        try (TestNode a = TestNode.start(dir, Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:" + sink.port(),
+                BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, "5"))) {
             stopDelivery(a);
             byte[] bytes = TestMail.to("bob@example.com").subject("mixed").bytes();
             Envelope envelope = Envelope.received("a", "alice@example.com",

@@ -15,8 +15,8 @@ import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.Steps;
 import io.mailgrid.testing.TestHome;
@@ -73,7 +73,7 @@ class RedeliveryTest {
     @Test
     void aMailStillInTheChainAtTheReservationTimeoutShouldBeRolledBackAndRetried() throws Exception {
         Steps.Holding holdOnce = Steps.holdingFirst(1);
-        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.RESERVATION_TIMEOUT, "1s"), holdOnce)) {
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(NodeSettingsCatalog.RESERVATION_TIMEOUT, "1s"), holdOnce)) {
             a.publish(TestMail.to("bob@example.com"));
 
             await().atMost(WAIT).until(() -> a.outbox().count() == 1);
@@ -85,7 +85,7 @@ class RedeliveryTest {
     @Test
     void aMailThatHangsOnEveryAttemptShouldEndInTheDeadLetterQueueAsTimedOut() throws Exception {
         Steps.Holding hang = Steps.holding();
-        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.RESERVATION_TIMEOUT, "500ms"), hang)) {
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(NodeSettingsCatalog.RESERVATION_TIMEOUT, "500ms"), hang)) {
             String id = a.publish(TestMail.to("bob@example.com"));
 
             Message dead = a.receive(Queues.DLQ, WAIT.toMillis());
@@ -105,7 +105,7 @@ class RedeliveryTest {
         assertThat(shipped).contains("${mailgrid.redelivery.max-attempts:5}");
         Files.writeString(brokerXml, shipped.replace("${mailgrid.redelivery.max-attempts:5}", "2"));
         Steps.Flaky failing = Steps.failing(Integer.MAX_VALUE);
-        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(MailgridConfig.BROKER_CONFIG, brokerXml.toString()),
+        try (TestNode a = TestNode.withFirstPolicyStep(dir, Map.of(BrokerSettingsCatalog.BROKER_CONFIG, brokerXml.toString()),
                 failing)) {
             String id = a.publish(TestMail.to("bob@example.com"));
 

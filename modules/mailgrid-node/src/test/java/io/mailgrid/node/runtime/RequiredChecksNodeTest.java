@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.node.cli.StatusReport;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
@@ -45,8 +46,8 @@ class RequiredChecksNodeTest {
     void everyIngressPathOfAHostOnlyNodeShouldStampTheChecksOfItsPolicyChain() throws Exception {
         int smtpPort = TestHome.freePort();
         // a host-only node grabs nothing, so the mails stay in its mailbox to be looked at
-        try (TestNode h = TestNode.start(dir, Map.of(MailgridConfig.NODE_ROLE, "host",
-                MailgridConfig.SMTP_PORT, String.valueOf(smtpPort)))) {
+        try (TestNode h = TestNode.start(dir, Map.of(CoreSettingsCatalog.NODE_ROLE, "host",
+                IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort)))) {
             try (SmtpConversation smtp = SmtpConversation.open(smtpPort)) {
                 smtp.send("EHLO client.example.net");
                 assertThat(smtp.send("MAIL FROM:<alice@example.com>")).startsWith("250");
@@ -69,7 +70,7 @@ class RequiredChecksNodeTest {
     @Test
     void aWorkerShouldNeverTakeAMailRequiringACheckItsChainLacksEvenFromItsOwnMailbox() throws Exception {
         Path routes = routesWithout("check:clamd");
-        try (TestNode a = TestNode.start(dir, Map.of(MailgridConfig.ROUTES_DIR, routes.toString()))) {
+        try (TestNode a = TestNode.start(dir, Map.of(CoreSettingsCatalog.ROUTES_DIR, routes.toString()))) {
             String unservable = publish(a, "clamd needed", SHIPPED_CHAIN);
             String servable = publish(a, "checks a has", "attachment-policy,content-rules");
             String unmarked = publish(a, "published by an older version", null);

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.cluster.ConfigHash;
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.TestHome;
 
 /** The shipped properties file and the modules' settings catalogs name the same keys, each owned once. */
@@ -69,13 +70,13 @@ class SettingsCatalogTest {
     @Test
     void perNodeTuningShouldNotCountAsPolicyDrift() {
         Map<String, String> node = new HashMap<>(Map.of(ContentRulesSettings.FILE, "rules.txt",
-                MailgridConfig.MEMORY_MAIL_BUDGET, "256MB", MailgridConfig.LARGE_MAIL_SIZE, "1MB",
-                MailgridConfig.LARGE_MAIL_CONSUMERS, "1", MailgridConfig.SMTP_PORT, "2525"));
+                CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "256MB", NodeSettingsCatalog.LARGE_MAIL_SIZE, "1MB",
+                NodeSettingsCatalog.LARGE_MAIL_CONSUMERS, "1", IngressSettingsCatalog.SMTP_PORT, "2525"));
         Map<String, String> tuned = new HashMap<>(node);
-        tuned.put(MailgridConfig.MEMORY_MAIL_BUDGET, "2GB");
-        tuned.put(MailgridConfig.LARGE_MAIL_SIZE, "4MB");
-        tuned.put(MailgridConfig.LARGE_MAIL_CONSUMERS, "3");
-        tuned.put(MailgridConfig.SMTP_PORT, "25");
+        tuned.put(CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "2GB");
+        tuned.put(NodeSettingsCatalog.LARGE_MAIL_SIZE, "4MB");
+        tuned.put(NodeSettingsCatalog.LARGE_MAIL_CONSUMERS, "3");
+        tuned.put(IngressSettingsCatalog.SMTP_PORT, "25");
         Map<String, String> otherPolicy = new HashMap<>(node);
         otherPolicy.put(ContentRulesSettings.FILE, "other-rules.txt");
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.PythonSmtpAuthClient;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestCertificates;
@@ -52,8 +52,8 @@ class SmtpAuthNodeTest {
                 "# name = password hash (./mailgrid hash-password)\n" + USER + " = " + hash + "\n");
         smtpPort = TestHome.freePort();
         node = TestNode.start(dir.resolve("node"), Map.of(
-                MailgridConfig.SMTP_PORT, String.valueOf(smtpPort),
-                MailgridConfig.SMTP_ALLOWED_NETWORKS, "192.0.2.0/24",
+                IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort),
+                IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "192.0.2.0/24",
                 "mailgrid.smtp.tls.key-store", certificates.keyStore().toString(),
                 "mailgrid.smtp.tls.key-store-password", certificates.password(),
                 "mailgrid.smtp.auth.users-file", users.toString()));

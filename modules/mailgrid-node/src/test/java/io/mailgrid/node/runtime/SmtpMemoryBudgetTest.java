@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.ConfigException;
-import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.CoreSettingsCatalog;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -36,8 +37,8 @@ class SmtpMemoryBudgetTest {
         int smtpPort = TestHome.freePort();
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Map<String, String> settings = Map.of(MailgridConfig.SMTP_PORT, String.valueOf(smtpPort),
-                MailgridConfig.MEMORY_MAIL_BUDGET, "3MB", MailgridConfig.SMTP_SIZE_LIMIT, "1000000");
+        Map<String, String> settings = Map.of(IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort),
+                CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "3MB", IngressSettingsCatalog.SMTP_SIZE_LIMIT, "1000000");
         try (TestNode a = TestNode.withFirstPolicyStep(dir, settings, exchange -> {
             if (exchange.getMessage().getBody(String.class).contains("HOLD-THE-BUDGET")) {
                 held.countDown();
@@ -80,13 +81,13 @@ class SmtpMemoryBudgetTest {
 
     @Test
     void aSizeLimitLargerThanTheMemoryBudgetShouldStopTheNodeAtStartUpNamingBothKeys() {
-        Map<String, String> settings = Map.of(MailgridConfig.SMTP_PORT, String.valueOf(TestHome.freePort()),
-                MailgridConfig.MEMORY_MAIL_BUDGET, "1MB", MailgridConfig.SMTP_SIZE_LIMIT, "2000000");
+        Map<String, String> settings = Map.of(IngressSettingsCatalog.SMTP_PORT, String.valueOf(TestHome.freePort()),
+                CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "1MB", IngressSettingsCatalog.SMTP_SIZE_LIMIT, "2000000");
 
         assertThatThrownBy(() -> TestNode.start(dir, settings).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT)
-                .hasMessageContaining(MailgridConfig.MEMORY_MAIL_BUDGET);
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_SIZE_LIMIT)
+                .hasMessageContaining(CoreSettingsCatalog.MEMORY_MAIL_BUDGET);
     }
 
     /** About {@code size} bytes of 76-character lines. */

@@ -27,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.delivery.DeliverySettingsCatalog;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.PythonSmtpClient;
 import io.mailgrid.testing.SmtpSink;
@@ -62,8 +64,8 @@ class SmtpNodeTest {
 
     private TestNode start(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
-                MailgridConfig.SMTP_PORT, String.valueOf(smtpPort),
-                MailgridConfig.DELIVERY_RELAY, "smtp://127.0.0.1:" + relayPort));
+                IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort),
+                DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:" + relayPort));
         settings.putAll(extra);
         return TestNode.start(dir, settings);
     }
@@ -118,7 +120,7 @@ class SmtpNodeTest {
 
     @Test
     void aRelayThatIsDownForAWhileShouldDelayTheMailButNotLoseIt() throws Exception {
-        try (TestNode a = start(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "30"))) {
+        try (TestNode a = start(Map.of(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, "30"))) {
             String id = a.publish(TestMail.to("bob@example.com").subject("patience"));
 
             // nobody listens on the relay port: the mail waits in the outbound queue, retried with back-off
@@ -168,7 +170,7 @@ class SmtpNodeTest {
         sink = SmtpSink.start(relayPort)
                 .refuse("carol@example.com", 550, "5.1.1 <carol@example.com>: User unknown")
                 .refuseFirst("dave@example.org", 2, 451, "4.7.1 <dave@example.org>: greylisted, try again");
-        try (TestNode a = start(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "5"))) {
+        try (TestNode a = start(Map.of(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, "5"))) {
             byte[] bytes = TestMail.to("bob@example.com").subject("mixed").bytes();
             Envelope envelope = Envelope.received("a", "alice@example.com",
                     List.of("bob@example.com", "carol@example.com", "dave@example.org"), "test", Instant.now(),
