@@ -157,11 +157,13 @@ class PickupNodeTest {
 
     @Test
     void aLinkInPlaceOfTheRejectedFolderShouldNeitherBeFollowedNorStopGoodMail() throws Exception {
-        TestNode a = start(Map.of());
-        Path pickup = a.node.settings().pickupDir();
-        // someone who may write into the pickup folder points rejected/ at the routes the node loads
+        // someone who may write into the pickup folder points rejected/ at the routes the node loads; planted
+        // before the node starts, so its first poll cannot create the real folder first
+        Path pickup = Files.createDirectories(dir.resolve("pickup"));
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Files.createSymbolicLink(pickup.resolve("rejected"), elsewhere);
+        TestNode a = start(Map.of());
+        assertThat(a.node.settings().pickupDir()).isEqualTo(pickup);
         drop(pickup, "route.eml", "Subject: no recipient\r\n\r\n<routes/>\r\n".getBytes(StandardCharsets.US_ASCII));
         TestMail good = TestMail.to("bob@example.com");
         drop(pickup, "good.eml", good.bytes());
