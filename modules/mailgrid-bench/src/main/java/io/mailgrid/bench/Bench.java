@@ -40,13 +40,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.delivery.DeliverySettingsCatalog;
 import io.mailgrid.delivery.NoDelaySocketFactory;
 import io.mailgrid.ingress.MailPublisher;
-import io.mailgrid.node.MailgridHome;
+import io.mailgrid.node.cli.MailgridHome;
 import io.mailgrid.testing.ClamAv;
 
 /**
@@ -96,7 +98,7 @@ final class Bench {
             Files.createDirectories(dir);
             broker = startBroker();
             client = MailgridConfig.load(home.defaultConfigFile(), Map.of(), new Properties(),
-                    Map.of(MailgridConfig.BROKER_URL, url()));
+                    Map.of(CoreSettingsCatalog.BROKER_URL, url()));
         }
 
         private BenchProcess startBroker() throws IOException {
@@ -349,7 +351,7 @@ final class Bench {
                     throw new IllegalStateException(e);
                 }
             });
-            List<String> options = new ArrayList<>(List.of("-D" + MailgridConfig.DELIVERY_RELAY + "=" + sink.relayUrl()));
+            List<String> options = new ArrayList<>(List.of("-D" + DeliverySettingsCatalog.DELIVERY_RELAY + "=" + sink.relayUrl()));
             if (scanners != null) {
                 options.addAll(scanners.nodeOptions());
             }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.mailgrid.node.MailgridHome;
+import io.mailgrid.node.cli.MailgridHome;
 
 /**
  * A {@code mailgrid} broker or node started as its own JVM from the same class path as the
@@ -41,7 +41,7 @@ final class BenchProcess implements AutoCloseable {
         command.add("-D" + MailgridHome.HOME_PROPERTY + "=" + MailgridHome.fromSystem().path());
         command.add("-cp");
         command.add(classPath());
-        command.add("io.mailgrid.node.MailgridCommand");
+        command.add("io.mailgrid.node.cli.MailgridCommand");
         command.addAll(List.of(args));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");

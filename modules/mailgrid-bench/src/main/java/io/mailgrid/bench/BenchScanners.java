@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import io.mailgrid.checks.ClamdSettings;
 import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
-import io.mailgrid.node.MailgridHome;
+import io.mailgrid.node.cli.MailgridHome;
 import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.ClamdProcess;
 

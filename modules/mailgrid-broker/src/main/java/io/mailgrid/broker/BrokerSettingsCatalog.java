@@ -2,7 +2,6 @@ package io.mailgrid.broker;
 
 import java.util.List;
 
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
 
@@ -12,13 +11,24 @@ import io.mailgrid.core.SettingsCatalog;
  */
 public final class BrokerSettingsCatalog implements SettingsCatalog {
 
+    /** The broker.xml the embedded broker starts from. */
+    public static final String BROKER_CONFIG = "mailgrid.broker.config";
+    /** PKCS12 key store of the embedded broker's acceptor (its key and certificate). */
+    public static final String BROKER_TLS_KEY_STORE = "mailgrid.broker.tls.key-store";
+    /** Password of that key store. */
+    public static final String BROKER_TLS_KEY_STORE_PASSWORD = "mailgrid.broker.tls.key-store-password";
+    /** Delay before the broker redelivers a rolled-back mail. */
+    public static final String REDELIVERY_DELAY = "mailgrid.redelivery.delay";
+    /** Deliveries of a mail before it goes to the dead-letter queue. */
+    public static final String REDELIVERY_MAX_ATTEMPTS = "mailgrid.redelivery.max-attempts";
+
     @Override
     public List<Setting> settings() {
         return List.of(
-                Setting.node(MailgridConfig.BROKER_CONFIG),
-                Setting.node(MailgridConfig.BROKER_TLS_KEY_STORE),
-                Setting.node(MailgridConfig.BROKER_TLS_KEY_STORE_PASSWORD),
-                Setting.node(MailgridConfig.REDELIVERY_DELAY),
-                Setting.node(MailgridConfig.REDELIVERY_MAX_ATTEMPTS));
+                Setting.node(BROKER_CONFIG),
+                Setting.node(BROKER_TLS_KEY_STORE),
+                Setting.node(BROKER_TLS_KEY_STORE_PASSWORD),
+                Setting.node(REDELIVERY_DELAY),
+                Setting.node(REDELIVERY_MAX_ATTEMPTS));
     }
 }

@@ -10,7 +10,6 @@ import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
@@ -20,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.DevelopmentPasswords;
 import io.mailgrid.core.MailgridConfig;
 
@@ -58,18 +58,18 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @throws BrokerStartException if the broker or its acceptor did not start
      */
     public static EmbeddedBroker start(MailgridConfig config, Path dataDir) {
-        Path brokerXml = Path.of(config.string(MailgridConfig.BROKER_CONFIG)).toAbsolutePath();
+        Path brokerXml = Path.of(config.string(BrokerSettingsCatalog.BROKER_CONFIG)).toAbsolutePath();
         if (!Files.isReadable(brokerXml)) {
-            throw new ConfigException(MailgridConfig.BROKER_CONFIG + ": cannot read " + brokerXml);
+            throw new ConfigException(BrokerSettingsCatalog.BROKER_CONFIG + ": cannot read " + brokerXml);
         }
-        DevelopmentPasswords.refuseBeyondLoopback(config, List.of(config.string(MailgridConfig.BROKER_HOST)),
+        DevelopmentPasswords.refuseBeyondLoopback(config, List.of(config.string(CoreSettingsCatalog.BROKER_HOST)),
                 "the embedded broker would listen on %s, where other machines reach it", BrokerLogin.values());
-        if (BrokerConnection.tlsEnabled(config) && !config.isSet(MailgridConfig.BROKER_TLS_KEY_STORE)) {
-            throw new ConfigException(MailgridConfig.BROKER_TLS_ENABLED + " is true, but " + MailgridConfig.BROKER_TLS_KEY_STORE
+        if (BrokerConnection.tlsEnabled(config) && !config.isSet(BrokerSettingsCatalog.BROKER_TLS_KEY_STORE)) {
+            throw new ConfigException(CoreSettingsCatalog.BROKER_TLS_ENABLED + " is true, but " + BrokerSettingsCatalog.BROKER_TLS_KEY_STORE
                     + " is not set: the embedded broker needs its key store (PKCS12) to accept TLS");
         }
         if (BrokerLogin.NODE.user(config).equals(BrokerLogin.OPERATOR.user(config))) {
-            throw new ConfigException(MailgridConfig.BROKER_OPERATOR_USER + " is '" + BrokerLogin.OPERATOR.user(config)
+            throw new ConfigException(CoreSettingsCatalog.BROKER_OPERATOR_USER + " is '" + BrokerLogin.OPERATOR.user(config)
                     + "', the node's user: the command line needs a user of its own");
         }
         SecurityConfiguration users = new SecurityConfiguration();
@@ -97,7 +97,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedBroker broker = new EmbeddedBroker(embedded);
         broker.requireAcceptorsStarted(config);
         LOG.info("Embedded broker started from {} on {}:{}{}, journal in {}", brokerXml,
-                config.string(MailgridConfig.BROKER_HOST), config.string(MailgridConfig.BROKER_PORT),
+                config.string(CoreSettingsCatalog.BROKER_HOST), config.string(CoreSettingsCatalog.BROKER_PORT),
                 BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", dataDir);
         return broker;
     }
@@ -113,16 +113,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The values broker.xml's placeholders receive; durations in milliseconds. */
     static Map<String, String> placeholders(MailgridConfig config, Path dataDir) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("mailgrid.broker.host", config.string(MailgridConfig.BROKER_HOST));
-        values.put("mailgrid.broker.port", String.valueOf(config.integer(MailgridConfig.BROKER_PORT, 0)));
+        values.put("mailgrid.broker.host", config.string(CoreSettingsCatalog.BROKER_HOST));
+        values.put("mailgrid.broker.port", String.valueOf(config.integer(CoreSettingsCatalog.BROKER_PORT, 0)));
         values.put("mailgrid.broker.data-dir", dataDir.toAbsolutePath().toString());
-        values.put("mailgrid.redelivery.delay-ms", String.valueOf(config.duration(MailgridConfig.REDELIVERY_DELAY).toMillis()));
+        values.put("mailgrid.redelivery.delay-ms", String.valueOf(config.duration(BrokerSettingsCatalog.REDELIVERY_DELAY).toMillis()));
         values.put("mailgrid.redelivery.max-attempts",
-                String.valueOf(config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1)));
+                String.valueOf(config.integer(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, 1)));
         boolean tls = BrokerConnection.tlsEnabled(config);
         values.put("mailgrid.broker.tls.enabled", String.valueOf(tls));
-        values.put("mailgrid.broker.tls.key-store", tls ? readable(config, MailgridConfig.BROKER_TLS_KEY_STORE) : "");
-        values.put("mailgrid.broker.tls.key-store-password", tls ? config.string(MailgridConfig.BROKER_TLS_KEY_STORE_PASSWORD, "") : "");
+        values.put("mailgrid.broker.tls.key-store", tls ? readable(config, BrokerSettingsCatalog.BROKER_TLS_KEY_STORE) : "");
+        values.put("mailgrid.broker.tls.key-store-password", tls ? config.string(BrokerSettingsCatalog.BROKER_TLS_KEY_STORE_PASSWORD, "") : "");
         return values;
     }
 
@@ -132,17 +132,6 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new ConfigException(key + ": cannot read " + file);
         }
         return file.toString();
-    }
-
-    /**
-     * The settings a node must apply as the broker does (docs/adr/0029): the redelivery of the
-     * broker.xml actually loaded for this address, with the properties' values as the defaults
-     * broker.xml takes through its placeholders.
-     */
-    public MailgridConfig redeliveryOf(String address, MailgridConfig config) {
-        AddressSettings settings = server().getAddressSettingsRepository().getMatch(address);
-        return config.with(Map.of(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, String.valueOf(settings.getMaxDeliveryAttempts()),
-                MailgridConfig.REDELIVERY_DELAY, settings.getRedeliveryDelay() + "ms"));
     }
 
     /** The running Artemis server, for management and tests. */
@@ -163,9 +152,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (!started || !server().isActive()) {
             close();
             throw new BrokerStartException("embedded broker could not open its acceptor on "
-                    + config.string(MailgridConfig.BROKER_HOST) + ":" + config.string(MailgridConfig.BROKER_PORT)
+                    + config.string(CoreSettingsCatalog.BROKER_HOST) + ":" + config.string(CoreSettingsCatalog.BROKER_PORT)
                     + " (is the port in use by another broker? use --broker to connect to it, or set "
-                    + MailgridConfig.BROKER_PORT + ")");
+                    + CoreSettingsCatalog.BROKER_PORT + ")");
         }
     }
 

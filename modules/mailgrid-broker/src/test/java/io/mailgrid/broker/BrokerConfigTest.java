@@ -23,6 +23,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.TestHome;
@@ -61,7 +62,7 @@ class BrokerConfigTest {
                 assertThatThrownBy(() -> wrong.createContext().close()).isInstanceOf(JMSSecurityRuntimeException.class);
             }
             try (ActiveMQConnectionFactory node = new ActiveMQConnectionFactory(url,
-                    config.string(MailgridConfig.BROKER_USER), config.string(MailgridConfig.BROKER_PASSWORD));
+                    config.string(CoreSettingsCatalog.BROKER_USER), config.string(CoreSettingsCatalog.BROKER_PASSWORD));
                     JMSContext context = node.createContext()) {
                 context.createProducer().send(context.createQueue(Queues.mailbox("a")), "hello");
             }
@@ -70,34 +71,34 @@ class BrokerConfigTest {
 
     @Test
     void theEmbeddedBrokerShouldRefuseToListenBeyondLoopbackWithADevelopmentPassword() {
-        MailgridConfig everyInterface = TestHome.config("a", dir, TestHome.freePort(), Map.of(MailgridConfig.BROKER_HOST, "0.0.0.0"));
+        MailgridConfig everyInterface = TestHome.config("a", dir, TestHome.freePort(), Map.of(CoreSettingsCatalog.BROKER_HOST, "0.0.0.0"));
 
         assertThatThrownBy(() -> EmbeddedBroker.start(everyInterface, dir.resolve("broker")).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.BROKER_PASSWORD)
+                .hasMessageContaining(CoreSettingsCatalog.BROKER_PASSWORD)
                 .hasMessageContaining("0.0.0.0");
         // the node's own password is not enough: the operator's login is a way in too
-        assertThatThrownBy(() -> EmbeddedBroker.start(everyInterface.with(MailgridConfig.BROKER_PASSWORD, "node-secret"),
+        assertThatThrownBy(() -> EmbeddedBroker.start(everyInterface.with(CoreSettingsCatalog.BROKER_PASSWORD, "node-secret"),
                 dir.resolve("broker")).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.BROKER_OPERATOR_PASSWORD);
+                .hasMessageContaining(CoreSettingsCatalog.BROKER_OPERATOR_PASSWORD);
     }
 
     @Test
     void withPasswordsOfItsOwnTheEmbeddedBrokerShouldListenBeyondLoopback() {
-        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(MailgridConfig.BROKER_HOST, "0.0.0.0",
-                MailgridConfig.BROKER_PASSWORD, "node-secret", MailgridConfig.BROKER_OPERATOR_PASSWORD, "operator-secret"));
+        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(CoreSettingsCatalog.BROKER_HOST, "0.0.0.0",
+                CoreSettingsCatalog.BROKER_PASSWORD, "node-secret", CoreSettingsCatalog.BROKER_OPERATOR_PASSWORD, "operator-secret"));
 
         EmbeddedBroker.start(config, dir.resolve("broker")).close();
     }
 
     @Test
     void tlsWithoutAKeyStoreShouldStopTheStartNamingTheKey() {
-        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(MailgridConfig.BROKER_TLS_ENABLED, "true"));
+        MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(CoreSettingsCatalog.BROKER_TLS_ENABLED, "true"));
 
         assertThatThrownBy(() -> EmbeddedBroker.start(config, dir.resolve("broker")).close())
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.BROKER_TLS_KEY_STORE);
-        assertThatThrownBy(() -> EmbeddedBroker.start(config.with(MailgridConfig.BROKER_TLS_KEY_STORE, dir.resolve("nope.p12").toString()),
+                .isInstanceOf(ConfigException.class).hasMessageContaining(BrokerSettingsCatalog.BROKER_TLS_KEY_STORE);
+        assertThatThrownBy(() -> EmbeddedBroker.start(config.with(BrokerSettingsCatalog.BROKER_TLS_KEY_STORE, dir.resolve("nope.p12").toString()),
                 dir.resolve("broker")).close())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nope.p12");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -71,6 +72,17 @@ class BrokerRolesTest {
         assertThat(broker.server().locateQueue(Queues.QUARANTINE).getMessageCount()).isEqualTo(quarantined);
         assertThat(broker.server().locateQueue(Queues.DLQ)).isNotNull();
         assertThat(canLogIn(intruder, "secret")).as("the user it tried to add can log in").isFalse();
+    }
+
+    @Test
+    void aNodeLoginShouldReadTheRedeliveryOfItsMailboxButNotChangeIt() throws Exception {
+        assertThat(managementCall(node(), "broker", "getAddressSettingsAsJSON", Queues.mailbox("a")))
+                .as("read the address settings the broker applies").isTrue();
+        // TestHome's properties (3 attempts, 100 ms) reach broker.xml's placeholders, and come back from the broker
+        assertThat(BrokerRedelivery.read(config, Queues.mailbox("a"))).isEqualTo(new BrokerRedelivery(3, Duration.ofMillis(100)));
+        assertThat(managementCall(node(), "broker", "addAddressSettings", Queues.mailbox("a"), "{\"maxDeliveryAttempts\":-1}"))
+                .as("make its mailbox redeliver for ever").isFalse();
+        assertThat(BrokerRedelivery.read(config, Queues.mailbox("a")).maxAttempts()).isEqualTo(3);
     }
 
     @Test

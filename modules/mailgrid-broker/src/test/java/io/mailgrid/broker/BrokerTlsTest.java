@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.testing.TestCertificates;
@@ -58,7 +59,7 @@ class BrokerTlsTest {
     void aPlainConnectionShouldBeRefusedEvenWithTheRightPassword() {
         try (ActiveMQConnectionFactory plain = new ActiveMQConnectionFactory(
                 "tcp://127.0.0.1:" + port + "?initialConnectAttempts=1&reconnectAttempts=0&callTimeout=2000",
-                config.string(MailgridConfig.BROKER_USER), config.string(MailgridConfig.BROKER_PASSWORD))) {
+                config.string(CoreSettingsCatalog.BROKER_USER), config.string(CoreSettingsCatalog.BROKER_PASSWORD))) {
             assertThatThrownBy(() -> plain.createContext().close()).isInstanceOf(JMSRuntimeException.class);
         }
     }
@@ -78,7 +79,7 @@ class BrokerTlsTest {
         // TLS with the JVM's default trust store (public CAs): the self-signed broker is a stranger
         try (ActiveMQConnectionFactory stranger = new ActiveMQConnectionFactory(
                 "tcp://127.0.0.1:" + port + "?sslEnabled=true&initialConnectAttempts=1&reconnectAttempts=0&callTimeout=2000",
-                config.string(MailgridConfig.BROKER_USER), config.string(MailgridConfig.BROKER_PASSWORD))) {
+                config.string(CoreSettingsCatalog.BROKER_USER), config.string(CoreSettingsCatalog.BROKER_PASSWORD))) {
             assertThatThrownBy(() -> stranger.createContext().close()).isInstanceOf(JMSRuntimeException.class);
         }
     }

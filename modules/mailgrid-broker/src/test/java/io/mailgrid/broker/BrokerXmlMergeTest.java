@@ -130,7 +130,7 @@ class BrokerXmlMergeTest {
                 "tcp://127.0.0.1:${mailgrid.broker.port:61616}"));
         BrokerXmlMerge.from(ours).mergeInPlace(target, false);
         MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(),
-                Map.of(MailgridConfig.BROKER_CONFIG, target.toString()));
+                Map.of(BrokerSettingsCatalog.BROKER_CONFIG, target.toString()));
 
         try (EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("data"))) {
             assertThat(broker.server().getAddressSettingsRepository().getMatch(Queues.mailbox("a")).getDeadLetterAddress()

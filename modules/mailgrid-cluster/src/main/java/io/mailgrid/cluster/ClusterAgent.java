@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.QueueDepths;
@@ -130,17 +131,17 @@ public final class ClusterAgent implements AutoCloseable {
         this.workload = workload;
         this.checks = checks;
         this.clock = clock;
-        this.interval = config.duration(MailgridConfig.HEARTBEAT_INTERVAL);
-        this.capacity = settings.role() == NodeSettings.Role.WORKER ? config.integer(MailgridConfig.GRABBER_CONSUMERS, 1) : 0;
+        this.interval = config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL);
+        this.capacity = settings.role() == NodeSettings.Role.WORKER ? config.integer(CoreSettingsCatalog.GRABBER_CONSUMERS, 1) : 0;
         this.deliveryTarget = deliveryTarget;
-        this.helpPeers = config.bool(MailgridConfig.CLUSTER_HELP_PEERS);
-        this.takeoverOnDrift = config.bool(MailgridConfig.CLUSTER_TAKEOVER_ON_DRIFT);
+        this.helpPeers = config.bool(ClusterSettingsCatalog.CLUSTER_HELP_PEERS);
+        this.takeoverOnDrift = config.bool(ClusterSettingsCatalog.CLUSTER_TAKEOVER_ON_DRIFT);
         this.required = required;
-        Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
-        this.forgetAfter = config.duration(MailgridConfig.CLUSTER_FORGET_AFTER);
+        Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
+        this.forgetAfter = config.duration(ClusterSettingsCatalog.CLUSTER_FORGET_AFTER);
         if (!forgetAfter.isZero() && forgetAfter.compareTo(timeout) <= 0) {
-            throw new ConfigException(MailgridConfig.CLUSTER_FORGET_AFTER + ": must be 0 (never) or longer than "
-                    + MailgridConfig.HEARTBEAT_TIMEOUT + " (" + timeout.toMillis() + " ms), got " + forgetAfter.toMillis() + " ms");
+            throw new ConfigException(ClusterSettingsCatalog.CLUSTER_FORGET_AFTER + ": must be 0 (never) or longer than "
+                    + ClusterSettingsCatalog.HEARTBEAT_TIMEOUT + " (" + timeout.toMillis() + " ms), got " + forgetAfter.toMillis() + " ms");
         }
         this.configHash = policyHash;
         this.membership = new Membership(settings.name(), interval, timeout);

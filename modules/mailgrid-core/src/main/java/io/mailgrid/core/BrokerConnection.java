@@ -28,10 +28,10 @@ public final class BrokerConnection {
 
     /** The URL to reach the broker, as shown to people: the configured one, or the embedded broker's acceptor. */
     public static String url(MailgridConfig config) {
-        if (config.isSet(MailgridConfig.BROKER_URL)) {
-            return config.string(MailgridConfig.BROKER_URL);
+        if (config.isSet(CoreSettingsCatalog.BROKER_URL)) {
+            return config.string(CoreSettingsCatalog.BROKER_URL);
         }
-        return "tcp://" + config.string(MailgridConfig.BROKER_HOST) + ":" + config.integer(MailgridConfig.BROKER_PORT);
+        return "tcp://" + config.string(CoreSettingsCatalog.BROKER_HOST) + ":" + config.integer(CoreSettingsCatalog.BROKER_PORT);
     }
 
     /**
@@ -45,11 +45,11 @@ public final class BrokerConnection {
         }
         Map<String, String> tls = new LinkedHashMap<>();
         tls.put(TransportConstants.SSL_ENABLED_PROP_NAME, "true");
-        if (config.isSet(MailgridConfig.BROKER_TLS_TRUST_STORE)) {
-            tls.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, config.string(MailgridConfig.BROKER_TLS_TRUST_STORE));
+        if (config.isSet(CoreSettingsCatalog.BROKER_TLS_TRUST_STORE)) {
+            tls.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, config.string(CoreSettingsCatalog.BROKER_TLS_TRUST_STORE));
         }
-        if (config.isSet(MailgridConfig.BROKER_TLS_TRUST_STORE_PASSWORD)) {
-            tls.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, config.string(MailgridConfig.BROKER_TLS_TRUST_STORE_PASSWORD));
+        if (config.isSet(CoreSettingsCatalog.BROKER_TLS_TRUST_STORE_PASSWORD)) {
+            tls.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, config.string(CoreSettingsCatalog.BROKER_TLS_TRUST_STORE_PASSWORD));
         }
         StringBuilder withTls = new StringBuilder(url);
         tls.forEach((name, value) -> {
@@ -63,7 +63,7 @@ public final class BrokerConnection {
 
     /** Whether connections use TLS ({@code mailgrid.broker.tls.enabled}; absent means false). */
     public static boolean tlsEnabled(MailgridConfig config) {
-        return config.isSet(MailgridConfig.BROKER_TLS_ENABLED) && config.bool(MailgridConfig.BROKER_TLS_ENABLED);
+        return config.isSet(CoreSettingsCatalog.BROKER_TLS_ENABLED) && config.bool(CoreSettingsCatalog.BROKER_TLS_ENABLED);
     }
 
     /** The hosts a factory connects to; empty when they are discovered at run time (UDP, JGroups). */
@@ -88,7 +88,7 @@ public final class BrokerConnection {
         ActiveMQConnectionFactory factory = base(config, BrokerLogin.NODE);
         String url = url(config);
         if (!hasParameter(url, "reconnectAttempts")) {
-            factory.setReconnectAttempts(config.integer(MailgridConfig.BROKER_RECONNECT_ATTEMPTS));
+            factory.setReconnectAttempts(config.integer(CoreSettingsCatalog.BROKER_RECONNECT_ATTEMPTS));
         }
         if (!hasParameter(url, "initialConnectAttempts")) {
             factory.setInitialConnectAttempts(-1);
@@ -135,7 +135,7 @@ public final class BrokerConnection {
         try (ActiveMQConnectionFactory parsed = new ActiveMQConnectionFactory(connection)) {
             hosts = hosts(parsed);
         } catch (RuntimeException e) {
-            throw new ConfigException(MailgridConfig.BROKER_URL + ": not a usable broker URL '" + url + "': " + e.getMessage(), e);
+            throw new ConfigException(CoreSettingsCatalog.BROKER_URL + ": not a usable broker URL '" + url + "': " + e.getMessage(), e);
         }
         DevelopmentPasswords.refuseBeyondLoopback(config, hosts.isEmpty() ? List.of(url) : hosts,
                 "it would be sent to the broker at %s, beyond this machine", login);
@@ -147,20 +147,20 @@ public final class BrokerConnection {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(checkedConnectionUrl(config, login));
         factory.setUser(login.user(config));
         factory.setPassword(login.password(config));
-        Duration ttl = config.duration(MailgridConfig.BROKER_CONNECTION_TTL);
-        Duration check = config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD);
+        Duration ttl = config.duration(CoreSettingsCatalog.BROKER_CONNECTION_TTL);
+        Duration check = config.duration(CoreSettingsCatalog.BROKER_FAILURE_CHECK_PERIOD);
         if (!hasParameter(url, "connectionTTL")) {
             factory.setConnectionTTL(ttl.toMillis());
         }
         if (!hasParameter(url, "clientFailureCheckPeriod")) {
             if (check.compareTo(ttl) >= 0) {
-                throw new ConfigException(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD + " (" + check
-                        + ") must be shorter than " + MailgridConfig.BROKER_CONNECTION_TTL + " (" + ttl + ")");
+                throw new ConfigException(CoreSettingsCatalog.BROKER_FAILURE_CHECK_PERIOD + " (" + check
+                        + ") must be shorter than " + CoreSettingsCatalog.BROKER_CONNECTION_TTL + " (" + ttl + ")");
             }
             factory.setClientFailureCheckPeriod(check.toMillis());
         }
         if (!hasParameter(url, "consumerWindowSize")) {
-            factory.setConsumerWindowSize(config.integer(MailgridConfig.BROKER_CONSUMER_WINDOW, -1));
+            factory.setConsumerWindowSize(config.integer(CoreSettingsCatalog.BROKER_CONSUMER_WINDOW, -1));
         }
         if (!hasParameter(url, "retryInterval")) {
             factory.setRetryInterval(500);

@@ -9,10 +9,10 @@ package io.mailgrid.core;
 public enum BrokerLogin {
 
     /** A running node: ingress, grabbers, delivery, heartbeats. */
-    NODE(MailgridConfig.BROKER_USER, MailgridConfig.BROKER_PASSWORD, "mailgrid-dev-password"),
+    NODE(CoreSettingsCatalog.BROKER_USER, CoreSettingsCatalog.BROKER_PASSWORD, "mailgrid-dev-password"),
 
     /** The command line: status, maintenance, quarantine, submit. */
-    OPERATOR(MailgridConfig.BROKER_OPERATOR_USER, MailgridConfig.BROKER_OPERATOR_PASSWORD,
+    OPERATOR(CoreSettingsCatalog.BROKER_OPERATOR_USER, CoreSettingsCatalog.BROKER_OPERATOR_PASSWORD,
             "mailgrid-operator-dev-password");
 
     private final String userKey;

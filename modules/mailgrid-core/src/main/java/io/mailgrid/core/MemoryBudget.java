@@ -29,10 +29,10 @@ public final class MemoryBudget {
 
     /** The configured budget ({@link MailgridConfig#MEMORY_MAIL_BUDGET}), or 40% of this JVM's heap when it is empty. */
     public static MemoryBudget from(MailgridConfig config) {
-        long bytes = config.isSet(MailgridConfig.MEMORY_MAIL_BUDGET) ? config.bytes(MailgridConfig.MEMORY_MAIL_BUDGET)
+        long bytes = config.isSet(CoreSettingsCatalog.MEMORY_MAIL_BUDGET) ? config.bytes(CoreSettingsCatalog.MEMORY_MAIL_BUDGET)
                 : Runtime.getRuntime().maxMemory() * 2 / 5;
         if (bytes < KIB) {
-            throw new ConfigException(MailgridConfig.MEMORY_MAIL_BUDGET + ": must be at least 1KB, got " + bytes + " bytes");
+            throw new ConfigException(CoreSettingsCatalog.MEMORY_MAIL_BUDGET + ": must be at least 1KB, got " + bytes + " bytes");
         }
         return new MemoryBudget(bytes);
     }

@@ -41,18 +41,18 @@ public record NodeSettings(String name, Role role, Path dataDir) {
 
     /** Resolves name (default: host name), role and data directory (default: ./var/&lt;node&gt;). */
     public static NodeSettings from(MailgridConfig config) {
-        String name = config.string(MailgridConfig.NODE_NAME, NodeNames.fromHostName());
+        String name = config.string(CoreSettingsCatalog.NODE_NAME, NodeNames.fromHostName());
         try {
             NodeNames.requireValid(name);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.NODE_NAME + ": " + e.getMessage());
+            throw new ConfigException(CoreSettingsCatalog.NODE_NAME + ": " + e.getMessage());
         }
-        String roleName = config.string(MailgridConfig.NODE_ROLE, Role.WORKER.wireName());
+        String roleName = config.string(CoreSettingsCatalog.NODE_ROLE, Role.WORKER.wireName());
         Role role = Role.fromWire(roleName);
         if (role == null) {
-            throw new ConfigException(MailgridConfig.NODE_ROLE + ": expected worker or host, got '" + roleName + "'");
+            throw new ConfigException(CoreSettingsCatalog.NODE_ROLE + ": expected worker or host, got '" + roleName + "'");
         }
-        Path data = Path.of(config.string(MailgridConfig.DATA_DIR, "var/" + name)).toAbsolutePath().normalize();
+        Path data = Path.of(config.string(CoreSettingsCatalog.DATA_DIR, "var/" + name)).toAbsolutePath().normalize();
         return new NodeSettings(name, role, data);
     }
 

@@ -46,13 +46,13 @@ public record RequiredChecks(SortedSet<String> names) {
      */
     public static RequiredChecks forNode(MailgridConfig config, Collection<String> chain, boolean worker) {
         SortedSet<String> names = new TreeSet<>(chain);
-        for (String listed : config.list(MailgridConfig.POLICY_REQUIRED_CHECKS)) {
+        for (String listed : config.list(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS)) {
             if (!isName(listed)) {
-                throw new ConfigException(MailgridConfig.POLICY_REQUIRED_CHECKS + ": '" + listed
+                throw new ConfigException(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS + ": '" + listed
                         + "' is not a check name (lower-case letters, digits and '-')");
             }
             if (worker && !chain.contains(listed)) {
-                throw new ConfigException(MailgridConfig.POLICY_REQUIRED_CHECKS + ": this worker's policy chain ("
+                throw new ConfigException(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS + ": this worker's policy chain ("
                         + String.join(", ", chain) + ") lacks '" + listed + "', so it could never check its own mail;"
                         + " add check-" + listed + " to routes/policy.xml or remove it here");
             }

@@ -14,9 +14,4 @@ public enum Verdict {
     TOO_LARGE,
     /** The mail could not be parsed well enough to be checked. */
     UNPARSEABLE;
-
-    /** Whether a mail with this verdict may be delivered. */
-    public boolean isDeliverable() {
-        return this == CLEAN;
-    }
 }

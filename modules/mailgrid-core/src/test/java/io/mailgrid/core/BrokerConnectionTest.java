@@ -22,18 +22,18 @@ class BrokerConnectionTest {
 
     @Test
     void aNodeShouldRefuseToSendTheDevelopmentPasswordToABrokerOnAnotherMachine() {
-        MailgridConfig config = shipped(Map.of(MailgridConfig.BROKER_URL, REMOTE));
+        MailgridConfig config = shipped(Map.of(CoreSettingsCatalog.BROKER_URL, REMOTE));
 
         assertThatThrownBy(() -> BrokerConnection.forNode(config).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.BROKER_PASSWORD)
+                .hasMessageContaining(CoreSettingsCatalog.BROKER_PASSWORD)
                 .hasMessageContaining("192.0.2.10");
         assertThatThrownBy(() -> BrokerConnection.forCommand(config).close()).isInstanceOf(ConfigException.class);
     }
 
     @Test
     void oneRemoteBrokerOfAnHaPairShouldBeEnoughToRefuseTheDevelopmentPassword() {
-        MailgridConfig config = shipped(Map.of(MailgridConfig.BROKER_URL,
+        MailgridConfig config = shipped(Map.of(CoreSettingsCatalog.BROKER_URL,
                 "(tcp://127.0.0.1:61616,tcp://192.0.2.11:61616)?ha=true&reconnectAttempts=-1"));
 
         assertThatThrownBy(() -> BrokerConnection.forNode(config).close())
@@ -43,16 +43,16 @@ class BrokerConnectionTest {
     @Test
     void theDevelopmentPasswordShouldStillWorkOnLoopbackAndARealPasswordAnywhere() {
         for (String url : new String[] {"tcp://127.0.0.1:61616", "tcp://localhost:61616", "tcp://[::1]:61616"}) {
-            BrokerConnection.forNode(shipped(Map.of(MailgridConfig.BROKER_URL, url))).close();
+            BrokerConnection.forNode(shipped(Map.of(CoreSettingsCatalog.BROKER_URL, url))).close();
         }
         BrokerConnection.forNode(shipped(Map.of())).close(); // the embedded broker's address
-        BrokerConnection.forNode(shipped(Map.of(MailgridConfig.BROKER_URL, REMOTE,
-                MailgridConfig.BROKER_PASSWORD, "a-password-of-our-own"))).close();
+        BrokerConnection.forNode(shipped(Map.of(CoreSettingsCatalog.BROKER_URL, REMOTE,
+                CoreSettingsCatalog.BROKER_PASSWORD, "a-password-of-our-own"))).close();
     }
 
     @Test
     void tlsSettingsShouldReachEveryConnectorOfTheUrl() {
-        MailgridConfig config = shipped(Map.of(MailgridConfig.BROKER_URL,
+        MailgridConfig config = shipped(Map.of(CoreSettingsCatalog.BROKER_URL,
                 "(tcp://127.0.0.1:61616,tcp://127.0.0.1:61617)?ha=true",
                 "mailgrid.broker.tls.enabled", "true",
                 "mailgrid.broker.tls.trust-store", "/etc/mailgrid/trust.p12",

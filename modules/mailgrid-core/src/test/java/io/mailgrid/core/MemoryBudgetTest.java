@@ -72,12 +72,12 @@ class MemoryBudgetTest {
 
     @Test
     void theConfiguredBudgetShouldDefaultToFortyPercentOfTheHeapAndRefuseNonsense() {
-        MailgridConfig empty = MailgridConfig.of(Map.of(MailgridConfig.MEMORY_MAIL_BUDGET, ""));
+        MailgridConfig empty = MailgridConfig.of(Map.of(CoreSettingsCatalog.MEMORY_MAIL_BUDGET, ""));
         assertThat(MemoryBudget.from(empty).totalBytes())
                 .isCloseTo(Runtime.getRuntime().maxMemory() * 2 / 5, org.assertj.core.data.Offset.offset(1024L));
-        assertThat(MemoryBudget.from(MailgridConfig.of(Map.of(MailgridConfig.MEMORY_MAIL_BUDGET, "3MB"))).totalBytes())
+        assertThat(MemoryBudget.from(MailgridConfig.of(Map.of(CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "3MB"))).totalBytes())
                 .isEqualTo(3 * MIB);
-        assertThatThrownBy(() -> MemoryBudget.from(MailgridConfig.of(Map.of(MailgridConfig.MEMORY_MAIL_BUDGET, "12"))))
-                .hasMessageContaining(MailgridConfig.MEMORY_MAIL_BUDGET);
+        assertThatThrownBy(() -> MemoryBudget.from(MailgridConfig.of(Map.of(CoreSettingsCatalog.MEMORY_MAIL_BUDGET, "12"))))
+                .hasMessageContaining(CoreSettingsCatalog.MEMORY_MAIL_BUDGET);
     }
 }

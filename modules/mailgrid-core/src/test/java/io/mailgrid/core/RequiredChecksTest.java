@@ -58,17 +58,17 @@ class RequiredChecksTest {
     @Test
     void aNodeShouldRequireItsChainPlusTheListedChecksAndAWorkerOnlyWhatItRuns() {
         MailgridConfig none = MailgridConfig.of(Map.of());
-        MailgridConfig virusScan = MailgridConfig.of(Map.of(MailgridConfig.POLICY_REQUIRED_CHECKS, "virus-scan"));
+        MailgridConfig virusScan = MailgridConfig.of(Map.of(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS, "virus-scan"));
 
         assertThat(RequiredChecks.forNode(none, CHAIN, true).names()).containsExactlyInAnyOrderElementsOf(CHAIN);
         assertThat(RequiredChecks.forNode(virusScan, List.of("content-rules"), false).encode()).isEqualTo("content-rules,virus-scan");
         assertThat(RequiredChecks.forNode(virusScan, List.of(), false).encode()).as("a host with no chain").isEqualTo("virus-scan");
         assertThatThrownBy(() -> RequiredChecks.forNode(virusScan, List.of("content-rules"), true))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.POLICY_REQUIRED_CHECKS)
+                .isInstanceOf(ConfigException.class).hasMessageContaining(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS)
                 .hasMessageContaining("lacks 'virus-scan'");
-        assertThatThrownBy(() -> RequiredChecks.forNode(MailgridConfig.of(Map.of(MailgridConfig.POLICY_REQUIRED_CHECKS,
+        assertThatThrownBy(() -> RequiredChecks.forNode(MailgridConfig.of(Map.of(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS,
                 "Virus Scan")), CHAIN, false)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.POLICY_REQUIRED_CHECKS);
+                .hasMessageContaining(CoreSettingsCatalog.POLICY_REQUIRED_CHECKS);
     }
 
     @Test

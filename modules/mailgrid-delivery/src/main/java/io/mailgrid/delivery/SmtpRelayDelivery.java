@@ -93,9 +93,13 @@ public final class SmtpRelayDelivery implements MailDelivery {
         this.session = Session.getInstance(properties);
     }
 
-    /** The relay delivery the settings ask for; fails naming the key when the relay URL is unusable. */
-    public static SmtpRelayDelivery from(MailgridConfig config) {
-        String value = config.string(MailgridConfig.DELIVERY_RELAY);
+    /**
+     * The relay delivery the settings ask for; fails naming the key when the relay URL is unusable.
+     *
+     * @param maxAttempts the broker's deliveries of one mail: the last one dead-letters a still deferred recipient
+     */
+    public static SmtpRelayDelivery from(MailgridConfig config, int maxAttempts) {
+        String value = config.string(DeliverySettingsCatalog.DELIVERY_RELAY);
         URI uri;
         try {
             uri = new URI(value);
@@ -104,12 +108,11 @@ public final class SmtpRelayDelivery implements MailDelivery {
         }
         if (uri == null || !"smtp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null
                 || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
-            throw new ConfigException(MailgridConfig.DELIVERY_RELAY + ": expected smtp://host:port, got '" + value + "'");
+            throw new ConfigException(DeliverySettingsCatalog.DELIVERY_RELAY + ": expected smtp://host:port, got '" + value + "'");
         }
-        String helo = config.string(MailgridConfig.DELIVERY_RELAY_HELO, localHostName());
+        String helo = config.string(DeliverySettingsCatalog.DELIVERY_RELAY_HELO, localHostName());
         return new SmtpRelayDelivery(uri.getHost(), uri.getPort() < 0 ? 25 : uri.getPort(),
-                config.duration(MailgridConfig.DELIVERY_RELAY_TIMEOUT), helo,
-                config.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+                config.duration(DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT), helo, maxAttempts);
     }
 
     /**

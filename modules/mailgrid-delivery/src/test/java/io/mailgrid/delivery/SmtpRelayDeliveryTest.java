@@ -233,14 +233,14 @@ class SmtpRelayDeliveryTest {
 
     @Test
     void aRelayUrlThatIsNotSmtpShouldFailNamingTheKey() {
-        MailgridConfig config = MailgridConfig.of(Map.of(MailgridConfig.DELIVERY_RELAY, "http://x:25",
-                MailgridConfig.DELIVERY_RELAY_TIMEOUT, "1s", MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "3"));
+        MailgridConfig config = MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "http://x:25",
+                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s"));
 
-        assertThatThrownBy(() -> SmtpRelayDelivery.from(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.DELIVERY_RELAY);
-        assertThat(SmtpRelayDelivery.from(config.with(MailgridConfig.DELIVERY_RELAY, "smtp://127.0.0.1:10025")).describe())
+        assertThatThrownBy(() -> SmtpRelayDelivery.from(config, 3)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY);
+        assertThat(SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025"), 3).describe())
                 .isEqualTo("SMTP relay 127.0.0.1:10025");
-        assertThat(SmtpRelayDelivery.from(config.with(MailgridConfig.DELIVERY_RELAY, "smtp://relay.example.net")).describe())
+        assertThat(SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://relay.example.net"), 3).describe())
                 .isEqualTo("SMTP relay relay.example.net:25");
     }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import io.mailgrid.core.MailgridConfig;
 
 /**
  * What one SMTP connection may still do: its whole-session deadline, the deadline of the mail body
@@ -112,11 +111,11 @@ final class ConnectionLimits {
     String reply(Breach breach) {
         return switch (breach) {
             case SESSION_TIME -> "421 4.4.2 Session time limit of " + text(sessionTimeout)
-                    + " exceeded (" + MailgridConfig.SMTP_SESSION_TIMEOUT + "), closing connection";
+                    + " exceeded (" + IngressSettingsCatalog.SMTP_SESSION_TIMEOUT + "), closing connection";
             case DATA_TIME -> "421 4.4.2 The mail did not arrive within " + text(dataTimeout)
-                    + " (" + MailgridConfig.SMTP_DATA_TIMEOUT + "), closing connection";
+                    + " (" + IngressSettingsCatalog.SMTP_DATA_TIMEOUT + "), closing connection";
             case NO_PROGRESS -> "421 4.7.0 " + maxCommandsWithoutProgress + " commands without a mail accepted ("
-                    + MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS + "), closing connection";
+                    + IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS + "), closing connection";
         };
     }
 

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
-import io.mailgrid.core.MailgridConfig;
 
 /**
  * The pickup folder ({@code <data>/pickup}): each {@code *.eml} file dropped there is one mail,
@@ -193,7 +192,7 @@ public final class PickupIngress {
         Envelope envelope;
         IngressHeaders.Rewritten mail;
         try {
-            bytes = MailFile.read(claim.file(), settings.sizeLimit(), MailgridConfig.PICKUP_SIZE_LIMIT, false);
+            bytes = MailFile.read(claim.file(), settings.sizeLimit(), IngressSettingsCatalog.PICKUP_SIZE_LIMIT, false);
             HeaderEnvelope.Addresses addresses = HeaderEnvelope.derive(bytes);
             mail = IngressHeaders.rewrite(bytes, IngressHeaders.Recipients.FROM_HEADERS);
             envelope = Envelope.received(node, addresses.mailFrom(), addresses.recipients(), IngressSource.PICKUP.wireName(), clock.instant(),

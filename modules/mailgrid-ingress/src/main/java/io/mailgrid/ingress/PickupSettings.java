@@ -26,15 +26,15 @@ public record PickupSettings(long sizeLimit, Duration minAge) {
 
     /** Reads and checks the settings; fails naming the key when one is unusable. */
     public static PickupSettings from(MailgridConfig config) {
-        long sizeLimit = config.bytes(MailgridConfig.PICKUP_SIZE_LIMIT);
+        long sizeLimit = config.bytes(IngressSettingsCatalog.PICKUP_SIZE_LIMIT);
         if (sizeLimit < 1 || sizeLimit > MAX_SIZE) {
-            throw new ConfigException(MailgridConfig.PICKUP_SIZE_LIMIT + ": must be 1 byte to 2GB (a mail is read into"
-                    + " memory whole), got '" + config.string(MailgridConfig.PICKUP_SIZE_LIMIT) + "'");
+            throw new ConfigException(IngressSettingsCatalog.PICKUP_SIZE_LIMIT + ": must be 1 byte to 2GB (a mail is read into"
+                    + " memory whole), got '" + config.string(IngressSettingsCatalog.PICKUP_SIZE_LIMIT) + "'");
         }
-        Duration minAge = config.duration(MailgridConfig.PICKUP_MIN_AGE);
+        Duration minAge = config.duration(IngressSettingsCatalog.PICKUP_MIN_AGE);
         if (minAge.isNegative()) {
-            throw new ConfigException(MailgridConfig.PICKUP_MIN_AGE + ": must not be negative, got '"
-                    + config.string(MailgridConfig.PICKUP_MIN_AGE) + "'");
+            throw new ConfigException(IngressSettingsCatalog.PICKUP_MIN_AGE + ": must not be negative, got '"
+                    + config.string(IngressSettingsCatalog.PICKUP_MIN_AGE) + "'");
         }
         return new PickupSettings(sizeLimit, minAge);
     }

@@ -70,11 +70,6 @@ public final class SmtpAccess {
         return new SmtpAccess(trusted, Optional.empty(), Optional.empty(), ClientNetworks.parse(""));
     }
 
-    /** The same access, with XFORWARD offered to these clients. */
-    public SmtpAccess withXforwardClients(ClientNetworks clients) {
-        return new SmtpAccess(trusted, tls, users, clients);
-    }
-
     /** The clients offered Postfix's XFORWARD (empty: nobody). */
     ClientNetworks xforwardClients() {
         return xforward;
@@ -86,23 +81,23 @@ public final class SmtpAccess {
      */
     public static SmtpAccess from(MailgridConfig config, SmtpSettings settings) {
         Optional<SSLContext> tls = Optional.empty();
-        if (config.isSet(MailgridConfig.SMTP_TLS_KEY_STORE)) {
-            tls = Optional.of(sslContext(Path.of(config.string(MailgridConfig.SMTP_TLS_KEY_STORE)),
-                    config.string(MailgridConfig.SMTP_TLS_KEY_STORE_PASSWORD, "")));
+        if (config.isSet(IngressSettingsCatalog.SMTP_TLS_KEY_STORE)) {
+            tls = Optional.of(sslContext(Path.of(config.string(IngressSettingsCatalog.SMTP_TLS_KEY_STORE)),
+                    config.string(IngressSettingsCatalog.SMTP_TLS_KEY_STORE_PASSWORD, "")));
         }
         Optional<SmtpUsers> users = Optional.empty();
-        if (config.isSet(MailgridConfig.SMTP_AUTH_USERS_FILE)) {
+        if (config.isSet(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE)) {
             if (tls.isEmpty()) {
-                throw new ConfigException(MailgridConfig.SMTP_AUTH_USERS_FILE + " is set, but " + MailgridConfig.SMTP_TLS_KEY_STORE
+                throw new ConfigException(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE + " is set, but " + IngressSettingsCatalog.SMTP_TLS_KEY_STORE
                         + " is not: AUTH is offered only after STARTTLS, so the listener needs its key store");
             }
-            users = Optional.of(SmtpUsers.load(Path.of(config.string(MailgridConfig.SMTP_AUTH_USERS_FILE))));
+            users = Optional.of(SmtpUsers.load(Path.of(config.string(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE))));
         }
         ClientNetworks xforward;
         try {
-            xforward = ClientNetworks.parse(config.string(MailgridConfig.SMTP_XFORWARD_CLIENTS, ""));
+            xforward = ClientNetworks.parse(config.string(IngressSettingsCatalog.SMTP_XFORWARD_CLIENTS, ""));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.SMTP_XFORWARD_CLIENTS + ": " + e.getMessage());
+            throw new ConfigException(IngressSettingsCatalog.SMTP_XFORWARD_CLIENTS + ": " + e.getMessage());
         }
         return new SmtpAccess(settings.allowedClients(), tls, users, xforward);
     }
@@ -143,7 +138,7 @@ public final class SmtpAccess {
     }
 
     private static SSLContext sslContext(Path file, String password) {
-        String key = MailgridConfig.SMTP_TLS_KEY_STORE;
+        String key = IngressSettingsCatalog.SMTP_TLS_KEY_STORE;
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password.toCharArray());
@@ -154,7 +149,7 @@ public final class SmtpAccess {
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(key + ": cannot use " + file + " as a PKCS12 key store (is "
-                    + MailgridConfig.SMTP_TLS_KEY_STORE_PASSWORD + " right?): " + e.getMessage(), e);
+                    + IngressSettingsCatalog.SMTP_TLS_KEY_STORE_PASSWORD + " right?): " + e.getMessage(), e);
         }
     }
 

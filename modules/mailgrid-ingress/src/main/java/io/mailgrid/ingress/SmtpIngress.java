@@ -29,7 +29,6 @@ import org.subethamail.smtp.server.SessionHandler;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 
 /**
@@ -140,7 +139,7 @@ public final class SmtpIngress implements AutoCloseable {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ConfigException("cannot listen for SMTP on " + address() + ": " + cause.getMessage()
-                    + " (choose another " + MailgridConfig.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
+                    + " (choose another " + IngressSettingsCatalog.SMTP_PORT + " or --smtp-port, 0 disables SMTP)", e);
         }
         server = smtp;
         LOG.info("SMTP listening on {} ({}, size limit {} bytes, at most {} connections, {} per client)",
@@ -194,7 +193,7 @@ public final class SmtpIngress implements AutoCloseable {
     private final class Admission implements SessionHandler {
         private final ConcurrentSessionsBySourceLimiter perClient = new ConcurrentSessionsBySourceLimiter(
                 settings.maxConnectionsPerClient(), 421, "4.7.0 Too many connections from your address ("
-                        + MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT + "), try again later");
+                        + IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT + "), try again later");
 
         @Override
         public SessionAcceptance accept(Session session) {
@@ -203,7 +202,7 @@ public final class SmtpIngress implements AutoCloseable {
             }
             InetAddress client = session.getRemoteAddress().getAddress();
             if (access.admit(client) == SmtpAccess.Admission.REFUSED) {
-                LOG.warn("SMTP client {} refused: not in {}", client.getHostAddress(), MailgridConfig.SMTP_ALLOWED_NETWORKS);
+                LOG.warn("SMTP client {} refused: not in {}", client.getHostAddress(), IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS);
                 return SessionAcceptance.failure(554, "5.7.1 Access denied: " + client.getHostAddress()
                         + " may not send mail here");
             }

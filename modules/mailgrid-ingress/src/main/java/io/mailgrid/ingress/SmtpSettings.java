@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 
@@ -47,44 +48,44 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
 
     /** Reads and checks the settings; fails naming the key when one is unusable. */
     public static SmtpSettings from(MailgridConfig config) {
-        int port = config.integer(MailgridConfig.SMTP_PORT, 0);
+        int port = config.integer(IngressSettingsCatalog.SMTP_PORT, 0);
         if (port > 65535) {
-            throw new ConfigException(MailgridConfig.SMTP_PORT + ": must be 0 to 65535, got " + port);
+            throw new ConfigException(IngressSettingsCatalog.SMTP_PORT + ": must be 0 to 65535, got " + port);
         }
-        String bind = config.string(MailgridConfig.SMTP_BIND_ADDRESS);
+        String bind = config.string(IngressSettingsCatalog.SMTP_BIND_ADDRESS);
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
-            throw new ConfigException(MailgridConfig.SMTP_BIND_ADDRESS + ": unknown address '" + bind + "'");
+            throw new ConfigException(IngressSettingsCatalog.SMTP_BIND_ADDRESS + ": unknown address '" + bind + "'");
         }
         ClientNetworks networks;
         try {
-            networks = ClientNetworks.parse(config.string(MailgridConfig.SMTP_ALLOWED_NETWORKS, ""));
+            networks = ClientNetworks.parse(config.string(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, ""));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(MailgridConfig.SMTP_ALLOWED_NETWORKS + ": " + e.getMessage());
+            throw new ConfigException(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS + ": " + e.getMessage());
         }
-        if (port != 0 && !address.isLoopbackAddress() && networks.isEmpty() && !config.isSet(MailgridConfig.SMTP_AUTH_USERS_FILE)) {
+        if (port != 0 && !address.isLoopbackAddress() && networks.isEmpty() && !config.isSet(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE)) {
             // a listener others can reach must say who may use it (networks, or AUTH): never an open relay
-            throw new ConfigException(MailgridConfig.SMTP_BIND_ADDRESS + " is " + bind
+            throw new ConfigException(IngressSettingsCatalog.SMTP_BIND_ADDRESS + " is " + bind
                     + ", which other machines can reach: list the client networks allowed to send in "
-                    + MailgridConfig.SMTP_ALLOWED_NETWORKS + " (e.g. 10.1.0.0/16), require AUTH ("
-                    + MailgridConfig.SMTP_AUTH_USERS_FILE + "), or bind to 127.0.0.1");
+                    + IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS + " (e.g. 10.1.0.0/16), require AUTH ("
+                    + IngressSettingsCatalog.SMTP_AUTH_USERS_FILE + "), or bind to 127.0.0.1");
         }
-        int maxLine = config.integer(MailgridConfig.SMTP_MAX_LINE_LENGTH, 998);
-        int maxConnections = config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS, 1);
+        int maxLine = config.integer(IngressSettingsCatalog.SMTP_MAX_LINE_LENGTH, 998);
+        int maxConnections = config.integer(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS, 1);
         // above the overall limit it would never apply: then the overall limit is the one that counts
-        int perClient = Math.min(maxConnections, config.integer(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT, 1));
+        int perClient = Math.min(maxConnections, config.integer(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT, 1));
         return new SmtpSettings(port, address, networks,
-                config.integer(MailgridConfig.SMTP_SIZE_LIMIT, 1),
-                config.integer(MailgridConfig.SMTP_MAX_RECIPIENTS, 1),
+                config.integer(IngressSettingsCatalog.SMTP_SIZE_LIMIT, 1),
+                config.integer(IngressSettingsCatalog.SMTP_MAX_RECIPIENTS, 1),
                 maxLine,
                 maxConnections,
-                config.duration(MailgridConfig.SMTP_IDLE_TIMEOUT),
-                positive(config, MailgridConfig.SMTP_SESSION_TIMEOUT),
-                positive(config, MailgridConfig.SMTP_DATA_TIMEOUT),
+                config.duration(IngressSettingsCatalog.SMTP_IDLE_TIMEOUT),
+                positive(config, IngressSettingsCatalog.SMTP_SESSION_TIMEOUT),
+                positive(config, IngressSettingsCatalog.SMTP_DATA_TIMEOUT),
                 perClient,
-                config.integer(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, 1));
+                config.integer(IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, 1));
     }
 
     private static Duration positive(MailgridConfig config, String key) {
@@ -103,8 +104,8 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
      */
     public void requireFits(MemoryBudget budget) {
         if (enabled() && sizeLimit > budget.totalBytes()) {
-            throw new ConfigException(MailgridConfig.SMTP_SIZE_LIMIT + " (" + sizeLimit + " bytes) is larger than "
-                    + MailgridConfig.MEMORY_MAIL_BUDGET + " (" + budget.totalBytes() + " bytes), which SMTP ingress"
+            throw new ConfigException(IngressSettingsCatalog.SMTP_SIZE_LIMIT + " (" + sizeLimit + " bytes) is larger than "
+                    + CoreSettingsCatalog.MEMORY_MAIL_BUDGET + " (" + budget.totalBytes() + " bytes), which SMTP ingress"
                     + " buffers mail in: lower the first or raise the second (or the heap, -Xmx)");
         }
     }

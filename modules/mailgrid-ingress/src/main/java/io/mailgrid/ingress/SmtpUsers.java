@@ -19,7 +19,6 @@ import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.auth.UsernamePasswordValidator;
 
 import io.mailgrid.core.ConfigException;
-import io.mailgrid.core.MailgridConfig;
 
 /**
  * The users who may AUTH on the SMTP listener: a properties file of {@code name = ENC(hash)} lines,
@@ -46,7 +45,7 @@ public final class SmtpUsers implements UsernamePasswordValidator {
      *                         empty, or holds a password that is not a hash
      */
     public static SmtpUsers load(Path file) {
-        String key = MailgridConfig.SMTP_AUTH_USERS_FILE;
+        String key = IngressSettingsCatalog.SMTP_AUTH_USERS_FILE;
         Properties lines = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             lines.load(reader);

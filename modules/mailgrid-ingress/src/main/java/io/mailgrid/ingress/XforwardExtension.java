@@ -17,7 +17,6 @@ import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
-import io.mailgrid.core.MailgridConfig;
 
 /**
  * Postfix's XFORWARD on the SMTP listener (docs/adr/0033): offered in EHLO, and accepted, only for
@@ -77,7 +76,7 @@ final class XforwardExtension {
         public void execute(String commandString, Session session) throws IOException {
             String client = session.getRemoteAddress().getAddress().getHostAddress();
             if (!offeredTo(session)) {
-                LOG.warn("SMTP client {} sent XFORWARD but is not in {}: refused", client, MailgridConfig.SMTP_XFORWARD_CLIENTS);
+                LOG.warn("SMTP client {} sent XFORWARD but is not in {}: refused", client, IngressSettingsCatalog.SMTP_XFORWARD_CLIENTS);
                 session.sendResponse("550 5.7.0 XFORWARD not allowed from " + client);
                 return;
             }

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.ConnectionLimits.Breach;
 import io.mailgrid.testing.TestHome;
 
@@ -23,9 +22,9 @@ class ConnectionLimitsTest {
 
     private ConnectionLimits limits(String session, String data, String idle, int maxCommands) {
         SmtpSettings settings = SmtpSettings.from(TestHome.config("a", dir, 1, Map.of(
-                MailgridConfig.SMTP_SESSION_TIMEOUT, session, MailgridConfig.SMTP_DATA_TIMEOUT, data,
-                MailgridConfig.SMTP_IDLE_TIMEOUT, idle,
-                MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, String.valueOf(maxCommands))));
+                IngressSettingsCatalog.SMTP_SESSION_TIMEOUT, session, IngressSettingsCatalog.SMTP_DATA_TIMEOUT, data,
+                IngressSettingsCatalog.SMTP_IDLE_TIMEOUT, idle,
+                IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, String.valueOf(maxCommands))));
         return new ConnectionLimits(settings, T0);
     }
 
@@ -49,7 +48,7 @@ class ConnectionLimitsTest {
         assertThat(limits.breach(T0.plusSeconds(599))).isEmpty();
         assertThat(limits.breach(T0.plusSeconds(600))).contains(Breach.SESSION_TIME);
         assertThat(limits.reply(Breach.SESSION_TIME)).startsWith("421 4.4.2 ").contains("10m")
-                .contains(MailgridConfig.SMTP_SESSION_TIMEOUT);
+                .contains(IngressSettingsCatalog.SMTP_SESSION_TIMEOUT);
     }
 
     @Test

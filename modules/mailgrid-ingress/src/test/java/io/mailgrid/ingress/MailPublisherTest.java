@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.Envelope;
@@ -105,7 +106,7 @@ class MailPublisherTest {
         String xml = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
         Files.writeString(oldXml, xml.replaceAll("(?s)<address name=\"mailgrid.resend-keys\">.*?</address>", ""));
         MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(),
-                Map.of(MailgridConfig.BROKER_CONFIG, oldXml.toString()));
+                Map.of(BrokerSettingsCatalog.BROKER_CONFIG, oldXml.toString()));
         try (EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("broker"));
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
                 MailPublisher publisher = new MailPublisher(factory)) {

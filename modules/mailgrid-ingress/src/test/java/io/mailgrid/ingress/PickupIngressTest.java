@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
@@ -159,7 +160,7 @@ class PickupIngressTest {
     @Test
     void aFileTheBrokerDidNotTakeShouldStayClaimedAndGoUnderItsIdOnceTheBrokerIsBack() throws Exception {
         drop("alert.eml", TestMail.to("ops@example.com").bytes());
-        MailgridConfig nowhere = brokerConfig.with(Map.of(MailgridConfig.BROKER_URL, "tcp://127.0.0.1:" + TestHome.freePort()));
+        MailgridConfig nowhere = brokerConfig.with(Map.of(CoreSettingsCatalog.BROKER_URL, "tcp://127.0.0.1:" + TestHome.freePort()));
         PickupIngress.Claim claim;
         try (ActiveMQConnectionFactory down = BrokerConnection.forCommand(nowhere);
                 MailPublisher failing = new MailPublisher(down)) {

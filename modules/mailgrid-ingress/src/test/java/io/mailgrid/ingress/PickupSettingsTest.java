@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.ConfigException;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.testing.TestHome;
 
 class PickupSettingsTest {
@@ -34,11 +33,11 @@ class PickupSettingsTest {
     @Test
     void anUnusableValueShouldFailAtStartNamingTheKey() {
         for (String size : new String[] {"ten", "0", "3GB"}) {
-            assertThatThrownBy(() -> settings(Map.of(MailgridConfig.PICKUP_SIZE_LIMIT, size)))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.PICKUP_SIZE_LIMIT)
+            assertThatThrownBy(() -> settings(Map.of(IngressSettingsCatalog.PICKUP_SIZE_LIMIT, size)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(IngressSettingsCatalog.PICKUP_SIZE_LIMIT)
                     .hasMessageContaining(size);
         }
-        assertThatThrownBy(() -> settings(Map.of(MailgridConfig.PICKUP_MIN_AGE, "soon")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.PICKUP_MIN_AGE);
+        assertThatThrownBy(() -> settings(Map.of(IngressSettingsCatalog.PICKUP_MIN_AGE, "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IngressSettingsCatalog.PICKUP_MIN_AGE);
     }
 }

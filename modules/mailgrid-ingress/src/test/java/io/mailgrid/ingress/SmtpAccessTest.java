@@ -33,16 +33,16 @@ class SmtpAccessTest {
     }
 
     private static MailgridConfig config(Map<String, String> values) {
-        Map<String, String> all = new HashMap<>(Map.of(MailgridConfig.SMTP_PORT, "2525"));
+        Map<String, String> all = new HashMap<>(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525"));
         all.putAll(values);
         return TestHome.config("a", dir, 1, all);
     }
 
     private static Map<String, String> withAuth(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(values);
-        all.put(MailgridConfig.SMTP_TLS_KEY_STORE, certificates.keyStore().toString());
-        all.put(MailgridConfig.SMTP_TLS_KEY_STORE_PASSWORD, certificates.password());
-        all.put(MailgridConfig.SMTP_AUTH_USERS_FILE, users.toString());
+        all.put(IngressSettingsCatalog.SMTP_TLS_KEY_STORE, certificates.keyStore().toString());
+        all.put(IngressSettingsCatalog.SMTP_TLS_KEY_STORE_PASSWORD, certificates.password());
+        all.put(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE, users.toString());
         return all;
     }
 
@@ -61,7 +61,7 @@ class SmtpAccessTest {
 
     @Test
     void withAuthClientsElsewhereShouldConnectButMustAuthenticateAndTheListedNetworksNeedNot() throws Exception {
-        SmtpAccess access = access(config(withAuth(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.1.0.0/16"))));
+        SmtpAccess access = access(config(withAuth(Map.of(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "10.1.0.0/16"))));
 
         assertThat(access.admit(InetAddress.getByName("10.1.2.3"))).isEqualTo(SmtpAccess.Admission.TRUSTED);
         assertThat(access.admit(InetAddress.getByName("192.0.2.7"))).isEqualTo(SmtpAccess.Admission.AUTH_REQUIRED);
@@ -70,7 +70,7 @@ class SmtpAccessTest {
 
     @Test
     void aListenerOnEveryInterfaceShouldBeAcceptedWithAuthInsteadOfAllowedNetworks() {
-        MailgridConfig config = config(withAuth(Map.of(MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0")));
+        MailgridConfig config = config(withAuth(Map.of(IngressSettingsCatalog.SMTP_BIND_ADDRESS, "0.0.0.0")));
 
         assertThat(SmtpSettings.from(config).bindAddress().isAnyLocalAddress()).isTrue();
         assertThat(access(config).admit(InetAddress.getLoopbackAddress())).isEqualTo(SmtpAccess.Admission.TRUSTED);
@@ -78,27 +78,27 @@ class SmtpAccessTest {
 
     @Test
     void authWithoutAKeyStoreShouldStopTheStartNamingTheKey() {
-        assertThatThrownBy(() -> access(config(Map.of(MailgridConfig.SMTP_AUTH_USERS_FILE, users.toString()))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.SMTP_TLS_KEY_STORE);
+        assertThatThrownBy(() -> access(config(Map.of(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE, users.toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IngressSettingsCatalog.SMTP_TLS_KEY_STORE);
     }
 
     @Test
     void aPlainTextPasswordInTheUsersFileShouldStopTheStartNamingTheUser() throws Exception {
         Path plain = Files.writeString(dir.resolve("plain.properties"), "bob = hunter2\n");
         Map<String, String> values = withAuth(Map.of());
-        values.put(MailgridConfig.SMTP_AUTH_USERS_FILE, plain.toString());
+        values.put(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE, plain.toString());
 
         assertThatThrownBy(() -> access(config(values)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.SMTP_AUTH_USERS_FILE).hasMessageContaining("'bob'").hasMessageContaining("hash");
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_AUTH_USERS_FILE).hasMessageContaining("'bob'").hasMessageContaining("hash");
     }
 
     @Test
     void aWrongKeyStorePasswordShouldStopTheStartNamingTheKey() {
         Map<String, String> values = withAuth(Map.of());
-        values.put(MailgridConfig.SMTP_TLS_KEY_STORE_PASSWORD, "wrong");
+        values.put(IngressSettingsCatalog.SMTP_TLS_KEY_STORE_PASSWORD, "wrong");
 
         assertThatThrownBy(() -> access(config(values)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(MailgridConfig.SMTP_TLS_KEY_STORE);
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IngressSettingsCatalog.SMTP_TLS_KEY_STORE);
     }
 }

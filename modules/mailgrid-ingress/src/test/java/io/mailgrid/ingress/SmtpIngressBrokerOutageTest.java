@@ -35,7 +35,7 @@ class SmtpIngressBrokerOutageTest {
     void aBrokerStoppedMidSessionShouldYield451AndTheNextSessionAfterItsRestartShouldBeAccepted() throws Exception {
         int smtpPort = TestHome.freePort();
         MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(),
-                Map.of(MailgridConfig.SMTP_PORT, String.valueOf(smtpPort)));
+                Map.of(IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort)));
         EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("broker"));
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
                 MailPublisher publisher = new MailPublisher(factory);

@@ -77,7 +77,7 @@ class SmtpIngressTest {
     private void start(Map<String, String> settings) {
         port = TestHome.freePort();
         Map<String, String> values = new HashMap<>(settings);
-        values.put(MailgridConfig.SMTP_PORT, String.valueOf(port));
+        values.put(IngressSettingsCatalog.SMTP_PORT, String.valueOf(port));
         publisher = new MailPublisher(factory);
         ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher, new MemoryBudget(64 << 20), "a",
                 java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5));
@@ -137,7 +137,7 @@ class SmtpIngressTest {
 
     @Test
     void aMailOverTheSizeLimitShouldGet552AndTheSessionShouldGoOn() throws Exception {
-        start(Map.of(MailgridConfig.SMTP_SIZE_LIMIT, "1000"));
+        start(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "1000"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             assertThat(smtp.send("EHLO client")).contains("SIZE 1000");
             assertThat(smtp.send("MAIL FROM:<alice@example.com> SIZE=5000")).startsWith("552");
@@ -157,7 +157,7 @@ class SmtpIngressTest {
 
     @Test
     void recipientsBeyondTheLimitShouldGet452AndTheMailShouldKeepTheAcceptedOnes() throws Exception {
-        start(Map.of(MailgridConfig.SMTP_MAX_RECIPIENTS, "2"));
+        start(Map.of(IngressSettingsCatalog.SMTP_MAX_RECIPIENTS, "2"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             smtp.send("EHLO client");
             smtp.send("MAIL FROM:<alice@example.com>");
@@ -204,7 +204,7 @@ class SmtpIngressTest {
 
     @Test
     void aLineLongerThanTheLimitShouldGet500AndTheSessionShouldGoOn() throws Exception {
-        start(Map.of(MailgridConfig.SMTP_MAX_LINE_LENGTH, "1000"));
+        start(Map.of(IngressSettingsCatalog.SMTP_MAX_LINE_LENGTH, "1000"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             smtp.send("EHLO client");
             smtp.send("MAIL FROM:<alice@example.com>");
@@ -221,7 +221,7 @@ class SmtpIngressTest {
 
     @Test
     void aClientOutsideTheAllowedNetworksShouldBeRefusedAtConnect() {
-        start(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.0.0.0/8, 192.0.2.0/24"));
+        start(Map.of(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "10.0.0.0/8, 192.0.2.0/24"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             assertThat(smtp.greeting()).startsWith("554 5.7.1");
         }
@@ -229,7 +229,7 @@ class SmtpIngressTest {
 
     @Test
     void connectionsBeyondTheLimitShouldGet421() {
-        start(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS, "1"));
+        start(Map.of(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS, "1"));
         try (SmtpConversation first = SmtpConversation.open(port);
                 SmtpConversation second = SmtpConversation.open(port)) {
             assertThat(first.greeting()).startsWith("220");
@@ -239,7 +239,7 @@ class SmtpIngressTest {
 
     @Test
     void aSilentClientShouldBeDisconnectedAfterTheIdleTimeout() {
-        start(Map.of(MailgridConfig.SMTP_IDLE_TIMEOUT, "300ms"));
+        start(Map.of(IngressSettingsCatalog.SMTP_IDLE_TIMEOUT, "300ms"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             long start = System.nanoTime();
             assertThat(smtp.reply()).as("the server speaks up after the timeout").startsWith("421");

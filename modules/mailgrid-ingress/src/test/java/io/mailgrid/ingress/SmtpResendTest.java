@@ -58,7 +58,7 @@ class SmtpResendTest {
     private int listen(String node) {
         int port = TestHome.freePort();
         MailPublisher publisher = new MailPublisher(factory);
-        SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(config.with(MailgridConfig.SMTP_PORT, String.valueOf(port))),
+        SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(config.with(IngressSettingsCatalog.SMTP_PORT, String.valueOf(port))),
                 publisher, new MemoryBudget(64 << 20), node, Clock.systemUTC(), Duration.ofSeconds(5));
         ingress.start();
         open.add(publisher);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.testing.TestHome;
@@ -27,7 +28,7 @@ class SmtpSettingsTest {
 
     @Test
     void theShippedDefaultsShouldListenOnLoopbackPort2525() {
-        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525")));
 
         assertThat(settings.enabled()).isTrue();
         assertThat(settings.bindAddress().isLoopbackAddress()).isTrue();
@@ -37,65 +38,65 @@ class SmtpSettingsTest {
 
     @Test
     void aListenerOtherMachinesCanReachShouldNeedTheAllowedNetworks() {
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525",
-                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0"))))
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525",
+                IngressSettingsCatalog.SMTP_BIND_ADDRESS, "0.0.0.0"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS)
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS)
                 .hasMessageContaining("0.0.0.0");
 
-        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525",
-                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0", MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.1.0.0/16")));
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525",
+                IngressSettingsCatalog.SMTP_BIND_ADDRESS, "0.0.0.0", IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "10.1.0.0/16")));
         assertThat(settings.allowedClients().isEmpty()).isFalse();
     }
 
     @Test
     void portZeroShouldTurnSmtpOffWhateverTheBindAddress() {
-        assertThat(SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "0",
-                MailgridConfig.SMTP_BIND_ADDRESS, "0.0.0.0"))).enabled()).isFalse();
+        assertThat(SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "0",
+                IngressSettingsCatalog.SMTP_BIND_ADDRESS, "0.0.0.0"))).enabled()).isFalse();
     }
 
     @Test
     void badValuesShouldFailNamingTheKey() {
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "10.0.0.0/33"))))
-                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_ALLOWED_NETWORKS, "office"))))
-                .hasMessageContaining(MailgridConfig.SMTP_ALLOWED_NETWORKS);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "70000"))))
-                .hasMessageContaining(MailgridConfig.SMTP_PORT);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_SIZE_LIMIT, "0"))))
-                .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "10.0.0.0/33"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "office"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "70000"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_PORT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "0"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_SIZE_LIMIT);
     }
 
     @Test
     void theShippedLimitsForSlowClientsShouldBeSetAndCheckedAtStartUp() {
-        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525")));
         assertThat(settings.sessionTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(settings.dataTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.maxConnectionsPerClient()).isEqualTo(8);
         assertThat(settings.maxCommandsWithoutProgress()).isEqualTo(100);
 
-        assertThat(SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS, "4"))).maxConnectionsPerClient())
+        assertThat(SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS, "4"))).maxConnectionsPerClient())
                 .as("never above the overall limit").isEqualTo(4);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_DATA_TIMEOUT, "0"))))
-                .hasMessageContaining(MailgridConfig.SMTP_DATA_TIMEOUT);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_SESSION_TIMEOUT, "soon"))))
-                .hasMessageContaining(MailgridConfig.SMTP_SESSION_TIMEOUT);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT, "0"))))
-                .hasMessageContaining(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT);
-        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, "-1"))))
-                .hasMessageContaining(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_DATA_TIMEOUT, "0"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_DATA_TIMEOUT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_SESSION_TIMEOUT, "soon"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_SESSION_TIMEOUT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT, "0"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, "-1"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS);
     }
 
     @Test
     void aSizeLimitAboveTheMemoryBudgetShouldBeRefusedNamingBothKeys() {
-        SmtpSettings settings = SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "2525")));
+        SmtpSettings settings = SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525")));
 
         settings.requireFits(new MemoryBudget(10 << 20));
         assertThatThrownBy(() -> settings.requireFits(new MemoryBudget(8 << 20)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(MailgridConfig.SMTP_SIZE_LIMIT)
-                .hasMessageContaining(MailgridConfig.MEMORY_MAIL_BUDGET);
-        SmtpSettings.from(config(Map.of(MailgridConfig.SMTP_PORT, "0"))).requireFits(new MemoryBudget(1 << 20));
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_SIZE_LIMIT)
+                .hasMessageContaining(CoreSettingsCatalog.MEMORY_MAIL_BUDGET);
+        SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "0"))).requireFits(new MemoryBudget(1 << 20));
     }
 
     @Test

@@ -73,7 +73,7 @@ class SmtpSlowClientTest {
     private void start(Map<String, String> settings) {
         port = TestHome.freePort();
         Map<String, String> values = new HashMap<>(settings);
-        values.put(MailgridConfig.SMTP_PORT, String.valueOf(port));
+        values.put(IngressSettingsCatalog.SMTP_PORT, String.valueOf(port));
         publisher = new MailPublisher(factory);
         ingress = new SmtpIngress(SmtpSettings.from(brokerConfig.with(values)), publisher, new MemoryBudget(64 << 20),
                 "a", Clock.systemUTC(), Duration.ofSeconds(5));
@@ -82,7 +82,7 @@ class SmtpSlowClientTest {
 
     @Test
     void aClientTricklingItsMailShouldGet421AtTheDataTimeLimitAndNothingShouldBeStored() {
-        start(Map.of(MailgridConfig.SMTP_DATA_TIMEOUT, "1s"));
+        start(Map.of(IngressSettingsCatalog.SMTP_DATA_TIMEOUT, "1s"));
         try (SmtpConversation smtp = SmtpConversation.open(port).readTimeout(Duration.ofSeconds(15))) {
             smtp.send("EHLO slow.example.net");
             smtp.send("MAIL FROM:<alice@example.com>");
@@ -108,7 +108,7 @@ class SmtpSlowClientTest {
 
     @Test
     void aBusySessionShouldGet421AtTheSessionTimeLimit() throws Exception {
-        start(Map.of(MailgridConfig.SMTP_SESSION_TIMEOUT, "1s"));
+        start(Map.of(IngressSettingsCatalog.SMTP_SESSION_TIMEOUT, "1s"));
         try (SmtpConversation smtp = SmtpConversation.open(port).readTimeout(Duration.ofSeconds(15))) {
             long start = System.nanoTime();
             String reply = smtp.send("EHLO busy.example.net");
@@ -124,7 +124,7 @@ class SmtpSlowClientTest {
 
     @Test
     void aSilentSessionShouldGet421AtTheSessionTimeLimitBeforeTheIdleTimeout() {
-        start(Map.of(MailgridConfig.SMTP_SESSION_TIMEOUT, "1s", MailgridConfig.SMTP_IDLE_TIMEOUT, "1m"));
+        start(Map.of(IngressSettingsCatalog.SMTP_SESSION_TIMEOUT, "1s", IngressSettingsCatalog.SMTP_IDLE_TIMEOUT, "1m"));
         try (SmtpConversation smtp = SmtpConversation.open(port).readTimeout(Duration.ofSeconds(15))) {
             long start = System.nanoTime();
             assertThat(smtp.send("EHLO quiet.example.net")).startsWith("250");
@@ -135,7 +135,7 @@ class SmtpSlowClientTest {
 
     @Test
     void connectionsBeyondThePerClientLimitShouldGet421WhileOtherClientsStillConnect() {
-        start(Map.of(MailgridConfig.SMTP_MAX_CONNECTIONS_PER_CLIENT, "2"));
+        start(Map.of(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT, "2"));
         try (SmtpConversation first = SmtpConversation.openFrom("127.0.0.2", port);
                 SmtpConversation second = SmtpConversation.openFrom("127.0.0.2", port)) {
             assertThat(first.greeting()).startsWith("220");
@@ -158,7 +158,7 @@ class SmtpSlowClientTest {
 
     @Test
     void commandsWithoutProgressShouldGet421AndAnAcceptedMailShouldStartTheCountAfresh() {
-        start(Map.of(MailgridConfig.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, "5"));
+        start(Map.of(IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, "5"));
         try (SmtpConversation smtp = SmtpConversation.open(port)) {
             smtp.send("EHLO client.example.net");
             smtp.send("MAIL FROM:<alice@example.com>");

@@ -76,9 +76,9 @@ class SmtpXforwardTest {
     private void start(String xforwardClients) {
         port = TestHome.freePort();
         Map<String, String> values = new HashMap<>();
-        values.put(MailgridConfig.SMTP_PORT, String.valueOf(port));
-        values.put(MailgridConfig.SMTP_ALLOWED_NETWORKS, "127.0.0.0/8");
-        values.put(MailgridConfig.SMTP_XFORWARD_CLIENTS, xforwardClients);
+        values.put(IngressSettingsCatalog.SMTP_PORT, String.valueOf(port));
+        values.put(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS, "127.0.0.0/8");
+        values.put(IngressSettingsCatalog.SMTP_XFORWARD_CLIENTS, xforwardClients);
         MailgridConfig config = brokerConfig.with(values);
         SmtpSettings settings = SmtpSettings.from(config);
         publisher = new MailPublisher(factory);

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.MailgridConfig;
-import io.mailgrid.node.MailgridCommand;
+import io.mailgrid.node.cli.MailgridCommand;
 import io.mailgrid.testing.TestHome;
 
 /**

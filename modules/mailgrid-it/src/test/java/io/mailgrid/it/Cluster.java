@@ -21,14 +21,15 @@ import static org.awaitility.Awaitility.await;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
+import io.mailgrid.node.cli.StatusReport;
 import io.mailgrid.testing.Maildir;
-import io.mailgrid.node.StatusReport;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.TestHome;
@@ -67,7 +68,7 @@ final class Cluster implements AutoCloseable {
         this.port = TestHome.freePort();
         this.brokerUrl = brokerUrl == null ? "tcp://127.0.0.1:" + port : brokerUrl;
         this.clientConfig = TestHome.config("a", dir.resolve("client"), port,
-                Map.of(MailgridConfig.BROKER_URL, url()));
+                Map.of(CoreSettingsCatalog.BROKER_URL, url()));
     }
 
     String url() {
@@ -97,12 +98,12 @@ final class Cluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--broker");
         all.add(brokerUrl);
-        return io.mailgrid.node.MailgridCommand.execute(all.toArray(String[]::new));
+        return io.mailgrid.node.cli.MailgridCommand.execute(all.toArray(String[]::new));
     }
 
     /** The command line's settings for the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
     MailgridConfig clientConfig(String brokerUrl) {
-        return TestHome.config("a", dir.resolve("client"), port, Map.of(MailgridConfig.BROKER_URL, brokerUrl));
+        return TestHome.config("a", dir.resolve("client"), port, Map.of(CoreSettingsCatalog.BROKER_URL, brokerUrl));
     }
 
     /**

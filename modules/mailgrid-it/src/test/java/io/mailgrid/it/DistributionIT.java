@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.Queues;
-import io.mailgrid.node.StatusReport;
+import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.testing.MailgridProcess;
 
 /**
  * Nodes beside the official Artemis distribution, run as its own process and set up exactly as the
@@ -142,10 +143,16 @@ class DistributionIT {
             broker.useMailgridBrokerXml();
             List<String> properties = new ArrayList<>(List.of(BROKER_PROPERTIES));
             properties.add("mailgrid.broker.port=" + port);
+            // the broker's own redelivery differs from the node's properties (3 attempts): the node must apply the broker's
+            properties.add("mailgrid.redelivery.max-attempts=2");
             broker.javaArgs(properties.toArray(String[]::new));
             broker.start();
             addNodeUser(broker, cluster);
-            cluster.startNode("a", io.mailgrid.testing.TestHome.routes());
+            MailgridProcess node = cluster.startNode("a", io.mailgrid.testing.TestHome.routes(), "mailgrid.redelivery.max-attempts=3");
+            assertThat(node.currentRun()).as("redelivery read from the distribution broker")
+                    .contains("Redelivery of " + Queues.mailbox("a") + " as the broker at " + broker.url()
+                            + " applies it: 2 attempts, first retry after 100 ms")
+                    .contains("mailgrid.redelivery.max-attempts is 3 in the properties but max-delivery-attempts is 2");
 
             List<String> sent = cluster.publish("a", 30, "shipped");
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("a").count() == sent.size());

@@ -20,8 +20,10 @@ import io.mailgrid.checks.ClamdAddress;
 import io.mailgrid.checks.ClamdSettings;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerLogin;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
+import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.ingress.SmtpSettings;
 import io.mailgrid.testing.TestHome;
 
@@ -76,7 +78,7 @@ class DockerFilesTest {
         assertThat(DockerFiles.brokerMounts(compose)).containsEntry(
                 DockerFiles.ETC_OVERRIDE + "broker.xml", docker.resolve("../broker-config/broker.xml").normalize());
         String brokerXml = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
-        int port = Integer.parseInt(shippedDefaults().getProperty(MailgridConfig.BROKER_PORT));
+        int port = Integer.parseInt(shippedDefaults().getProperty(CoreSettingsCatalog.BROKER_PORT));
         assertThat(brokerXml).contains("${mailgrid.broker.host:127.0.0.1}:${mailgrid.broker.port:" + port + "}");
         assertThat(DockerFiles.environment(compose, "broker").get("JAVA_ARGS_APPEND"))
                 .isEqualTo("-Dmailgrid.broker.host=0.0.0.0");
@@ -96,27 +98,27 @@ class DockerFilesTest {
                     new Properties(), Map.of());
             SmtpSettings smtp = SmtpSettings.from(config); // a non-loopback bind without allowed networks would fail here
             assertThat(smtp.bindAddress().isAnyLocalAddress()).isTrue();
-            assertThat(config.string(MailgridConfig.SMTP_ALLOWED_NETWORKS)).isEqualTo(
+            assertThat(config.string(IngressSettingsCatalog.SMTP_ALLOWED_NETWORKS)).isEqualTo(
                     compose.path("networks").path("mailgrid").path("ipam").path("config").get(0).path("subnet").asText());
-            assertThat(config.string(MailgridConfig.BROKER_URL)).isEqualTo("tcp://broker:" + defaults.getProperty(MailgridConfig.BROKER_PORT));
+            assertThat(config.string(CoreSettingsCatalog.BROKER_URL)).isEqualTo("tcp://broker:" + defaults.getProperty(CoreSettingsCatalog.BROKER_PORT));
         }
         assertThat(compose.path("services").path("node-a").path("ports").toString())
-                .contains(":" + defaults.getProperty(MailgridConfig.SMTP_PORT) + "\"");
+                .contains(":" + defaults.getProperty(IngressSettingsCatalog.SMTP_PORT) + "\"");
     }
 
     @Test
     void theNodeAndOperatorUsersShouldExistOnTheBrokerWithTheRolesBrokerXmlGrantsAndTheirPasswords() throws Exception {
         Properties users = properties(docker.resolve("broker-etc/artemis-users.properties"));
         Properties roles = properties(docker.resolve("broker-etc/artemis-roles.properties"));
-        String user = shippedDefaults().getProperty(MailgridConfig.BROKER_USER);
-        String operator = shippedDefaults().getProperty(MailgridConfig.BROKER_OPERATOR_USER);
+        String user = shippedDefaults().getProperty(CoreSettingsCatalog.BROKER_USER);
+        String operator = shippedDefaults().getProperty(CoreSettingsCatalog.BROKER_OPERATOR_USER);
         String brokerXml = Files.readString(TestHome.path().resolve("broker-config/broker.xml"));
 
         assertThat(users.getProperty(user)).isEqualTo(DockerFiles.environment(compose, "node-a").get("MAILGRID_BROKER_PASSWORD"));
         assertThat(roles.getProperty(EmbeddedBroker.NODE_ROLE)).isEqualTo(user);
         assertThat(brokerXml).contains("roles=\"" + EmbeddedBroker.NODE_ROLE + ",amq\"");
         // the command line on the host connects through 127.0.0.1 with the shipped operator password
-        assertThat(users.getProperty(operator)).isEqualTo(shippedDefaults().getProperty(MailgridConfig.BROKER_OPERATOR_PASSWORD));
+        assertThat(users.getProperty(operator)).isEqualTo(shippedDefaults().getProperty(CoreSettingsCatalog.BROKER_OPERATOR_PASSWORD));
         assertThat(roles.getProperty(EmbeddedBroker.OPERATOR_ROLE)).isEqualTo(operator);
         assertThat(brokerXml).contains("roles=\"" + EmbeddedBroker.OPERATOR_ROLE + ",amq\"");
         assertThat(compose.path("services").path("broker").path("ports").toString()).doesNotContain("\"61616:").contains("127.0.0.1:61616:");
@@ -152,7 +154,7 @@ class DockerFilesTest {
                 assertThat(lines.get(i - 1)).as("comment above " + lines.get(i)).startsWith("#");
             }
         }
-        assertThat(exposed).containsExactly(shippedDefaults().getProperty(MailgridConfig.SMTP_PORT));
+        assertThat(exposed).containsExactly(shippedDefaults().getProperty(IngressSettingsCatalog.SMTP_PORT));
         for (String line : lines) {
             if (line.startsWith("COPY ") && !line.contains("--from")) {
                 String source = line.split("\\s+")[1];
@@ -191,8 +193,8 @@ class DockerFilesTest {
         String text = Files.readString(script);
         // /health/ready on the node's HTTP port once the node serves it; the SMTP greeting until then
         assertThat(text).contains("/health/ready").contains("8025").contains("220");
-        assertThat(text).contains(MailgridConfig.environmentName(MailgridConfig.SMTP_PORT))
-                .contains(MailgridConfig.environmentName(MailgridConfig.SMTP_BIND_ADDRESS));
+        assertThat(text).contains(MailgridConfig.environmentName(IngressSettingsCatalog.SMTP_PORT))
+                .contains(MailgridConfig.environmentName(IngressSettingsCatalog.SMTP_BIND_ADDRESS));
     }
 
     @Test

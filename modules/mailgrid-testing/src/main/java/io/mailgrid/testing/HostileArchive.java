@@ -23,7 +23,6 @@ import java.util.zip.ZipOutputStream;
 public final class HostileArchive {
 
     private static final int LOCAL_HEADER = 0x04034b50;
-    private static final int CENTRAL_HEADER = 0x02014b50;
     private static final int END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 
     private HostileArchive() {
@@ -135,18 +134,6 @@ public final class HostileArchive {
             }
         }
         throw new IllegalArgumentException("not a zip");
-    }
-
-    /** Number of central directory headers: how many entries a central-directory reader lists. */
-    public static int centralEntries(byte[] zip) {
-        ByteBuffer buffer = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
-        int count = 0;
-        for (int i = 0; i + 4 <= zip.length; i++) {
-            if (buffer.getInt(i) == CENTRAL_HEADER) {
-                count++;
-            }
-        }
-        return count;
     }
 
     /** {@code levels} zips, each holding the next; the innermost holds {@code name}. */

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class MailgridProcess implements AutoCloseable {
 
-    private static final String MAIN = "io.mailgrid.node.MailgridCommand";
+    private static final String MAIN = "io.mailgrid.node.cli.MailgridCommand";
 
     private final String name;
     private final Process process;

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 
 /**
@@ -59,18 +60,19 @@ public final class TestHome {
     public static MailgridConfig config(String node, Path dataDir, int port, Map<String, String> overrides) {
         Path home = path();
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(MailgridConfig.NODE_NAME, node);
-        values.put(MailgridConfig.DATA_DIR, dataDir.toString());
-        values.put(MailgridConfig.ROUTES_DIR, home.resolve("routes").toString());
-        values.put(MailgridConfig.BROKER_CONFIG, home.resolve("broker-config/broker.xml").toString());
-        values.put(MailgridConfig.BROKER_PORT, String.valueOf(port));
-        values.put(MailgridConfig.REDELIVERY_DELAY, "100ms");
-        values.put(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, "3");
-        values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
-        values.put(MailgridConfig.PICKUP_INTERVAL, "100");
-        values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
+        values.put(CoreSettingsCatalog.NODE_NAME, node);
+        values.put(CoreSettingsCatalog.DATA_DIR, dataDir.toString());
+        values.put(CoreSettingsCatalog.ROUTES_DIR, home.resolve("routes").toString());
+        values.put("mailgrid.broker.config", home.resolve("broker-config/broker.xml").toString());
+        values.put(CoreSettingsCatalog.BROKER_PORT, String.valueOf(port));
+        values.put("mailgrid.redelivery.delay", "100ms");
+        values.put("mailgrid.redelivery.max-attempts", "3");
+        values.put("mailgrid.shutdown.grace-period", "5s");
+        values.put("mailgrid.pickup.interval", "100");
+        values.put("mailgrid.smtp.port", "0"); // a test that wants SMTP picks a free port
         // tests scan with a stand-in that says clean; tests of the scan itself set their own (the keys
-        // are the checks module's, ClamdSettings and friends, which this module cannot depend on)
+        // here and above that are not core's belong to modules that depend on this one in their tests:
+        // checks, broker, ingress, node)
         values.put("mailgrid.virus-scan.command", FakeScanner.clean());
         values.put("mailgrid.clamd.address", FakeClamd.address());
         values.put("mailgrid.content-rules.file", home.resolve("config/content-rules.txt").toString());

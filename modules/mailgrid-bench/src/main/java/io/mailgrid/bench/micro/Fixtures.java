@@ -21,7 +21,7 @@ import io.mailgrid.checks.MailUnderCheck;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Verdict;
-import io.mailgrid.node.MailgridHome;
+import io.mailgrid.node.cli.MailgridHome;
 
 /**
  * What every microbenchmark starts from: the shipped settings, read from the Mailgrid home

@@ -1,0 +1,119 @@
+package io.mailgrid.node.cli;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.mailgrid.cluster.ClusterSettingsCatalog;
+import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.BrokerUnavailableException;
+import io.mailgrid.core.CoreSettingsCatalog;
+import io.mailgrid.core.MailgridConfig;
+
+/** {@code mailgrid status}: queue depths and the mails in flight, per node. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show every node, every Mailgrid queue's depth and which node holds each mail in flight."
+                + " Listens to heartbeats for up to the heartbeat timeout: a node is judged by when its heartbeats"
+                + " arrive, never by its own clock.")
+final class StatusCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Mixin
+    MailgridCommand.ConfigOptions options;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
+    String broker;
+
+    @Option(names = "--json", description = "Print one JSON object instead of tables")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
+        MailgridConfig config = options.load(overrides);
+        StatusReport report;
+        try (BrokerManagement management = BrokerManagement.connect(config);
+                ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
+            report = StatusReport.read(management, factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
+                    config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT), Clock.systemUTC());
+        } catch (BrokerUnavailableException e) {
+            System.err.println("mailgrid status: " + e.getMessage());
+            return MailgridCommand.EXIT_FAILURE;
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("broker", BrokerConnection.url(config));
+            out.put("nodes", report.nodes());
+            out.put("queues", report.queues());
+            out.put("inFlight", report.inFlight());
+            System.out.println(MailgridCommand.json(out));
+        } else {
+            print(System.out, BrokerConnection.url(config), report);
+        }
+        return 0;
+    }
+
+    static void print(PrintStream out, String url, StatusReport report) {
+        out.println("Broker " + url);
+        out.println();
+        if (report.nodes().isEmpty()) {
+            out.println("No node has published a heartbeat yet.");
+        } else {
+            out.printf("%-16s %-7s %-12s %9s %9s %9s  %-14s %s%n", "NODE", "ROLE", "STATE", "HEARTBEAT", "LOAD",
+                    "DONE", "CONFIG", "CHECKS");
+            report.nodes().forEach(n -> out.printf("%-16s %-7s %-12s %9s %9s %9d  %-14s %s%s%n", n.node(), n.role(),
+                    n.state(), age(n.ageMillis()), n.inFlight() + "/" + n.capacity(), n.processed(),
+                    n.configHash() + (n.drift() ? " DRIFT" : ""), checks(n.checks()),
+                    n.reason() == null ? "" : "  (" + n.reason() + ")"));
+            if (report.nodes().stream().anyMatch(n -> n.broker() != null)) {
+                // on a cluster of live brokers: which broker each node's connection is on
+                out.println();
+                out.printf("%-16s %s%n", "NODE", "BROKER");
+                report.nodes().forEach(n -> out.printf("%-16s %s%n", n.node(), n.broker() == null ? "?" : n.broker()));
+            }
+            if (report.nodes().stream().anyMatch(n -> !n.checkVersions().isEmpty())) {
+                out.println();
+                out.printf("%-16s %s%n", "NODE", "SCANS WITH");
+                report.nodes().forEach(n -> n.checkVersions().forEach((check, version) ->
+                        out.printf("%-16s %s: %s%n", n.node(), check, version)));
+            }
+        }
+        out.println();
+        out.printf("%-40s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");
+        report.queues().forEach(q -> out.printf("%-40s %9d %9d %9d%n", q.name(), q.waiting(), q.inFlight(), q.consumers()));
+        out.println();
+        if (report.inFlight().isEmpty()) {
+            out.println("No mail in flight.");
+            return;
+        }
+        out.println("IN FLIGHT (reserved, not yet committed: the 'dispatched for' view)");
+        out.printf("%-38s %-30s %-16s %s%n", "MAIL ID", "QUEUE", "HELD BY NODE", "SINCE");
+        report.inFlight().forEach(m -> out.printf("%-38s %-30s %-16s %s%n", m.mailId(), m.queue(), m.node(),
+                m.reservedAt() == null ? "" : TIME.format(m.reservedAt())));
+    }
+
+    private static String age(long millis) {
+        return millis < 60_000 ? String.format("%.1fs ago", millis / 1000.0) : (millis / 60_000) + "m ago";
+    }
+
+    private static String checks(Map<String, Boolean> checks) {
+        StringBuilder text = new StringBuilder();
+        checks.forEach((name, ok) -> text.append(text.length() == 0 ? "" : ",").append(name).append(ok ? "" : "(UNAVAILABLE)"));
+        return text.length() == 0 ? "-" : text.toString();
+    }
+}
