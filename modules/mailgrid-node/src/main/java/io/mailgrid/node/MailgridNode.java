@@ -54,6 +54,10 @@ import io.mailgrid.node.route.MemoryBudgetStep;
 import io.mailgrid.node.route.Publish;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
+import io.mailgrid.web.BrokerLink;
+import io.mailgrid.web.HttpSettings;
+import io.mailgrid.web.MailgridWeb;
+import io.mailgrid.web.NodeHealth;
 
 /**
  * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
@@ -87,6 +91,7 @@ public final class MailgridNode implements AutoCloseable {
     private SmtpIngress smtp;
     private RequiredChecks required;
     private String policyHash;
+    private BrokerLink brokerLink;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -153,6 +158,7 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
+        HttpSettings http = HttpSettings.from(config);
         MailgridConfig redelivery = config;
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
@@ -164,7 +170,9 @@ public final class MailgridNode implements AutoCloseable {
                 config.duration(MailgridConfig.BROKER_FAILURE_CHECK_PERIOD));
 
         main = new Main();
-        main.setInitialProperties(camelProperties());
+        Properties camelProperties = camelProperties();
+        camelProperties.putAll(http.camelProperties());
+        main.setInitialProperties(camelProperties);
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.xml");
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
@@ -198,6 +206,8 @@ public final class MailgridNode implements AutoCloseable {
                 required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
+        brokerLink = BrokerLink.open(factory);
+        MailgridWeb.serve(camel, http, new Health());
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().wireName(), Queues.mailbox(name),
@@ -317,6 +327,31 @@ public final class MailgridNode implements AutoCloseable {
         Map<String, io.mailgrid.checks.CheckStatus> unavailable = checks.unavailableInChain();
         checks.chain().forEach(name -> health.put(name, !unavailable.containsKey(name)));
         return health;
+    }
+
+    /** What the health endpoints read of this node. */
+    private final class Health implements NodeHealth {
+        @Override
+        public String node() {
+            return settings.name();
+        }
+
+        @Override
+        public boolean brokerConnected() {
+            return brokerLink.connected();
+        }
+
+        @Override
+        public Map<String, String> unavailableChecks() {
+            Map<String, String> unavailable = new TreeMap<>();
+            checks.unavailableInChain().forEach((check, status) -> unavailable.put(check, status.reason()));
+            return unavailable;
+        }
+
+        @Override
+        public String state() {
+            return cluster.state().name();
+        }
     }
 
     /** How the cluster agent changes this node's routes. */
@@ -461,6 +496,9 @@ public final class MailgridNode implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Camel did not stop cleanly: {}", e.toString());
             }
+        }
+        if (brokerLink != null) {
+            brokerLink.close();
         }
         if (reservation != null) {
             reservation.close();

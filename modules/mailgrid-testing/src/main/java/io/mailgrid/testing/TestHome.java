@@ -69,6 +69,7 @@ public final class TestHome {
         values.put(MailgridConfig.SHUTDOWN_GRACE, "5s");
         values.put(MailgridConfig.PICKUP_INTERVAL, "100");
         values.put(MailgridConfig.SMTP_PORT, "0"); // a test that wants SMTP picks a free port
+        values.put("mailgrid.http.port", "0"); // likewise HTTP (the key is mailgrid-web's HttpSettings.PORT)
         // tests scan with a stand-in that says clean; tests of the scan itself set their own (the keys
         // are the checks module's, ClamdSettings and friends, which this module cannot depend on)
         values.put("mailgrid.virus-scan.command", FakeScanner.clean());
