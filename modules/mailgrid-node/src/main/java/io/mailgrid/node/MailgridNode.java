@@ -56,6 +56,7 @@ import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
 import io.mailgrid.web.BrokerLink;
 import io.mailgrid.web.HttpSettings;
+import io.mailgrid.web.MailMetrics;
 import io.mailgrid.web.MailgridWeb;
 import io.mailgrid.web.NodeHealth;
 
@@ -92,6 +93,7 @@ public final class MailgridNode implements AutoCloseable {
     private RequiredChecks required;
     private String policyHash;
     private BrokerLink brokerLink;
+    private MailMetrics metrics;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -171,7 +173,7 @@ public final class MailgridNode implements AutoCloseable {
 
         main = new Main();
         Properties camelProperties = camelProperties();
-        camelProperties.putAll(http.camelProperties());
+        camelProperties.putAll(MailgridWeb.camelProperties(http, name));
         main.setInitialProperties(camelProperties);
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.xml");
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
@@ -186,6 +188,9 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", mailErrors);
         main.bind("delivery", new DeliveryStep(delivery, pauses));
+        // read from Camel's exchange events (an EventNotifier Camel Main picks up from the registry)
+        metrics = new MailMetrics(clock, config.isSet(MailgridConfig.DELIVERY_RELAY) ? "relay" : "maildir");
+        main.bind("mailMetrics", metrics);
         // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
         main.bind("check", checks.component());
         checks.namedConditions().forEach(main::bind);
@@ -207,7 +212,8 @@ public final class MailgridNode implements AutoCloseable {
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
         brokerLink = BrokerLink.open(factory);
-        MailgridWeb.serve(camel, http, new Health());
+        metrics.gauges(reservation::inFlight, () -> memoryBudget.totalBytes() - memoryBudget.availableBytes());
+        MailgridWeb.serve(camel, http, new Health(), metrics, this::clusterView);
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().wireName(), Queues.mailbox(name),
@@ -233,6 +239,7 @@ public final class MailgridNode implements AutoCloseable {
                     + e.getMessage(), e);
         }
         publisher = new MailPublisher(factory, required);
+        publisher.onStored(metrics::accepted);
         reservation = new Reservation(settings.name(), config.duration(MailgridConfig.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);
@@ -251,6 +258,7 @@ public final class MailgridNode implements AutoCloseable {
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory, required);
+        smtpPublisher.onStored(metrics::accepted);
         smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
     }
@@ -327,6 +335,13 @@ public final class MailgridNode implements AutoCloseable {
         Map<String, io.mailgrid.checks.CheckStatus> unavailable = checks.unavailableInChain();
         checks.chain().forEach(name -> health.put(name, !unavailable.containsKey(name)));
         return health;
+    }
+
+    /** Every node this node knows with its state, itself included (metrics). */
+    private Map<String, String> clusterView() {
+        Map<String, String> nodes = new TreeMap<>(cluster.peers());
+        nodes.put(settings.name(), cluster.state().name());
+        return nodes;
     }
 
     /** What the health endpoints read of this node. */

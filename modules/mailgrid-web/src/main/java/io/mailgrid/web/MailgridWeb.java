@@ -1,5 +1,9 @@
 package io.mailgrid.web;
 
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
 import org.apache.camel.CamelContext;
 
 /**
@@ -11,11 +15,30 @@ public final class MailgridWeb {
     private MailgridWeb() {
     }
 
-    /** Adds the health paths to the running Camel's HTTP server; nothing when HTTP is off. */
-    public static void serve(CamelContext camel, HttpSettings settings, NodeHealth health) throws Exception {
+    /**
+     * What Camel Main needs: its HTTP server per {@link HttpSettings}, and JMX (camel-management
+     * is on the class path) with the node's name in the MBean names, {@code org.apache.camel:
+     * context=mailgrid-NODE,type=routes,name="grabber-NODE"}, so Hawtio or JConsole tell nodes
+     * apart and two nodes in one JVM (tests) do not clash.
+     */
+    public static Properties camelProperties(HttpSettings http, String node) {
+        Properties properties = http.camelProperties();
+        properties.setProperty("camel.main.jmx-enabled", "true");
+        properties.setProperty("camel.main.jmx-management-name-pattern", "#name#-" + node);
+        properties.setProperty("camel.main.jmx-management-register-routes-create-by-template", "true");
+        return properties;
+    }
+
+    /**
+     * Adds the health and metrics paths to the running Camel's HTTP server; nothing when HTTP is off.
+     *
+     * @param clusterView every node this node knows, with its state (read at each scrape)
+     */
+    public static void serve(CamelContext camel, HttpSettings settings, NodeHealth health, MailMetrics metrics,
+            Supplier<Map<String, String>> clusterView) throws Exception {
         if (!settings.enabled()) {
             return;
         }
-        camel.addRoutes(new WebRoutes(health));
+        camel.addRoutes(new WebRoutes(health, metrics, clusterView));
     }
 }

@@ -1,6 +1,7 @@
 package io.mailgrid.web;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -17,9 +18,13 @@ final class WebRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NodeHealth health;
+    private final MailMetrics metrics;
+    private final Supplier<Map<String, String>> clusterView;
 
-    WebRoutes(NodeHealth health) {
+    WebRoutes(NodeHealth health, MailMetrics metrics, Supplier<Map<String, String>> clusterView) {
         this.health = health;
+        this.metrics = metrics;
+        this.clusterView = clusterView;
     }
 
     @Override
@@ -30,6 +35,12 @@ final class WebRoutes extends RouteBuilder {
                 .process(exchange -> {
                     Readiness readiness = Readiness.of(health);
                     json(exchange, readiness.ready() ? 200 : 503, readiness.details());
+                });
+        from("platform-http:/metrics?httpMethodRestrict=GET,HEAD").routeId("http-metrics")
+                .process(exchange -> {
+                    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                    exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.getMessage().setBody(metrics.scrape(clusterView));
                 });
     }
 
