@@ -160,7 +160,7 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
-        HttpSettings http = HttpSettings.from(config);
+        HttpSettings http = MailgridWeb.settings(config); // a taken port fails here, before the broker starts
         MailgridConfig redelivery = config;
         if (!config.isSet(MailgridConfig.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());

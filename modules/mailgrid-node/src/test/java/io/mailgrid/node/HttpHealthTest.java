@@ -11,6 +11,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -108,6 +109,14 @@ class HttpHealthTest {
         try (TestNode a = TestNode.start(dir, Map.of(HttpSettings.PORT, "0"))) {
             assertThat(a.node.camel().hasService(MainHttpServer.class)).isNull();
             assertThat(a.node.camel().getRoute("http-health-ready")).isNull();
+        }
+    }
+
+    @Test
+    void aTakenHttpPortShouldStopTheStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> TestNode.start(dir, Map.of(HttpSettings.PORT, String.valueOf(taken.getLocalPort()))))
+                    .hasMessageContaining(HttpSettings.PORT).hasMessageContaining(":" + taken.getLocalPort());
         }
     }
 

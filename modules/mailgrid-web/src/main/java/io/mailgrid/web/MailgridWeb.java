@@ -1,10 +1,16 @@
 package io.mailgrid.web;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
+
+import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.MailgridConfig;
 
 /**
  * The node's HTTP part, wired in by the node in one place: the listener is Camel Main's own
@@ -27,6 +33,26 @@ public final class MailgridWeb {
         properties.setProperty("camel.main.jmx-management-name-pattern", "#name#-" + node);
         properties.setProperty("camel.main.jmx-management-register-routes-create-by-template", "true");
         return properties;
+    }
+
+    /**
+     * Reads the HTTP settings before anything starts, and fails naming the key when the port
+     * cannot be bound: Camel's Vert.x server only logs a failed bind, and the node would run
+     * without its health (a HEALTHCHECK or load balancer would ask whatever holds the port).
+     */
+    public static HttpSettings settings(MailgridConfig config) {
+        HttpSettings http = HttpSettings.from(config);
+        if (!http.enabled()) {
+            return http;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(http.host(), http.port()), 1);
+        } catch (IOException e) {
+            throw new ConfigException(HttpSettings.PORT + ": cannot listen on " + http.host() + ":" + http.port() + " ("
+                    + e.getMessage() + "): another process has it, or the address is not this machine's; set another"
+                    + " port, or 0 for none", e);
+        }
+        return http;
     }
 
     /**
