@@ -26,8 +26,10 @@ import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.ClusterAgent;
+import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailProperty;
@@ -55,6 +57,7 @@ import io.mailgrid.node.route.Publish;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
 import io.mailgrid.web.BrokerLink;
+import io.mailgrid.web.ClusterPage;
 import io.mailgrid.web.HttpSettings;
 import io.mailgrid.web.MailMetrics;
 import io.mailgrid.web.MailgridWeb;
@@ -94,6 +97,7 @@ public final class MailgridNode implements AutoCloseable {
     private String policyHash;
     private BrokerLink brokerLink;
     private MailMetrics metrics;
+    private ClusterPage page;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -213,7 +217,12 @@ public final class MailgridNode implements AutoCloseable {
         cluster.start();
         brokerLink = BrokerLink.open(factory);
         metrics.gauges(reservation::inFlight, () -> memoryBudget.totalBytes() - memoryBudget.availableBytes());
-        MailgridWeb.serve(camel, http, new Health(), metrics, this::clusterView);
+        if (http.enabled()) {
+            Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
+            page = new ClusterPage(ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL), timeout,
+                    clock), timeout, clock, this::queues);
+        }
+        MailgridWeb.serve(camel, http, new Health(), metrics, page);
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().wireName(), Queues.mailbox(name),
@@ -337,11 +346,14 @@ public final class MailgridNode implements AutoCloseable {
         return health;
     }
 
-    /** Every node this node knows with its state, itself included (metrics). */
-    private Map<String, String> clusterView() {
-        Map<String, String> nodes = new TreeMap<>(cluster.peers());
-        nodes.put(settings.name(), cluster.state().name());
-        return nodes;
+    /** The queues and reserved mails for the cluster page, as {@code status} reads them. */
+    private ClusterPage.Queues queues() throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(config)) {
+            StatusReport report = StatusReport.read(management);
+            return new ClusterPage.Queues(report.queues().stream().map(q -> new ClusterPage.QueueRow(q.name(), q.waiting(),
+                    q.inFlight(), q.consumers())).toList(), report.inFlight().stream().map(m -> new ClusterPage.HeldMail(
+                    m.mailId(), m.queue(), m.node(), m.reservedAt())).toList());
+        }
     }
 
     /** What the health endpoints read of this node. */
@@ -514,6 +526,9 @@ public final class MailgridNode implements AutoCloseable {
         }
         if (brokerLink != null) {
             brokerLink.close();
+        }
+        if (page != null) {
+            page.close();
         }
         if (reservation != null) {
             reservation.close();

@@ -3,9 +3,7 @@ package io.mailgrid.web;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 
@@ -56,15 +54,16 @@ public final class MailgridWeb {
     }
 
     /**
-     * Adds the health and metrics paths to the running Camel's HTTP server; nothing when HTTP is off.
+     * Adds the health, metrics and cluster-page paths to the running Camel's HTTP server; nothing
+     * when HTTP is off.
      *
-     * @param clusterView every node this node knows, with its state (read at each scrape)
+     * @param page the cluster page, also the source of the metrics' nodes by state; null when HTTP is off
      */
     public static void serve(CamelContext camel, HttpSettings settings, NodeHealth health, MailMetrics metrics,
-            Supplier<Map<String, String>> clusterView) throws Exception {
+            ClusterPage page) throws Exception {
         if (!settings.enabled()) {
             return;
         }
-        camel.addRoutes(new WebRoutes(health, metrics, clusterView));
+        camel.addRoutes(new WebRoutes(health, metrics, page));
     }
 }

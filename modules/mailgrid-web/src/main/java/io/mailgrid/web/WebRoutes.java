@@ -1,7 +1,6 @@
 package io.mailgrid.web;
 
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -19,12 +18,12 @@ final class WebRoutes extends RouteBuilder {
 
     private final NodeHealth health;
     private final MailMetrics metrics;
-    private final Supplier<Map<String, String>> clusterView;
+    private final ClusterPage page;
 
-    WebRoutes(NodeHealth health, MailMetrics metrics, Supplier<Map<String, String>> clusterView) {
+    WebRoutes(NodeHealth health, MailMetrics metrics, ClusterPage page) {
         this.health = health;
         this.metrics = metrics;
-        this.clusterView = clusterView;
+        this.page = page;
     }
 
     @Override
@@ -36,11 +35,18 @@ final class WebRoutes extends RouteBuilder {
                     Readiness readiness = Readiness.of(health);
                     json(exchange, readiness.ready() ? 200 : 503, readiness.details());
                 });
+        from("platform-http:/?httpMethodRestrict=GET,HEAD").routeId("http-cluster-page")
+                .process(exchange -> {
+                    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                    exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+                    exchange.getMessage().setHeader("Cache-Control", "no-store");
+                    exchange.getMessage().setBody(page.render(health.node()));
+                });
         from("platform-http:/metrics?httpMethodRestrict=GET,HEAD").routeId("http-metrics")
                 .process(exchange -> {
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                     exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    exchange.getMessage().setBody(metrics.scrape(clusterView));
+                    exchange.getMessage().setBody(metrics.scrape(page::states));
                 });
     }
 
