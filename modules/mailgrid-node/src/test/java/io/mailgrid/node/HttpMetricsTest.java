@@ -60,7 +60,10 @@ class HttpMetricsTest {
                         .containsEntry("mailgrid_check_duration_seconds_count{check=\"clamd\"}", 3.0)
                         .containsEntry("mailgrid_mail_latency_seconds_count", 2.0)
                         .containsEntry("mailgrid_nodes{state=\"UP\"}", 1.0)
-                        .containsKeys("mailgrid_mails_in_flight", "mailgrid_memory_budget_used_bytes");
+                        .containsEntry("mailgrid_queue_waiting{queue=\"" + Queues.QUARANTINE + "\"}", 1.0)
+                        .containsEntry("mailgrid_queue_waiting{queue=\"" + Queues.DLQ + "\"}", 1.0)
+                        .containsKeys("mailgrid_mails_in_flight", "mailgrid_memory_budget_used_bytes",
+                                "mailgrid_queue_in_flight{queue=\"" + Queues.mailbox("a") + "\"}");
                 assertThat(m).hasEntrySatisfying("mailgrid_mails_checked_total{check=\"attachment-policy\",verdict=\"BLOCKED_ATTACHMENT\"}",
                         v -> assertThat(v).isEqualTo(1.0));
                 assertThat(m.entrySet()).filteredOn(e -> e.getKey().startsWith("mailgrid_mails_quarantined_total"))

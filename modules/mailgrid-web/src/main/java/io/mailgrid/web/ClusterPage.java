@@ -70,6 +70,11 @@ public final class ClusterPage implements AutoCloseable {
                 : peer.state().name();
     }
 
+    /** The queues and reserved mails as the broker reports them now. */
+    public Queues queues() throws Exception {
+        return queues.read();
+    }
+
     /** The page as it is now. */
     public String render(String self) {
         Instant now = clock.instant();

@@ -2,6 +2,7 @@ package io.mailgrid.web;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -46,6 +47,8 @@ public final class MailMetrics extends EventNotifierSupport {
     private final Clock clock;
     private final String deliveryTarget;
     private final MultiGauge nodes;
+    private final MultiGauge queueWaiting;
+    private final MultiGauge queueInFlight;
 
     /**
      * @param deliveryTarget how this node delivers (maildir or relay), the delivered counter's target label
@@ -55,6 +58,10 @@ public final class MailMetrics extends EventNotifierSupport {
         this.deliveryTarget = deliveryTarget;
         this.nodes = MultiGauge.builder("mailgrid.nodes").description("Nodes this node knows, by state")
                 .register(registry);
+        this.queueWaiting = MultiGauge.builder("mailgrid.queue.waiting")
+                .description("Mails waiting in each Mailgrid queue of the broker this node uses").register(registry);
+        this.queueInFlight = MultiGauge.builder("mailgrid.queue.in.flight")
+                .description("Mails reserved by a consumer in each Mailgrid queue").register(registry);
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -86,9 +93,20 @@ public final class MailMetrics extends EventNotifierSupport {
                 .map(e -> MultiGauge.Row.of(Tags.of("state", e.getKey()), e.getValue())).toList(), true);
     }
 
-    /** Refreshes what the scrape reads from elsewhere, then renders every meter in Prometheus text format. */
-    public String scrape(Supplier<Map<String, String>> clusterView) {
+    /**
+     * Refreshes what the scrape reads from elsewhere (nodes by state, and the depth of every
+     * Mailgrid queue as the broker reports it now; left as they were if the broker cannot be
+     * asked), then renders every meter in Prometheus text format.
+     */
+    public String scrape(Supplier<Map<String, String>> clusterView, ClusterPage.QueueSource queues) {
         nodes(clusterView.get());
+        try {
+            List<ClusterPage.QueueRow> rows = queues.read().queues();
+            queueWaiting.register(rows.stream().map(q -> MultiGauge.Row.of(Tags.of("queue", q.name()), q.waiting())).toList(), true);
+            queueInFlight.register(rows.stream().map(q -> MultiGauge.Row.of(Tags.of("queue", q.name()), q.inFlight())).toList(), true);
+        } catch (Exception e) {
+            // the broker's management is not reachable now: the queue gauges keep their last values
+        }
         return registry.scrape();
     }
 

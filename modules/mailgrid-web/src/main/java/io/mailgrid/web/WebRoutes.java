@@ -46,7 +46,7 @@ final class WebRoutes extends RouteBuilder {
                 .process(exchange -> {
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                     exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    exchange.getMessage().setBody(metrics.scrape(page::states));
+                    exchange.getMessage().setBody(metrics.scrape(page::states, page::queues));
                 });
     }
 
