@@ -215,9 +215,9 @@ public final class MailgridNode implements AutoCloseable {
                 required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
-        brokerLink = BrokerLink.open(factory);
         metrics.gauges(reservation::inFlight, () -> memoryBudget.totalBytes() - memoryBudget.availableBytes());
         if (http.enabled()) {
+            brokerLink = BrokerLink.open(factory);
             Duration timeout = config.duration(MailgridConfig.HEARTBEAT_TIMEOUT);
             page = new ClusterPage(ClusterWatch.start(factory, config.duration(MailgridConfig.HEARTBEAT_INTERVAL), timeout,
                     clock), timeout, clock, this::queues);
