@@ -37,6 +37,7 @@ final class BenchProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs every process
+        command.add("-Dmailgrid.http.port=0"); // several nodes on one machine: not all on the default port
         command.addAll(jvmOptions);
         command.add("-D" + MailgridHome.HOME_PROPERTY + "=" + MailgridHome.fromSystem().path());
         command.add("-cp");

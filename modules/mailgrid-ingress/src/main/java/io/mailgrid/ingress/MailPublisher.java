@@ -72,6 +72,8 @@ public final class MailPublisher implements AutoCloseable {
     private final RequiredChecks required;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    /** Told of every mail the broker stored (the node's metrics count accepted mail). */
+    private volatile java.util.function.Consumer<Envelope> stored = envelope -> { };
     /** When a publish last found {@link Queues#RESEND_KEYS} missing (System.nanoTime), or null. */
     private volatile Long resendKeysMissingSince;
 
@@ -117,15 +119,27 @@ public final class MailPublisher implements AutoCloseable {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
         JMSContext pooled = idle.poll();
+        Outcome outcome = null;
         if (pooled != null) {
             try {
-                return send(pooled, envelope, body, resendKey);
+                outcome = send(pooled, envelope, body, resendKey);
             } catch (PublishException e) {
                 // the pooled context's connection may have died while idle (broker restarted): try once
                 // more on a fresh one; if both reached the broker, the second is refused as a duplicate
             }
         }
-        return send(null, envelope, body, resendKey);
+        if (outcome == null) {
+            outcome = send(null, envelope, body, resendKey);
+        }
+        if (outcome == Outcome.STORED) {
+            stored.accept(envelope);
+        }
+        return outcome;
+    }
+
+    /** Calls {@code listener} with the envelope of every mail the broker stored from now on. */
+    public void onStored(java.util.function.Consumer<Envelope> listener) {
+        this.stored = listener;
     }
 
     private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey)

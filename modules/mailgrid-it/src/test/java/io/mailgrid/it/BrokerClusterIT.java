@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
-import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.TestHome;
 

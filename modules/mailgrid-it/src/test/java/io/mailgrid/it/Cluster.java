@@ -28,7 +28,7 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PublishException;
-import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.SmtpSink;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.Queues;
-import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.ClamAv;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;

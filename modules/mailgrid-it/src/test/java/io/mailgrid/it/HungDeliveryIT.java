@@ -27,7 +27,7 @@ import io.mailgrid.core.Envelope;
 import io.mailgrid.core.Queues;
 import io.mailgrid.delivery.MaildirDelivery;
 import io.mailgrid.ingress.MailPublisher;
-import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.FileGate;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.SmtpSink;

@@ -73,6 +73,8 @@ class ReleaseArchiveIT {
         builder.environment().put("MAILGRID_BROKER_PORT", String.valueOf(TestHome.freePort()));
         builder.environment().put("MAILGRID_CLAMD_ADDRESS", FakeClamd.address()); // clamd's stand-in: says clean
         builder.environment().put("MAILGRID_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        int httpPort = TestHome.freePort(); // not the shared default 8025
+        builder.environment().put("MAILGRID_HTTP_PORT", String.valueOf(httpPort));
         Process node = builder.start();
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -90,6 +92,11 @@ class ReleaseArchiveIT {
             assertThat(outbox.mails().get(0).header("Message-ID")).contains(mail.messageId());
             assertThat(outbox.mails().get(0).stamp("Checks").orElseThrow()).startsWith("clamd");
             assertThat(read(log)).doesNotContain("building");
+            // what the docker HEALTHCHECK and a load balancer ask: the archive's libraries serve it
+            java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                            .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         } finally {
             node.destroy();
             if (!node.waitFor(60, TimeUnit.SECONDS)) {

@@ -51,6 +51,7 @@ public final class MailgridProcess implements AutoCloseable {
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a node never goes on after running out of heap
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
+        command.add("-Dmailgrid.http.port=0"); // likewise HTTP; jvmProps choose one
         // the stand-in scanner that says clean (ClamAV need not be installed); jvmProps may override it
         command.add("-Dmailgrid.virus-scan.command=" + FakeScanner.clean());
         command.add("-Dmailgrid.clamd.address=" + FakeClamd.address()); // the shipped chain's check:clamd: says clean

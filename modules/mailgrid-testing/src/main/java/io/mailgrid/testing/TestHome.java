@@ -70,6 +70,7 @@ public final class TestHome {
         values.put("mailgrid.shutdown.grace-period", "5s");
         values.put("mailgrid.pickup.interval", "100");
         values.put("mailgrid.smtp.port", "0"); // a test that wants SMTP picks a free port
+        values.put("mailgrid.http.port", "0"); // likewise HTTP (the key is mailgrid-web's HttpSettings.PORT)
         // tests scan with a stand-in that says clean; tests of the scan itself set their own (the keys
         // here and above that are not core's belong to modules that depend on this one in their tests:
         // checks, broker, ingress, node)

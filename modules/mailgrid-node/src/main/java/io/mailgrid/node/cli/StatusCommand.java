@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;

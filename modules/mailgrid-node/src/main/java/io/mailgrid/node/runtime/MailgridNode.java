@@ -21,14 +21,18 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.broker.BrokerRedelivery;
 import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.cluster.ClusterAgent;
+import io.mailgrid.cluster.ClusterSettingsCatalog;
+import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ConfigHash;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.CoreSettingsCatalog;
@@ -57,6 +61,12 @@ import io.mailgrid.node.route.MemoryBudgetStep;
 import io.mailgrid.node.route.Publish;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
+import io.mailgrid.web.BrokerLink;
+import io.mailgrid.web.ClusterPage;
+import io.mailgrid.web.HttpSettings;
+import io.mailgrid.web.MailMetrics;
+import io.mailgrid.web.MailgridWeb;
+import io.mailgrid.web.NodeHealth;
 
 /**
  * One running Mailgrid node: optionally the embedded broker, then Camel Main with the XML routes
@@ -90,6 +100,9 @@ public final class MailgridNode implements AutoCloseable {
     private SmtpIngress smtp;
     private RequiredChecks required;
     private String policyHash;
+    private BrokerLink brokerLink;
+    private MailMetrics metrics;
+    private ClusterPage page;
 
     private MailgridNode(Builder builder) {
         this.config = builder.config;
@@ -156,6 +169,7 @@ public final class MailgridNode implements AutoCloseable {
         smtpSettings.requireFits(memoryBudget);
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
+        HttpSettings http = MailgridWeb.settings(config); // a taken port fails here, before the broker starts
         if (!config.isSet(CoreSettingsCatalog.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
         }
@@ -166,7 +180,9 @@ public final class MailgridNode implements AutoCloseable {
                 config.duration(CoreSettingsCatalog.BROKER_FAILURE_CHECK_PERIOD));
 
         main = new Main();
-        main.setInitialProperties(camelProperties());
+        Properties camelProperties = camelProperties();
+        camelProperties.putAll(MailgridWeb.camelProperties(http, name));
+        main.setInitialProperties(camelProperties);
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.xml");
         main.configure().withShutdownTimeout((int) Math.max(1, grace().toSeconds()));
         main.configure().withShutdownNowOnTimeout(true);
@@ -180,6 +196,9 @@ public final class MailgridNode implements AutoCloseable {
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", mailErrors);
         main.bind("delivery", new DeliveryStep(delivery, pauses));
+        // read from Camel's exchange events (an EventNotifier Camel Main picks up from the registry)
+        metrics = new MailMetrics(clock, config.isSet(DeliverySettingsCatalog.DELIVERY_RELAY) ? "relay" : "maildir");
+        main.bind("mailMetrics", metrics);
         // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
         main.bind("check", checks.component());
         checks.namedConditions().forEach(main::bind);
@@ -200,6 +219,14 @@ public final class MailgridNode implements AutoCloseable {
                 required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
+        metrics.gauges(reservation::inFlight, () -> memoryBudget.totalBytes() - memoryBudget.availableBytes());
+        if (http.enabled()) {
+            brokerLink = BrokerLink.open(factory);
+            Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
+            page = new ClusterPage(ClusterWatch.start(factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL), timeout,
+                    clock), timeout, clock, this::queues);
+        }
+        MailgridWeb.serve(camel, http, new Health(), metrics, page);
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().wireName(), Queues.mailbox(name),
@@ -225,6 +252,7 @@ public final class MailgridNode implements AutoCloseable {
                     + e.getMessage(), e);
         }
         publisher = new MailPublisher(factory, required);
+        publisher.onStored(metrics::accepted);
         reservation = new Reservation(settings.name(), config.duration(NodeSettingsCatalog.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);
@@ -243,6 +271,7 @@ public final class MailgridNode implements AutoCloseable {
         }
         smtpFactory = BrokerConnection.forCommand(config);
         smtpPublisher = new MailPublisher(smtpFactory, required);
+        smtpPublisher.onStored(metrics::accepted);
         smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
     }
@@ -319,6 +348,41 @@ public final class MailgridNode implements AutoCloseable {
         Map<String, io.mailgrid.checks.CheckStatus> unavailable = checks.unavailableInChain();
         checks.chain().forEach(name -> health.put(name, !unavailable.containsKey(name)));
         return health;
+    }
+
+    /** The queues and reserved mails for the cluster page, as {@code status} reads them. */
+    private ClusterPage.Queues queues() throws Exception {
+        try (BrokerManagement management = BrokerManagement.connect(config)) {
+            StatusReport report = StatusReport.read(management);
+            return new ClusterPage.Queues(report.queues().stream().map(q -> new ClusterPage.QueueRow(q.name(), q.waiting(),
+                    q.inFlight(), q.consumers())).toList(), report.inFlight().stream().map(m -> new ClusterPage.HeldMail(
+                    m.mailId(), m.queue(), m.node(), m.reservedAt())).toList());
+        }
+    }
+
+    /** What the health endpoints read of this node. */
+    private final class Health implements NodeHealth {
+        @Override
+        public String node() {
+            return settings.name();
+        }
+
+        @Override
+        public boolean brokerConnected() {
+            return brokerLink.connected();
+        }
+
+        @Override
+        public Map<String, String> unavailableChecks() {
+            Map<String, String> unavailable = new TreeMap<>();
+            checks.unavailableInChain().forEach((check, status) -> unavailable.put(check, status.reason()));
+            return unavailable;
+        }
+
+        @Override
+        public String state() {
+            return cluster.state().name();
+        }
     }
 
     /** How the cluster agent changes this node's routes. */
@@ -478,6 +542,12 @@ public final class MailgridNode implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Camel did not stop cleanly: {}", e.toString());
             }
+        }
+        if (brokerLink != null) {
+            brokerLink.close();
+        }
+        if (page != null) {
+            page.close();
         }
         if (reservation != null) {
             reservation.close();

@@ -17,6 +17,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;

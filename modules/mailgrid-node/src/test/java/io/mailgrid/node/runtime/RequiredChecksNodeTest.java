@@ -24,7 +24,7 @@ import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.Queues;
 import io.mailgrid.ingress.IngressSettingsCatalog;
-import io.mailgrid.node.cli.StatusReport;
+import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;

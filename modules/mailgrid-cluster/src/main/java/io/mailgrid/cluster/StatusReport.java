@@ -1,4 +1,4 @@
-package io.mailgrid.node.cli;
+package io.mailgrid.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,10 +17,6 @@ import jakarta.jms.ConnectionFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mailgrid.cluster.ClusterWatch;
-import io.mailgrid.cluster.Heartbeat;
-import io.mailgrid.cluster.Membership;
-import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
 import io.mailgrid.core.MailProperty;
