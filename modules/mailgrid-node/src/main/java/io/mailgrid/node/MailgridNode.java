@@ -170,14 +170,16 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         MailErrors mailErrors = new MailErrors(redelivery.integer(MailgridConfig.REDELIVERY_MAX_ATTEMPTS, 1));
+        DeliveryStep deliveryStep = new DeliveryStep(delivery, pauses);
+        // only a Maildir keeps one copy whatever the attempt; a relay's mail keeps the outbound hop (docs/adr/0035)
         publish = new Publish(factory, new RelayFollowUp(redelivery.duration(MailgridConfig.REDELIVERY_DELAY), clock),
-                mailErrors);
+                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null);
         main.bind("publish", publish);
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", mailErrors);
-        main.bind("delivery", new DeliveryStep(delivery, pauses));
+        main.bind("delivery", deliveryStep);
         // the policy chain is read from the routes Camel loaded, before they start (docs/adr/0026)
         main.bind("check", checks.component());
         checks.namedConditions().forEach(main::bind);
