@@ -40,6 +40,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.BrokerLogin;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
@@ -338,7 +339,8 @@ final class Bench {
         Set<String> quarantined = ConcurrentHashMap.newKeySet();
         try (Run run = new Run("scanner-" + chain.label);
                 BenchSink sink = new BenchSink((id, at) -> outcomes.get().record(id, at));
-                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client);
+                // taking mail from the quarantine is the operator's right, not a node's (ADR 0022)
+                ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client, BrokerLogin.OPERATOR);
                 JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                 JMSConsumer quarantine = context.createConsumer(context.createQueue(Queues.QUARANTINE))) {
             quarantine.setMessageListener(message -> {

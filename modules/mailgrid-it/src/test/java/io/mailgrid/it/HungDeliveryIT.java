@@ -37,8 +37,9 @@ import io.mailgrid.testing.TestMail;
 /**
  * A node that hangs (SIGSTOP) while it delivers, long enough for the broker to give its mail to a
  * peer after the connection TTL, then wakes up (SIGCONT) and goes on where it stopped. The pause
- * lands at a known point: a test step in the delivery route holds the mail until the test has
- * stopped the node, or the SMTP sink holds its reply. Every mail is counted by its mail id in
+ * lands at a known point: a test step in the grabber (which delivers a node's own mail into its
+ * Maildir, docs/adr/0035) holds the mail until the test has stopped the node, or the SMTP sink
+ * holds its reply. Every mail is counted by its mail id in
  * {@code new/} and {@code cur/} of every Maildir, or at the sink.
  */
 class HungDeliveryIT {
@@ -166,7 +167,10 @@ class HungDeliveryIT {
         }
     }
 
-    /** A copy of the shipped routes whose delivery holds marked mails before and after its delivery step. */
+    /**
+     * A copy of the shipped routes whose grabber holds marked mails before and after its publish step,
+     * which delivers a node's own mail into its Maildir (docs/adr/0035).
+     */
     private Path routesWithDeliveryGates(Cluster cluster, Path gates) throws IOException {
         Path copy = dir.resolve("routes-gated");
         Files.createDirectories(copy);
@@ -175,8 +179,8 @@ class HungDeliveryIT {
         try (Stream<Path> files = Files.list(TestHome.routes())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String xml = Files.readString(file, StandardCharsets.UTF_8);
-                if (file.getFileName().toString().equals("delivery.xml")) {
-                    String step = "<to uri=\"bean:{{deliveryBean}}?method=deliver\"/>";
+                if (file.getFileName().toString().equals("grabber.xml")) {
+                    String step = "<process ref=\"publish\"/>";
                     assertThat(xml).contains(step);
                     xml = xml.replace(step, ""
                             + "<filter><simple>" + firstAttempt + "'HOLD-BEFORE'</simple>"

@@ -40,6 +40,9 @@ import io.mailgrid.core.Queues;
  */
 public final class MailMetrics extends EventNotifierSupport {
 
+    /** Exchange property the publish step sets when the grabber delivered the mail itself. */
+    public static final String DELIVERED_BY_GRABBER = "mailgrid.deliveredByGrabber";
+
     /** The exchange property holding the checks run before a check step (to see whether it ran). */
     private static final String CHECKS_BEFORE = "mailgrid.metrics.checks-before";
 
@@ -167,6 +170,10 @@ public final class MailMetrics extends EventNotifierSupport {
         if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
             counter("mailgrid.mails.dead.lettered", "Mails moved to " + Queues.DLQ + " with the reason",
                     Tags.of("stage", "check")).increment();
+            return;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(DELIVERED_BY_GRABBER, Boolean.class))) {
+            delivered(exchange); // a node's own mail into its Maildir, without the delivery route (docs/adr/0035)
             return;
         }
         Object verdict = exchange.getMessage().getHeader(MailProperty.VERDICT);

@@ -24,13 +24,16 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.Stage;
 import io.mailgrid.core.Verdict;
+import io.mailgrid.web.MailMetrics;
 
 /**
  * The one step that hands a mail taken in a JMS transaction on to its next queue; bound as
  * {@code publish}. What it publishes is decided from the exchange, not by the route:
  * <ul>
- *   <li>a mail taken from a mailbox (grabber): to {@code mailgrid.outbound.<node>} if the policy
- *       chain's verdict is CLEAN, else to {@code mailgrid.quarantine};</li>
+ *   <li>a mail taken from a mailbox (grabber): if the policy chain's verdict is CLEAN and the mailbox
+ *       is this node's own and the node delivers into a Maildir, delivered here through the
+ *       {@code delivery} step in the same transaction (docs/adr/0035); other CLEAN mail to
+ *       {@code mailgrid.outbound.<node>}; any other verdict to {@code mailgrid.quarantine};</li>
  *   <li>a mail taken from an outbound queue (delivery): nothing if it was delivered to every
  *       recipient; if an SMTP relay refused some, a copy for those to {@code mailgrid.dlq}; if it
  *       deferred some, a copy for those back to the outbound queue ({@link RelayFollowUp});</li>
@@ -56,6 +59,8 @@ public final class Publish implements Processor, AutoCloseable {
     private final ConnectionFactory factory;
     private final RelayFollowUp followUps;
     private final MailErrors errors;
+    private final String node;
+    private final DeliveryStep deliverHere;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private JMSContext context;
 
@@ -63,11 +68,18 @@ public final class Publish implements Processor, AutoCloseable {
      * @param factory   the node's connection factory, for publishing redelivered mails outside the transaction
      * @param followUps prepares the copies of a partly relayed mail
      * @param errors    prepares a dead letter
+     * @param node        this node's name: CLEAN mail from its own mailbox may be delivered here
+     * @param deliverHere the node's own delivery if it delivers each mail exactly once whatever the
+     *                    attempt (a Maildir, docs/adr/0016), so the grabber may deliver in its own
+     *                    transaction; {@code null} to send all CLEAN mail through the outbound queue
      */
-    public Publish(ConnectionFactory factory, RelayFollowUp followUps, MailErrors errors) {
+    public Publish(ConnectionFactory factory, RelayFollowUp followUps, MailErrors errors, String node,
+            DeliveryStep deliverHere) {
         this.factory = factory;
         this.followUps = followUps;
         this.errors = errors;
+        this.node = node;
+        this.deliverHere = deliverHere;
     }
 
     @Override
@@ -78,8 +90,16 @@ public final class Publish implements Processor, AutoCloseable {
         String outbound = Queues.nodeOfOutbound(taken);
         if (mailbox != null) {
             if (Verdict.CLEAN.name().equals(in.getHeader(MailProperty.VERDICT))) {
-                // back to the node that received it (a mailbox only holds its own node's mail)
-                publish(exchange, Stage.OUTBOUND, Queues.outbound(mailbox));
+                if (deliverHere != null && mailbox.equals(node)) {
+                    // received here: deliver it in this transaction, saving the outbound queue's store,
+                    // receive and commit. Any attempt may: the Maildir's record keeps one copy of a mail
+                    // delivered by an attempt whose commit was lost, the fence stops a paused node
+                    deliverHere.deliver(exchange);
+                    exchange.setProperty(MailMetrics.DELIVERED_BY_GRABBER, true);
+                } else {
+                    // back to the node that received it (a mailbox only holds its own node's mail)
+                    publish(exchange, Stage.OUTBOUND, Queues.outbound(mailbox));
+                }
             } else {
                 publish(exchange, Stage.QUARANTINE, Queues.QUARANTINE);
                 LOG.info("Mail {} quarantined: {}: {}", in.getHeader(MailProperty.MAIL_ID),

@@ -188,14 +188,16 @@ public final class MailgridNode implements AutoCloseable {
         main.configure().withShutdownNowOnTimeout(true);
         main.bind("jms", JmsSetup.component(factory));
         MailErrors mailErrors = new MailErrors(redelivery.maxAttempts());
+        DeliveryStep deliveryStep = new DeliveryStep(delivery, pauses);
+        // only a Maildir keeps one copy whatever the attempt; a relay's mail keeps the outbound hop (docs/adr/0035)
         publish = new Publish(factory, new RelayFollowUp(redelivery.delay(), clock),
-                mailErrors);
+                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null);
         main.bind("publish", publish);
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
         main.bind("mailErrors", mailErrors);
-        main.bind("delivery", new DeliveryStep(delivery, pauses));
+        main.bind("delivery", deliveryStep);
         // read from Camel's exchange events (an EventNotifier Camel Main picks up from the registry)
         metrics = new MailMetrics(clock, config.isSet(DeliverySettingsCatalog.DELIVERY_RELAY) ? "relay" : "maildir");
         main.bind("mailMetrics", metrics);

@@ -3,6 +3,7 @@ package io.mailgrid.node.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.delivery.DeliverySettingsCatalog;
 import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
+import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.Steps;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -120,26 +123,33 @@ class RedeliveryTest {
 
     @Test
     void aFailureAfterThePublishShouldRollBackThePublishToo() throws Exception {
+        // relay delivery: CLEAN mail takes the outbound hop (a Maildir's is delivered by the grabber,
+        // GrabberDeliveryTest covers its rollback)
         Steps.Flaky failOnce = Steps.failing(1);
-        try (TestNode a = TestNode.start(dir, Map.of())) {
+        try (SmtpSink sink = SmtpSink.start(TestHome.freePort());
+                TestNode a = TestNode.start(dir, Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:" + sink.port()))) {
             // the grabber publishes to the outbound queue, then fails before its transaction commits
             AdviceWith.adviceWith(a.node.camel(), MailgridNode.grabberRouteId("a"),
                     route -> route.weaveByToString(".*ref:publish.*").after().process(failOnce));
             TestMail mail = TestMail.to("bob@example.com");
             String id = a.publish(mail);
 
-            await().atMost(WAIT).until(() -> a.outbox().count() == 1);
+            await().atMost(WAIT).until(() -> sink.received().size() == 1);
             // attempt 2 is a redelivery: it publishes outside the transaction (ADR 0011) and fails no more
             assertThat(failOnce.calls(id)).isEqualTo(2);
-            assertThat(a.outbox().mails().get(0).stamp("Attempt")).contains("2");
+            assertThat(new String(sink.received().get(0).bytes(), StandardCharsets.US_ASCII))
+                    .contains("X-Mailgrid-Attempt: 2");
             await().atMost(WAIT).until(() -> a.depth(Queues.outbound("a")) == 0 && a.depth(Queues.mailbox("a")) == 0);
-            assertThat(a.outbox().count()).as("the rolled-back publish left no second copy").isEqualTo(1);
+            assertThat(sink.mailIdCounts()).as("the rolled-back publish left no second copy").containsEntry(id, 1);
+            assertThat(a.messagesAdded(Queues.outbound("a"))).isEqualTo(1);
         }
     }
 
     @Test
     void aDeliveryThatKeepsFailingShouldSendTheMailToTheDeadLetterQueue() throws Exception {
-        try (TestNode a = TestNode.start(dir, Map.of())) {
+        // relay delivery: the mail reaches the delivery route (a Maildir's failure: GrabberDeliveryTest)
+        try (SmtpSink sink = SmtpSink.start(TestHome.freePort());
+                TestNode a = TestNode.start(dir, Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:" + sink.port()))) {
             AdviceWith.adviceWith(a.node.camel(), MailgridNode.deliveryRouteId("a"),
                     route -> route.weaveAddFirst().process(Steps.alwaysFailing("disk full")));
             String id = a.publish(TestMail.to("bob@example.com"));
@@ -151,6 +161,7 @@ class RedeliveryTest {
             assertThat(dead.getStringProperty(MailProperty.FAILED_QUEUE)).isEqualTo(Queues.outbound("a"));
             assertThat(dead.getStringProperty(MailProperty.VERDICT)).isEqualTo("CLEAN");
             assertThat(dead).isInstanceOf(BytesMessage.class);
+            assertThat(sink.received()).isEmpty();
         }
     }
 
