@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
 import io.mailgrid.broker.BrokerStartException;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Setting;
+import io.mailgrid.core.SettingsCatalog;
 
 /** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
@@ -30,9 +34,9 @@ import io.mailgrid.core.MailgridConfig;
 public final class MailgridCommand implements Runnable {
 
     /** Exit code for bad settings or arguments. */
-    static final int EXIT_USAGE = 2;
+    public static final int EXIT_USAGE = 2;
     /** Exit code when the broker or another runtime part failed. */
-    static final int EXIT_FAILURE = 1;
+    public static final int EXIT_FAILURE = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,19 +84,31 @@ public final class MailgridCommand implements Runnable {
     }
 
     /** JSON for {@code --json} output: dates as ISO-8601 text. */
-    static String json(Object value) throws JsonProcessingException {
+    public static String json(Object value) throws JsonProcessingException {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(value);
     }
 
     /** Options every command that reads the settings shares. */
-    static final class ConfigOptions {
+    public static final class ConfigOptions {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Properties file (default: config/mailgrid.properties in the Mailgrid home)")
         Path configFile;
 
-        MailgridConfig load(Map<String, String> overrides) {
-            Map<String, String> present = new HashMap<>();
+        // as the README writes it: ./mailgrid run -Dmailgrid.node.role=host (a system property of the JVM works too)
+        @Option(names = "-D", paramLabel = "KEY=VALUE",
+                description = "Set a key of the properties file, e.g. -Dmailgrid.node.role=host (repeatable;"
+                        + " the named options above win)")
+        Map<String, String> settings = new HashMap<>();
+
+        public MailgridConfig load(Map<String, String> overrides) {
+            Set<String> declared = SettingsCatalog.all().stream().map(Setting::key).collect(Collectors.toSet());
+            settings.keySet().stream().filter(key -> !declared.contains(key) && !key.startsWith("camel.")).findFirst()
+                    .ifPresent(key -> {
+                        // a typo must not pass for a setting that took effect
+                        throw new ConfigException("-D" + key + ": no such setting (see config/mailgrid.properties)");
+                    });
+            Map<String, String> present = new HashMap<>(settings);
             overrides.forEach((key, value) -> {
                 if (value != null) {
                     present.put(key, value);
