@@ -21,6 +21,7 @@ import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
+import io.mailgrid.node.cli.DlqCommand;
 
 /** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
@@ -29,7 +30,7 @@ import io.mailgrid.core.SettingsCatalog;
         footer = {"", "From a checkout, ./mailgrid bench [--help] runs the benchmark (BENCHMARKS.md).",
                 "It starts its own broker and node processes."},
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
-                MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
+                MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, DlqCommand.class, MergeBrokerConfigCommand.class,
                 HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class MailgridCommand implements Runnable {
 
