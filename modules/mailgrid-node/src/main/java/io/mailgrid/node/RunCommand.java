@@ -16,6 +16,7 @@ import io.mailgrid.checks.Checks;
 import io.mailgrid.checks.PolicyModel;
 import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.node.logging.LogFormat;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a Mailgrid node (with an embedded broker unless --broker is given).")
@@ -49,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(MailgridConfig.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
         overrides.put(MailgridConfig.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
+        LogFormat.apply(config);
         sayWhatIsMissing(config);
 
         MailgridNode running = MailgridNode.start(config);
