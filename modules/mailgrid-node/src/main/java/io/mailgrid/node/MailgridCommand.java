@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,10 +29,11 @@ import io.mailgrid.node.cli.DlqCommand;
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
         // bench is its own program (module mailgrid-bench) that the checkout's launcher starts instead
         footer = {"", "From a checkout, ./mailgrid bench [--help] runs the benchmark (BENCHMARKS.md).",
-                "It starts its own broker and node processes."},
+                "It starts its own broker and node processes.",
+                "Shell completion (bash, zsh): source <(./mailgrid generate-completion)"},
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
                 MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, DlqCommand.class, MergeBrokerConfigCommand.class,
-                HashPasswordCommand.class, CommandLine.HelpCommand.class})
+                HashPasswordCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class MailgridCommand implements Runnable {
 
     /** Exit code for bad settings or arguments. */

@@ -42,6 +42,9 @@ class ReadmeExamplesTest {
         Matcher matcher = COMMAND.matcher(readme);
         while (matcher.find()) {
             String args = matcher.group(1).strip();
+            if (args.endsWith(")") && args.chars().filter(c -> c == ')').count() > args.chars().filter(c -> c == '(').count()) {
+                args = args.substring(0, args.length() - 1).strip(); // inside $( ) or <( )
+            }
             if (!args.startsWith("bench")) { // the benchmark is a program of its own (mailgrid-bench)
                 lines.add(args);
             }
@@ -127,6 +130,22 @@ class ReadmeExamplesTest {
     void aSizeWithAUnitShouldBeASizeLimit() {
         MailgridConfig config = MailgridHome.fromSystem().load(null, Map.of(MailgridConfig.SMTP_SIZE_LIMIT, "25MB"));
         assertThat(SmtpSettings.from(config).sizeLimit()).isEqualTo(25 * 1024 * 1024);
+    }
+
+    @Test
+    void generateCompletionShouldPrintABashScriptThatKnowsEverySubcommand() {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = MailgridCommand.execute("generate-completion");
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("complete -F _complete_mailgrid")
+                .contains("dlq").contains("quarantine").contains("--older-than").contains("--check");
     }
 
     /** Words as a POSIX shell splits them, with single and double quotes. */
