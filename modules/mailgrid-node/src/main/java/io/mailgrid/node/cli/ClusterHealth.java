@@ -26,7 +26,7 @@ public record ClusterHealth(Set<Problem> problems, List<String> details, List<St
     public enum Problem {
         /** A node's heartbeats stopped (crashed, or stopped and not forgotten). */
         NODE_DOWN(4, true),
-        /** A mailbox that nobody takes mail from: its mail waits until a node takes it. */
+        /** A mailbox nobody takes mail from, of a known node or holding mail: its mail waits until a node takes it. */
         MAILBOX_WITHOUT_CONSUMER(8, true),
         /** Mail in the dead-letter queue: it failed every attempt and waits for {@code mailgrid dlq}. */
         DEAD_LETTERS(16, false);
@@ -89,7 +89,9 @@ public record ClusterHealth(Set<Problem> problems, List<String> details, List<St
             if (Queues.nodeOfMailbox(q.name()) != null) {
                 waiting += q.waiting();
                 inFlight += q.inFlight();
-                if (q.consumers() == 0) {
+                // a forgotten node's empty mailbox stays in the broker (never deleted): no problem until mail waits there
+                boolean known = report.nodes().stream().anyMatch(n -> n.node().equals(Queues.nodeOfMailbox(q.name())));
+                if (q.consumers() == 0 && (known || q.waiting() + q.inFlight() > 0)) {
                     problems.add(Problem.MAILBOX_WITHOUT_CONSUMER);
                     details.add(q.name() + " has no consumer (" + q.waiting() + " waiting)");
                 }

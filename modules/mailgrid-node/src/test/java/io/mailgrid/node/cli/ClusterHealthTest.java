@@ -50,6 +50,16 @@ class ClusterHealthTest {
     }
 
     @Test
+    void aForgottenNodesEmptyMailboxShouldBeNoProblemButMailWaitingThereShould() {
+        QueueDepth forgotten = new QueueDepth(Queues.mailbox("gone"), 0, 0, 0);
+        assertThat(ClusterHealth.of(report(List.of(node("a", "UP")), MAILBOX_A, forgotten, EMPTY_DLQ), null).exitCode()).isZero();
+
+        QueueDepth waiting = new QueueDepth(Queues.mailbox("gone"), 2, 0, 0);
+        assertThat(ClusterHealth.of(report(List.of(node("a", "UP")), MAILBOX_A, waiting, EMPTY_DLQ), null).problems())
+                .containsExactly(Problem.MAILBOX_WITHOUT_CONSUMER);
+    }
+
+    @Test
     void deadLettersAloneShouldBeAWarningNotCritical() {
         ClusterHealth health = ClusterHealth.of(report(List.of(node("a", "UP")), MAILBOX_A, new QueueDepth(Queues.DLQ, 1, 0, 0)), null);
 
