@@ -106,8 +106,13 @@ public final class MailProperty {
 
     /** Artemis's duplicate-detection property: the broker drops a second message with the same value. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-    /** Artemis sets this on a message it moved to the dead-letter address itself. */
+    /**
+     * Artemis sets this on a message it moved to the dead-letter address itself; Mailgrid's own
+     * dead-letter publish sets it too, so the broker's "retry" (console, {@code retryMessages}) finds the queue.
+     */
     public static final String ARTEMIS_ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
+    /** The address a dead-lettered message came from, as Artemis's retry reads it (see {@link #ARTEMIS_ORIGINAL_QUEUE}). */
+    public static final String ARTEMIS_ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
     /** Artemis delivers a message carrying this property (epoch milliseconds) no earlier than then. */
     public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** JMS delivery count: 1 on the first delivery. */

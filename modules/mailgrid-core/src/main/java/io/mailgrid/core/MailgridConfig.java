@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,8 +28,9 @@ import org.apache.camel.util.TimeUtils;
  *
  * <p>An environment variable overrides a key when its name is the key in upper case with dots
  * and dashes turned into underscores: {@code MAILGRID_NODE_NAME} sets {@code mailgrid.node.name}.
- * Only keys that the properties file declares can be set from the environment, so a stray
- * variable cannot change anything by accident.
+ * Only keys that the properties file or a module's {@link SettingsCatalog} declares can be set from
+ * the environment, so a stray variable cannot change anything by accident, and a short properties
+ * file of one's own does not stop {@code MAILGRID_BROKER_PASSWORD} from working.
  *
  * <p>Getters fail fast with a {@link ConfigException} that names the key and the bad value.
  */
@@ -49,8 +53,19 @@ public final class MailgridConfig {
      */
     public static MailgridConfig load(Path file, Map<String, String> environment, Properties system,
             Map<String, String> overrides) {
+        return load(file, List.of(), environment, system, overrides);
+    }
+
+    /**
+     * As {@link #load(Path, Map, Properties, Map)}, where the environment may also set the given
+     * keys the file does not declare (every module's declared keys).
+     */
+    public static MailgridConfig load(Path file, Collection<String> declaredKeys, Map<String, String> environment,
+            Properties system, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>(readFile(file));
-        for (String key : values.keySet().toArray(String[]::new)) {
+        Set<String> settable = new LinkedHashSet<>(values.keySet());
+        settable.addAll(declaredKeys);
+        for (String key : settable) {
             String fromEnv = environment.get(environmentName(key));
             if (fromEnv != null) {
                 values.put(key, fromEnv);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -45,6 +46,17 @@ class MailgridConfigTest {
                 Map.of("MAILGRID_SOMETHING_ELSE", "x"), new Properties(), Map.of());
 
         assertThat(config.asMap()).containsOnlyKeys(CoreSettingsCatalog.NODE_NAME);
+    }
+
+    @Test
+    void environmentVariablesShouldAlsoSetDeclaredKeysAShortFileLeavesOut() throws IOException {
+        // an operator's own two-line file: the password from the environment must still count
+        MailgridConfig config = MailgridConfig.load(file("mailgrid.node.name=a\n"),
+                List.of(CoreSettingsCatalog.BROKER_PASSWORD), Map.of("MAILGRID_BROKER_PASSWORD", "secret",
+                        "MAILGRID_SOMETHING_ELSE", "x"), new Properties(), Map.of());
+
+        assertThat(config.asMap()).containsOnlyKeys(CoreSettingsCatalog.NODE_NAME, CoreSettingsCatalog.BROKER_PASSWORD);
+        assertThat(config.string(CoreSettingsCatalog.BROKER_PASSWORD)).isEqualTo("secret");
     }
 
     @Test

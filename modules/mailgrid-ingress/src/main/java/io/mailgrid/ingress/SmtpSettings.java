@@ -18,7 +18,7 @@ import io.mailgrid.core.MemoryBudget;
  * <tr><td>{@code mailgrid.smtp.port}</td><td>0-65535, 0 = no listener</td><td>2525</td></tr>
  * <tr><td>{@code mailgrid.smtp.bind-address}</td><td>IP literal or host name</td><td>127.0.0.1</td></tr>
  * <tr><td>{@code mailgrid.smtp.allowed-networks}</td><td>CIDR list, required unless the bind address is loopback</td><td>empty = loopback clients</td></tr>
- * <tr><td>{@code mailgrid.smtp.size-limit}</td><td>bytes, at least 1</td><td>10485760</td></tr>
+ * <tr><td>{@code mailgrid.smtp.size-limit}</td><td>size (25MB, 10485760), 1 byte to 2 GB - 1</td><td>10MB</td></tr>
  * <tr><td>{@code mailgrid.smtp.max-recipients}</td><td>at least 1</td><td>1000</td></tr>
  * <tr><td>{@code mailgrid.smtp.max-line-length}</td><td>bytes, at least 998</td><td>65536</td></tr>
  * <tr><td>{@code mailgrid.smtp.max-connections}</td><td>at least 1</td><td>16</td></tr>
@@ -77,7 +77,7 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
         // above the overall limit it would never apply: then the overall limit is the one that counts
         int perClient = Math.min(maxConnections, config.integer(IngressSettingsCatalog.SMTP_MAX_CONNECTIONS_PER_CLIENT, 1));
         return new SmtpSettings(port, address, networks,
-                config.integer(IngressSettingsCatalog.SMTP_SIZE_LIMIT, 1),
+                sizeLimit(config),
                 config.integer(IngressSettingsCatalog.SMTP_MAX_RECIPIENTS, 1),
                 maxLine,
                 maxConnections,
@@ -86,6 +86,16 @@ public record SmtpSettings(int port, InetAddress bindAddress, ClientNetworks all
                 positive(config, IngressSettingsCatalog.SMTP_DATA_TIMEOUT),
                 perClient,
                 config.integer(IngressSettingsCatalog.SMTP_MAX_COMMANDS_WITHOUT_PROGRESS, 1));
+    }
+
+    /** A size with a unit, as every size key takes (25MB); the listener counts it in an int. */
+    private static int sizeLimit(MailgridConfig config) {
+        long bytes = config.bytes(IngressSettingsCatalog.SMTP_SIZE_LIMIT);
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            throw new ConfigException(IngressSettingsCatalog.SMTP_SIZE_LIMIT + ": must be between 1 byte and 2GB - 1, got '"
+                    + config.string(IngressSettingsCatalog.SMTP_SIZE_LIMIT) + "'");
+        }
+        return (int) bytes;
     }
 
     private static Duration positive(MailgridConfig config, String key) {

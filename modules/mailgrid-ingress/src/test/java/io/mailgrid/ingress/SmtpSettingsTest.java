@@ -68,6 +68,14 @@ class SmtpSettingsTest {
     }
 
     @Test
+    void theSizeLimitShouldTakeAUnitAsThePropertiesFileHeaderSays() {
+        assertThat(SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "25MB"))).sizeLimit()).isEqualTo(25 << 20);
+        assertThat(SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "1000"))).sizeLimit()).isEqualTo(1000);
+        assertThatThrownBy(() -> SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "2GB"))))
+                .hasMessageContaining(IngressSettingsCatalog.SMTP_SIZE_LIMIT);
+    }
+
+    @Test
     void theShippedLimitsForSlowClientsShouldBeSetAndCheckedAtStartUp() {
         SmtpSettings settings = SmtpSettings.from(config(Map.of(IngressSettingsCatalog.SMTP_PORT, "2525")));
         assertThat(settings.sessionTimeout()).isEqualTo(Duration.ofMinutes(10));

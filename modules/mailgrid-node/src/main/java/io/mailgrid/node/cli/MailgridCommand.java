@@ -4,12 +4,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,16 +20,20 @@ import picocli.CommandLine.Option;
 import io.mailgrid.broker.BrokerStartException;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Setting;
+import io.mailgrid.core.SettingsCatalog;
+import io.mailgrid.node.cli.DlqCommand;
 
 /** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
         // bench is its own program (module mailgrid-bench) that the checkout's launcher starts instead
         footer = {"", "From a checkout, ./mailgrid bench [--help] runs the benchmark (BENCHMARKS.md).",
-                "It starts its own broker and node processes."},
+                "It starts its own broker and node processes.",
+                "Shell completion (bash, zsh): source <(./mailgrid generate-completion)"},
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
-                MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, MergeBrokerConfigCommand.class,
-                HashPasswordCommand.class, CommandLine.HelpCommand.class})
+                MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, DlqCommand.class, MergeBrokerConfigCommand.class,
+                HashPasswordCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class MailgridCommand implements Runnable {
 
     /** Exit code for bad settings or arguments. */
@@ -80,19 +87,31 @@ public final class MailgridCommand implements Runnable {
     }
 
     /** JSON for {@code --json} output: dates as ISO-8601 text. */
-    static String json(Object value) throws JsonProcessingException {
+    public static String json(Object value) throws JsonProcessingException {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(value);
     }
 
     /** Options every command that reads the settings shares. */
-    static final class ConfigOptions {
+    public static final class ConfigOptions {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Properties file (default: config/mailgrid.properties in the Mailgrid home)")
         Path configFile;
 
-        MailgridConfig load(Map<String, String> overrides) {
-            Map<String, String> present = new HashMap<>();
+        // as the README writes it: ./mailgrid run -Dmailgrid.node.role=host (a system property of the JVM works too)
+        @Option(names = "-D", paramLabel = "KEY=VALUE",
+                description = "Set a key of the properties file, e.g. -Dmailgrid.node.role=host (repeatable;"
+                        + " the named options above win)")
+        Map<String, String> settings = new HashMap<>();
+
+        public MailgridConfig load(Map<String, String> overrides) {
+            Set<String> declared = SettingsCatalog.all().stream().map(Setting::key).collect(Collectors.toSet());
+            settings.keySet().stream().filter(key -> !declared.contains(key) && !key.startsWith("camel.")).findFirst()
+                    .ifPresent(key -> {
+                        // a typo must not pass for a setting that took effect
+                        throw new ConfigException("-D" + key + ": no such setting (see config/mailgrid.properties)");
+                    });
+            Map<String, String> present = new HashMap<>(settings);
             overrides.forEach((key, value) -> {
                 if (value != null) {
                     present.put(key, value);

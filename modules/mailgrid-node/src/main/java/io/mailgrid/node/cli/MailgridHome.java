@@ -9,6 +9,8 @@ import io.mailgrid.checks.ContentRulesSettings;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.IngressSettingsCatalog;
+import io.mailgrid.core.Setting;
+import io.mailgrid.core.SettingsCatalog;
 
 /**
  * Where Mailgrid's shipped files live (routes/, broker-config/, config/) and how the settings
@@ -49,8 +51,9 @@ public final class MailgridHome {
      * environment, system properties and the given overrides; shipped-file paths made absolute.
      */
     public MailgridConfig load(Path file, Map<String, String> overrides) {
-        MailgridConfig config = MailgridConfig.load(file == null ? defaultConfigFile() : file, System.getenv(),
-                System.getProperties(), overrides);
+        MailgridConfig config = MailgridConfig.load(file == null ? defaultConfigFile() : file,
+                SettingsCatalog.all().stream().map(Setting::key).toList(), System.getenv(), System.getProperties(),
+                overrides);
         Map<String, String> absolute = new LinkedHashMap<>();
         for (String key : new String[] {CoreSettingsCatalog.ROUTES_DIR, BrokerSettingsCatalog.BROKER_CONFIG, ContentRulesSettings.FILE,
                 BrokerSettingsCatalog.BROKER_TLS_KEY_STORE, CoreSettingsCatalog.BROKER_TLS_TRUST_STORE, IngressSettingsCatalog.SMTP_TLS_KEY_STORE,

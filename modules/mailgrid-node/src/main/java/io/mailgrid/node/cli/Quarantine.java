@@ -155,6 +155,21 @@ public final class Quarantine {
         }
     }
 
+    /** The quarantined mail's bytes as they arrived (for {@code export}), without taking it. */
+    public Optional<byte[]> original(String mailId) throws JMSException {
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            for (String queue : List.of(Queues.QUARANTINE, Queues.QUARANTINE_RELEASING)) {
+                try (QueueBrowser browser = context.createBrowser(context.createQueue(queue), selector(mailId))) {
+                    Enumeration<?> messages = browser.getEnumeration();
+                    if (messages.hasMoreElements()) {
+                        return Optional.of(((Message) messages.nextElement()).getBody(byte[].class));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     /**
      * Takes the mail out of the quarantine and, in the same transaction, publishes it: as it is to
      * {@code mailgrid.outbound.<origin>} for delivery, or with {@code recheck} to

@@ -1,9 +1,14 @@
 package io.mailgrid.node.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +33,14 @@ import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.node.cli.QuarantineSelection;
 
 /** {@code mailgrid quarantine list|show|release|delete}: the operator's view of mailgrid.quarantine. */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
-        description = "List, show, release or delete quarantined mail.",
+        description = "List, show, release, delete or export quarantined mail.",
         subcommands = {QuarantineCommand.ListCommand.class, QuarantineCommand.ShowCommand.class,
-                QuarantineCommand.ReleaseCommand.class, QuarantineCommand.DeleteCommand.class})
+                QuarantineCommand.ReleaseCommand.class, QuarantineCommand.DeleteCommand.class,
+                QuarantineCommand.ExportCommand.class})
 final class QuarantineCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -86,13 +93,17 @@ final class QuarantineCommand implements Runnable {
         @Mixin
         Connection connection;
 
+        @Mixin
+        QuarantineSelection selection;
+
         @Option(names = "--json", description = "Print a JSON array instead of a table")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             return connection.run("list", quarantine -> {
-                List<Quarantine.Entry> entries = quarantine.list();
+                Instant now = Instant.now();
+                List<Quarantine.Entry> entries = quarantine.list().stream().filter(e -> selection.matches(e, now)).toList();
                 if (json) {
                     System.out.println(MailgridCommand.json(entries));
                 } else {
@@ -158,20 +169,19 @@ final class QuarantineCommand implements Runnable {
         @Option(names = "--recheck", description = "Send the mail back to its origin's mailbox to be checked again")
         boolean recheck;
 
-        @Parameters(paramLabel = "ID", description = "Mail id (see quarantine list)")
-        String mailId;
+        @Mixin
+        QuarantineSelection selection;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("release", quarantine -> {
+            return connection.run("release", quarantine -> each(quarantine, selection, "release", mailId -> {
                 Quarantine.Entry entry = quarantine.release(mailId, recheck);
                 System.out.println(recheck
                         ? "Re-queued " + mailId + " to " + Queues.mailbox(entry.origin()) + " for a new check (generation "
                                 + (entry.generation() + 1) + ")"
                         : "Released " + mailId + " to " + Queues.outbound(entry.origin()) + " for delivery as it is (was "
                                 + entry.verdict() + ")");
-                return 0;
-            });
+            }));
         }
     }
 
@@ -180,14 +190,85 @@ final class QuarantineCommand implements Runnable {
         @Mixin
         Connection connection;
 
-        @Parameters(paramLabel = "ID", description = "Mail id (see quarantine list)")
-        String mailId;
+        @Mixin
+        QuarantineSelection selection;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("delete", quarantine -> {
+            return connection.run("delete", quarantine -> each(quarantine, selection, "delete", mailId -> {
                 Quarantine.Entry entry = quarantine.delete(mailId);
                 System.out.println("Deleted " + mailId + " (" + entry.verdict() + ")");
+            }));
+        }
+    }
+
+    /** What release or delete does with one mail. */
+    interface OneMail {
+        void handle(String mailId) throws Exception;
+    }
+
+    /**
+     * Each selected mail in its own transaction (ids as given, or what the filters select now):
+     * exit 1 if any was not (or no longer) there, or nothing was selected.
+     */
+    static int each(Quarantine quarantine, QuarantineSelection selection, String command, OneMail action) throws Exception {
+        if (selection.isEmpty()) {
+            throw new IllegalArgumentException("name mail ids, a filter (--verdict, --from, --to, --older-than) or --all");
+        }
+        List<String> ids = new ArrayList<>(selection.mailIds());
+        if (selection.filters()) {
+            Instant now = Instant.now();
+            ids = quarantine.list().stream().filter(e -> selection.matches(e, now)).map(Quarantine.Entry::mailId).distinct().toList();
+        }
+        if (ids.isEmpty()) {
+            System.err.println("mailgrid quarantine " + command + ": no such mail in " + Queues.QUARANTINE);
+            return MailgridCommand.EXIT_FAILURE;
+        }
+        int exit = 0;
+        for (String id : ids) {
+            try {
+                action.handle(id);
+            } catch (Quarantine.NotInQuarantineException e) {
+                System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
+                exit = MailgridCommand.EXIT_FAILURE;
+            }
+        }
+        return exit;
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write a quarantined mail as it arrived (the original .eml) to a file or standard output, without taking it.")
+    static final class ExportCommand implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Parameters(paramLabel = "ID", description = "Mail id (see quarantine list)")
+        String mailId;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (refuses to overwrite) instead of standard output")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.run("export", quarantine -> {
+                byte[] mail = quarantine.original(mailId).orElseThrow(() -> new Quarantine.NotInQuarantineException(mailId));
+                if (output == null) {
+                    if (System.console() != null) {
+                        // the mail's own bytes may hold escape sequences: never raw onto a terminal (ADR 0021)
+                        System.err.println("mailgrid quarantine export: redirect the output to a file, or use --output FILE");
+                        return MailgridCommand.EXIT_USAGE;
+                    }
+                    System.out.write(mail);
+                    System.out.flush();
+                    return 0;
+                }
+                try {
+                    Files.write(output, mail, StandardOpenOption.CREATE_NEW);
+                } catch (java.io.IOException e) {
+                    System.err.println("mailgrid quarantine export: cannot write " + output + " (it must not exist yet): " + e);
+                    return MailgridCommand.EXIT_FAILURE;
+                }
+                System.err.println("Exported " + mailId + " (" + mail.length + " bytes) to " + output);
                 return 0;
             });
         }

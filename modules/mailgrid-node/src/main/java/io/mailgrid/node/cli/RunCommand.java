@@ -19,6 +19,7 @@ import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.IngressSettingsCatalog;
 import io.mailgrid.node.runtime.MailgridNode;
+import io.mailgrid.node.logging.LogFormat;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a Mailgrid node (with an embedded broker unless --broker is given).")
@@ -52,6 +53,7 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(CoreSettingsCatalog.ROUTES_DIR, routes == null ? null : routes.toAbsolutePath().toString());
         overrides.put(IngressSettingsCatalog.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
+        LogFormat.apply(config);
         sayWhatIsMissing(config);
 
         MailgridNode running = MailgridNode.start(config);

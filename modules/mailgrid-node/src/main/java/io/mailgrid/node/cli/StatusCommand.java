@@ -1,6 +1,7 @@
 package io.mailgrid.node.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -28,7 +29,11 @@ import io.mailgrid.core.MailgridConfig;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show every node, every Mailgrid queue's depth and which node holds each mail in flight."
                 + " Listens to heartbeats for up to the heartbeat timeout: a node is judged by when its heartbeats"
-                + " arrive, never by its own clock.")
+                + " arrive, never by its own clock.",
+        exitCodeListHeading = "%nExit codes (added up when several hold; --check uses the Nagios codes instead):%n",
+        exitCodeList = {"0:all nodes up, every mailbox has a consumer, no dead letters",
+                "1:the broker could not be asked", "2:bad option or setting", "4:a node is DOWN (or --node unknown)",
+                "8:a mailbox has no consumer", "16:mail in the dead-letter queue (mailgrid dlq list)"})
 final class StatusCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -42,19 +47,62 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of tables")
     boolean json;
 
+    @Option(names = "--node", paramLabel = "NAME", description = "Only this node, its mailbox and outbound queue (and the shared queues)")
+    String node;
+
+    @Option(names = "--check", description = "Print one Nagios plugin line (OK/WARNING/CRITICAL/UNKNOWN with perfdata)"
+            + " and exit with the Nagios code 0/1/2/3")
+    boolean check;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
+            description = "Redraw every SECONDS (default 2) until Ctrl-C")
+    Integer watch;
+
+    // lets a test see a few redraws end
+    @Option(names = "--watch-rounds", hidden = true)
+    int watchRounds = Integer.MAX_VALUE;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>();
         overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
+        if (watch == null) {
+            return once(config);
+        }
+        int exit = 0;
+        for (int round = 0; round < watchRounds; round++) {
+            if (round > 0) {
+                Thread.sleep(watch * 1000L);
+            }
+            // raw bytes: the terminal-safe stream passes them on, and they clear the screen
+            System.out.write("\u001b[H\u001b[2J".getBytes(StandardCharsets.US_ASCII));
+            System.out.println(TIME.format(Clock.systemUTC().instant()) + "  every " + watch + "s, Ctrl-C to stop");
+            exit = once(config);
+            System.out.flush();
+        }
+        return exit;
+    }
+
+    private int once(MailgridConfig config) throws Exception {
         StatusReport report;
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config)) {
-            report = StatusReport.read(management, factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
-                    config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT), Clock.systemUTC());
+            report = ClusterHealth.scope(StatusReport.read(management, factory,
+                    config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
+                    config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT), Clock.systemUTC()), node);
         } catch (BrokerUnavailableException e) {
+            if (check) {
+                System.out.println(ClusterHealth.unknownLine(e.getMessage()));
+                return ClusterHealth.NagiosState.UNKNOWN.code();
+            }
             System.err.println("mailgrid status: " + e.getMessage());
             return MailgridCommand.EXIT_FAILURE;
+        }
+        ClusterHealth health = ClusterHealth.of(report, node);
+        if (check) {
+            System.out.println(health.nagiosLine());
+            return health.nagiosState().code();
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -62,11 +110,18 @@ final class StatusCommand implements Callable<Integer> {
             out.put("nodes", report.nodes());
             out.put("queues", report.queues());
             out.put("inFlight", report.inFlight());
+            out.put("problems", health.problems());
+            out.put("exitCode", health.exitCode());
             System.out.println(MailgridCommand.json(out));
         } else {
             print(System.out, BrokerConnection.url(config), report);
+            if (!health.details().isEmpty()) {
+                System.out.println();
+                System.out.println("PROBLEMS (exit code " + health.exitCode() + ")");
+                health.details().forEach(System.out::println);
+            }
         }
-        return 0;
+        return health.exitCode();
     }
 
     static void print(PrintStream out, String url, StatusReport report) {

@@ -45,7 +45,9 @@ public final class DeliveryStep {
         long started = pauses.now();
         Message in = exchange.getMessage();
         Session session = in instanceof JmsMessage jms ? jms.getJmsSession() : null;
-        delivery.deliver(in.getHeaders(), in.getMandatoryBody(byte[].class), step -> check(step, started, session));
+        byte[] mail = in.getMandatoryBody(byte[].class);
+        delivery.deliver(in.getHeaders(), mail, step -> check(step, started, session));
+        MailLog.delivered(in.getHeaders(), mail, delivery.describe());
     }
 
     /** The delivery behind this step. */

@@ -46,6 +46,9 @@ public final class MailErrors {
         String queue = queueName(in);
         in.setHeader(MailProperty.REASON, reason);
         in.setHeader(MailProperty.FAILED_QUEUE, queue);
+        // where the broker's own retry (Artemis console, retryMessages) sends it back: the queue it failed in
+        in.setHeader(MailProperty.ARTEMIS_ORIGINAL_ADDRESS, queue);
+        in.setHeader(MailProperty.ARTEMIS_ORIGINAL_QUEUE, queue);
         LOG.warn("Mail {} moved to the dead-letter queue after {} attempts in {}: {}",
                 in.getHeader(MailProperty.MAIL_ID), attempt(in), queue, reason);
     }

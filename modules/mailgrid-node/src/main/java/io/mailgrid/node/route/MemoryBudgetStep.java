@@ -5,6 +5,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MemoryBudget;
@@ -34,6 +35,12 @@ public final class MemoryBudgetStep implements Processor {
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
+        // the first step of grabbers and deliveries: from here to the exchange's end every log line
+        // names the mail (mail=<id>, or mdc.mailgrid_id in JSON); the routes run on the listener's thread
+        Object mailId = exchange.getMessage().getHeader(MailProperty.MAIL_ID);
+        if (mailId != null) {
+            MDC.put(MailProperty.MAIL_ID, mailId.toString());
+        }
         long size = exchange.getMessage().getHeader(MailProperty.SIZE, 0L, Long.class);
         long need = Math.max(1, size) * COPIES;
         MemoryBudget.Reservation reservation = budget.tryReserve(Math.min(need, budget.totalBytes())).orElse(null);
@@ -46,6 +53,7 @@ public final class MemoryBudgetStep implements Processor {
             @Override
             public void onDone(Exchange done) {
                 held.close();
+                MDC.remove(MailProperty.MAIL_ID);
             }
         });
     }

@@ -173,8 +173,14 @@ public final class Publish implements Processor, AutoCloseable {
             if (context == null) {
                 context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
             }
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(queue),
-                    MailMessage.toMessage(context, in.getMandatoryBody(byte[].class), in.getHeaders()));
+            jakarta.jms.Message message = MailMessage.toMessage(context, in.getMandatoryBody(byte[].class), in.getHeaders());
+            for (String origin : new String[] {MailProperty.ARTEMIS_ORIGINAL_ADDRESS, MailProperty.ARTEMIS_ORIGINAL_QUEUE}) {
+                // a dead letter's way back for the broker's retry (MailErrors); not a property of the mail
+                if (in.getHeader(origin) instanceof String value) {
+                    message.setStringProperty(origin, value);
+                }
+            }
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(queue), message);
             LOG.info("Mail {} attempt {}: published to {} outside the transaction (the broker keeps one copy if an"
                     + " earlier attempt's publish was committed)", in.getHeader(MailProperty.MAIL_ID),
                     in.getHeader(MailProperty.DELIVERY_COUNT), queue);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
+import io.mailgrid.node.logging.LogFormat;
 
 /**
  * The settings of the running node: the large-mail lane, the reservation deadline, the shutdown grace
@@ -26,6 +27,7 @@ public final class NodeSettingsCatalog implements SettingsCatalog {
                 Setting.node(LARGE_MAIL_SIZE),
                 Setting.node(LARGE_MAIL_CONSUMERS),
                 Setting.node(RESERVATION_TIMEOUT),
-                Setting.node(SHUTDOWN_GRACE));
+                Setting.node(SHUTDOWN_GRACE),
+                Setting.node(LogFormat.KEY));
     }
 }

@@ -110,4 +110,33 @@ class QuarantineTest {
             assertThat(a.depth(Queues.QUARANTINE)).isEqualTo(1);
         }
     }
+
+    @Test
+    void filtersShouldSelectExportShouldWriteTheOriginalAndBulkDeleteShouldTakeOnlyTheSelected() throws Exception {
+        try (TestNode a = TestNode.start(dir, Map.of())) {
+            byte[] blocked = MimeMail.to("bob@example.com").text("x").attachment("run.exe", "application/octet-stream", new byte[4]).bytes();
+            String first = QuarantineTestSupport.publish(a, blocked);
+            String second = QuarantineTestSupport.publish(a, blocked);
+            QuarantineTestSupport.browseUntilPresent(a, first);
+            QuarantineTestSupport.browseUntilPresent(a, second);
+            String url = a.brokerUrl();
+
+            assertThat(TestNode.runCommand("quarantine", "list", "--verdict", "blocked_attachment", "--from", "ALICE@", "--broker", url))
+                    .contains(first).contains(second);
+            assertThat(TestNode.runCommand("quarantine", "list", "--verdict", "INFECTED", "--broker", url)).contains("The quarantine is empty.");
+            assertThat(TestNode.runCommand("quarantine", "list", "--older-than", "1h", "--broker", url)).contains("The quarantine is empty.");
+
+            java.nio.file.Path eml = dir.resolve("first.eml");
+            assertThat(MailgridCommand.execute("quarantine", "export", first, "--output", eml.toString(), "--broker", url)).isZero();
+            assertThat(java.nio.file.Files.readAllBytes(eml)).isEqualTo(blocked);
+            assertThat(MailgridCommand.execute("quarantine", "export", first, "--output", eml.toString(), "--broker", url))
+                    .as("never overwrites a file").isEqualTo(MailgridCommand.EXIT_FAILURE);
+            assertThat(MailgridCommand.execute("quarantine", "delete", "--broker", url))
+                    .as("no selection: refused, not everything").isEqualTo(MailgridCommand.EXIT_USAGE);
+
+            assertThat(TestNode.runCommand("quarantine", "delete", "--verdict", "BLOCKED_ATTACHMENT", "--broker", url))
+                    .contains("Deleted " + first).contains("Deleted " + second);
+            assertThat(a.depth(Queues.QUARANTINE)).isZero();
+        }
+    }
 }

@@ -1,0 +1,61 @@
+package io.mailgrid.node.route;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailgrid.core.ControlCharacters;
+import io.mailgrid.core.MailProperty;
+
+/**
+ * The one INFO line per delivered mail an admin follows a mail by, as MTA logs have: mail id,
+ * Message-ID, envelope, size, verdict and checks, the node that checked it and where it went, so
+ * a mail can be traced from the sending MTA's log into Mailgrid's and on.
+ */
+final class MailLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailLog.class);
+    /** How far into a mail its header block is looked for. */
+    private static final int HEADER_LIMIT = 64 * 1024;
+    private static final int FIELD_LIMIT = 256;
+
+    private MailLog() {
+    }
+
+    /** Logs a mail delivered to {@code target}. */
+    static void delivered(Map<String, Object> properties, byte[] mail, String target) {
+        LOG.info("Mail {} delivered: message-id {}, from <{}>, to <{}>, {} bytes, verdict {} ({}), checked by {}, to {}",
+                properties.get(MailProperty.MAIL_ID), messageId(mail), text(properties.get(MailProperty.MAIL_FROM)),
+                text(properties.get(MailProperty.RCPT_TO)), mail.length,
+                properties.getOrDefault(MailProperty.VERDICT, "CLEAN"), text(properties.get(MailProperty.CHECKS)),
+                text(properties.get(MailProperty.PROCESSED_BY)), target);
+    }
+
+    /** The Message-ID header of a mail (unfolded, escaped, at most 256 characters), or "-" without one. */
+    static String messageId(byte[] mail) {
+        String headers = new String(mail, 0, Math.min(mail.length, HEADER_LIMIT), StandardCharsets.ISO_8859_1);
+        int end = headers.indexOf("\r\n\r\n");
+        if (end < 0) {
+            end = headers.indexOf("\n\n");
+        }
+        String block = (end < 0 ? headers : headers.substring(0, end)).replaceAll("\r?\n[ \t]+", " ");
+        for (String line : block.split("\r?\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("message-id:")) {
+                String value = line.substring("message-id:".length()).strip();
+                return value.isEmpty() ? "-" : ControlCharacters.escape(value.length() > FIELD_LIMIT ? value.substring(0, FIELD_LIMIT) : value);
+            }
+        }
+        return "-";
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value.toString();
+        return ControlCharacters.escape(text.length() > FIELD_LIMIT ? text.substring(0, FIELD_LIMIT) + "..." : text);
+    }
+}
