@@ -12,7 +12,7 @@ import io.mailgrid.core.MailProperty;
 
 /**
  * The one INFO line per delivered mail an admin follows a mail by, as MTA logs have: mail id,
- * Message-ID, envelope, size, verdict and checks, the node that checked it and where it went, so
+ * Message-ID, sender and number of recipients (never their addresses: Bcc stays out of the log), size, verdict and checks, the node that checked it and where it went, so
  * a mail can be traced from the sending MTA's log into Mailgrid's and on.
  */
 final class MailLog {
@@ -27,9 +27,11 @@ final class MailLog {
 
     /** Logs a mail delivered to {@code target}. */
     static void delivered(Map<String, Object> properties, byte[] mail, String target) {
-        LOG.info("Mail {} delivered: message-id {}, from <{}>, to <{}>, {} bytes, verdict {} ({}), checked by {}, to {}",
+        // recipients by number only: Bcc addresses stay out of the log above DEBUG (IngressHeadersNodeTest)
+        Object recipients = properties.get(MailProperty.RCPT_TO);
+        LOG.info("Mail {} delivered: message-id {}, from <{}>, {} recipient(s), {} bytes, verdict {} ({}), checked by {}, to {}",
                 properties.get(MailProperty.MAIL_ID), messageId(mail), text(properties.get(MailProperty.MAIL_FROM)),
-                text(properties.get(MailProperty.RCPT_TO)), mail.length,
+                recipients == null ? 0 : recipients.toString().split(",").length, mail.length,
                 properties.getOrDefault(MailProperty.VERDICT, "CLEAN"), text(properties.get(MailProperty.CHECKS)),
                 text(properties.get(MailProperty.PROCESSED_BY)), target);
     }

@@ -194,8 +194,10 @@ class IngressHeadersNodeTest {
             Path file = Files.write(dir.resolve("minutes.eml"), mail);
 
             String fromHeaders = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(), file.toString()).strip();
+            // the node's log shares System.out (a delivered mail's INFO line): the mail id is the line that is one
             String givenRecipients = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(),
-                    "--to", "bob@example.com", file.toString()).strip();
+                    "--to", "bob@example.com", file.toString()).lines().filter(line -> line.matches("[0-9a-f-]{36}"))
+                    .findFirst().orElseThrow();
 
             await().atMost(WAIT).until(() -> a.outbox().count() == 2);
             for (Maildir.Delivered delivered : a.outbox().mails()) {
