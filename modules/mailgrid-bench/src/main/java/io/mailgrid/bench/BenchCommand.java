@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
  * half that rate; {@code scale} 1, 2 and 3 nodes with a check that waits 50 ms on I/O;
  * {@code failover} kill -9 of a node under load; {@code large} 25 MiB mails and the node's memory;
  * {@code soak} (on demand, not a default) SMTP load over three nodes while nodes and the broker
- * are killed and paused, reporting lost and duplicated mail. {@code --scanner clamd,exec} adds
+ * are killed and paused, reporting lost and duplicated mail; {@code many-nodes} (on demand) 5 to 30
+ * lightweight nodes on one broker, helpers per mailbox vs. every worker helping ({@link ManyNodes}).
+ * {@code --scanner clamd,exec} adds
  * the shipped chain with a real scanner beside pass-all.
  * {@code --json} prints one object with every figure (fields documented in BENCHMARKS.md).
  */
@@ -65,6 +67,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "50", description = "soak: new mails per second over SMTP, all clients together "
             + "(default ${DEFAULT-VALUE})")
     double rate;
+
+    @Option(names = "--node-counts", split = ",", defaultValue = "5,10,20,30",
+            description = "many-nodes: cluster sizes to measure (default ${DEFAULT-VALUE})")
+    List<Integer> nodeCounts;
+
+    @Option(names = "--helpers", split = ",", defaultValue = "0,2",
+            description = "many-nodes: mailgrid.cluster.helpers values to compare, 0 = every worker (default ${DEFAULT-VALUE})")
+    List<Integer> helperCounts;
 
     @Option(names = "--runs", defaultValue = "1", description = "Repeat raw/pipeline/latency and report medians")
     int runs;
@@ -164,6 +174,19 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("large", bench.large(8, 25 * 1024 * 1024));
         }
 
+        if (chosen.contains("many-nodes")) {
+            // a few hundred agents' INFO lines would bury the figures
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.mailgrid.cluster"))
+                    .setLevel(ch.qos.logback.classic.Level.ERROR);
+            List<ManyNodes.Point> points = new ArrayList<>();
+            for (int nodes : nodeCounts) {
+                for (int helpers : helperCounts) {
+                    log.printf("many-nodes: %d nodes, helpers %s ...%n", nodes, helpers == 0 ? "every worker" : helpers);
+                    points.add(new ManyNodes(bench).run(nodes, helpers));
+                }
+            }
+            result.put("manyNodes", points);
+        }
         if (chosen.contains("soak")) {
             log.printf("soak: %.1f min, 3 nodes on a standalone broker, %d SMTP clients resending what got no 250, "
                     + "%.0f new mails/s; every %d s: kill -9 a node, SIGSTOP a node %d s, kill -9 the broker ...%n", minutes,
@@ -297,6 +320,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (result.get("large") != null) {
             out.println("Large mails: " + result.get("large"));
+        }
+        List<ManyNodes.Point> many = (List<ManyNodes.Point>) result.get("manyNodes");
+        if (many != null) {
+            out.println("Many nodes on one broker (lightweight nodes, " + ManyNodes.MAILS_AT_KILL + " mails into a killed node's mailbox):");
+            out.printf("  %5s %7s %6s %9s %12s %15s %9s %9s %10s %8s%n", "nodes", "helpers", "grabs", "consumers", "heartbeats/s",
+                    "hb deliveries/s", "first ms", "all ms", "widened ms", "settle s");
+            many.forEach(p -> out.printf("  %5d %7s %6d %9d %12.1f %15.0f %9.1f %9.1f %10.0f %8.1f%n", p.nodes(),
+                    p.helpers() == 0 ? "all" : String.valueOf(p.helpers()), p.grabs(), p.mailboxConsumers(),
+                    p.heartbeatsPerSecond(), p.heartbeatsPerSecond() * p.nodes(), p.firstTakenMs(), p.allTakenMs(),
+                    p.widenedMs(), p.settleSeconds()));
         }
         Map<String, Object> soak = (Map<String, Object>) result.get("soak");
         if (soak != null) {

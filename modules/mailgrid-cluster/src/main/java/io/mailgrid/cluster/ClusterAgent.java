@@ -74,6 +74,11 @@ public final class ClusterAgent implements AutoCloseable {
 
         /** Mails processed since the node started. */
         long processed();
+
+        /** Mails from this node's own mailbox being processed right now (all its grabbers busy: it falls behind). */
+        default int inFlightOwn() {
+            return inFlight();
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
@@ -90,6 +95,7 @@ public final class ClusterAgent implements AutoCloseable {
     private final int capacity;
     private final String deliveryTarget;
     private final boolean helpPeers;
+    private final int helpers;
     private final boolean takeoverOnDrift;
     private final Duration forgetAfter;
     private final RequiredChecks required;
@@ -135,6 +141,7 @@ public final class ClusterAgent implements AutoCloseable {
         this.capacity = settings.role() == NodeSettings.Role.WORKER ? config.integer(CoreSettingsCatalog.GRABBER_CONSUMERS, 1) : 0;
         this.deliveryTarget = deliveryTarget;
         this.helpPeers = config.bool(ClusterSettingsCatalog.CLUSTER_HELP_PEERS);
+        this.helpers = config.integer(ClusterSettingsCatalog.HELPERS, 0);
         this.takeoverOnDrift = config.bool(ClusterSettingsCatalog.CLUSTER_TAKEOVER_ON_DRIFT);
         this.required = required;
         Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
@@ -291,9 +298,9 @@ public final class ClusterAgent implements AutoCloseable {
         state = next;
         reason = why;
         TakeoverPlan.Self self = new TakeoverPlan.Self(settings.name(), settings.role() == NodeSettings.Role.WORKER,
-                next, healthy, configHash, helpPeers, takeoverOnDrift, health.keySet());
+                next, healthy, configHash, helpPeers, takeoverOnDrift, health.keySet(), helpers);
         synchronized (this) {
-            return TakeoverPlan.of(self, membership.peers());
+            return TakeoverPlan.of(self, membership.peers(), clock.instant());
         }
     }
 
@@ -439,10 +446,11 @@ public final class ClusterAgent implements AutoCloseable {
                     .append("outbound mail of ").append(peer).append(" waits for it: ").append(reason));
             why = waiting.toString();
         }
+        boolean behind = capacity > 0 && announced == NodeState.UP && workload.inFlightOwn() >= capacity;
         return new Heartbeat(settings.name(), settings.role().wireName(), announced, why, ++sequence,
                 startedAt, clock.millis(), workload.inFlight(), capacity, workload.processed(), checks.get(),
                 configHash, deliveryTarget, List.copyOf(required.names()),
-                checkVersions.get());
+                checkVersions.get(), null, behind);
     }
 
     /** What the node's checks scan with, sent in every heartbeat for {@code mailgrid status}. */

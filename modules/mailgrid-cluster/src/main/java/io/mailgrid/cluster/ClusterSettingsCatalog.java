@@ -18,6 +18,8 @@ public final class ClusterSettingsCatalog implements SettingsCatalog {
     public static final String CLUSTER_TAKEOVER_ON_DRIFT = "mailgrid.cluster.takeover-on-drift";
     /** Silence after which a DOWN peer with an empty mailbox and outbound queue is forgotten; 0 = never. */
     public static final String CLUSTER_FORGET_AFTER = "mailgrid.cluster.forget-after";
+    /** How many workers help with each worker's mailbox while its owner processes it; 0 = every worker. */
+    public static final String HELPERS = "mailgrid.cluster.helpers";
 
     @Override
     public List<Setting> settings() {
@@ -25,6 +27,7 @@ public final class ClusterSettingsCatalog implements SettingsCatalog {
                 Setting.node(HEARTBEAT_INTERVAL),
                 Setting.node(HEARTBEAT_TIMEOUT),
                 Setting.node(CLUSTER_HELP_PEERS),
+                Setting.node(HELPERS),
                 Setting.node(CLUSTER_TAKEOVER_ON_DRIFT),
                 Setting.node(CLUSTER_FORGET_AFTER));
     }

@@ -36,10 +36,13 @@ import io.mailgrid.core.NodeSettings;
  *                   absent in heartbeats of older nodes
  * @param broker     the broker its heartbeat connection is on, as host:port seen from the node (on a
  *                   cluster of live brokers, which one; after a failover, the backup); null when unknown
+ * @param behind     whether its own mailbox falls behind: every grabber on it was busy when this heartbeat
+ *                   was sent, so its helpers widen to every worker for a while (docs/adr/0039); false in
+ *                   heartbeats of older nodes
  */
 public record Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
         long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
-        String delivery, List<String> required, Map<String, String> checkVersions, String broker) {
+        String delivery, List<String> required, Map<String, String> checkVersions, String broker, boolean behind) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -60,6 +63,14 @@ public record Heartbeat(String node, String role, NodeState state, String reason
                 delivery, null, Map.of());
     }
 
+    /** A heartbeat of a node that is not behind. */
+    public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
+            long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
+            String delivery, List<String> required, Map<String, String> checkVersions, String broker) {
+        this(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks, configHash,
+                delivery, required, checkVersions, broker, false);
+    }
+
     /** A heartbeat whose broker is not known yet (the channel that sends it fills it in, {@link #withBroker}). */
     public Heartbeat(String node, String role, NodeState state, String reason, long sequence, long startedAt,
             long sentAt, int inFlight, int capacity, long processed, Map<String, Boolean> checks, String configHash,
@@ -71,7 +82,7 @@ public record Heartbeat(String node, String role, NodeState state, String reason
     /** This heartbeat, saying it is sent through {@code broker}. */
     public Heartbeat withBroker(String broker) {
         return new Heartbeat(node, role, state, reason, sequence, startedAt, sentAt, inFlight, capacity, processed, checks,
-                configHash, delivery, required, checkVersions, broker);
+                configHash, delivery, required, checkVersions, broker, behind);
     }
 
     /** A heartbeat without check versions. */

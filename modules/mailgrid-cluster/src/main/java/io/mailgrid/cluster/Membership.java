@@ -38,12 +38,24 @@ public final class Membership {
      * @param learnedAge   for a peer learned from the status queue, how old its heartbeat was by its
      *                     own clock when learned (only an estimate, used for forgetting and display);
      *                     null once a heartbeat of it arrived
+     * @param behindUntil  until when its mailbox counts as falling behind (a heartbeat said so, plus
+     *                     {@link #WIDEN_FOR} intervals), or null
      */
-    public record Peer(Heartbeat last, Instant lastSeen, PeerState state, Duration learnedAge) {
+    public record Peer(Heartbeat last, Instant lastSeen, PeerState state, Duration learnedAge, Instant behindUntil) {
 
         /** A peer whose heartbeat arrived at {@code lastSeen}. */
         public Peer(Heartbeat last, Instant lastSeen, PeerState state) {
-            this(last, lastSeen, state, null);
+            this(last, lastSeen, state, null, null);
+        }
+
+        /** A peer whose mailbox is not behind. */
+        public Peer(Heartbeat last, Instant lastSeen, PeerState state, Duration learnedAge) {
+            this(last, lastSeen, state, learnedAge, null);
+        }
+
+        /** Whether its mailbox falls behind (or did so recently), so its helpers widen to every worker. */
+        public boolean behind(Instant now) {
+            return behindUntil != null && now.isBefore(behindUntil);
         }
 
         /** How long ago the last heartbeat arrived (or this node started listening for a learned peer). */
@@ -65,6 +77,12 @@ public final class Membership {
     /** A change of a peer's state, for logging and reacting. */
     public record Change(String node, PeerState from, PeerState to) {
     }
+
+    /**
+     * How many heartbeat intervals a mailbox counts as behind after a heartbeat said so: long enough that
+     * helpers do not start and stop with every heartbeat while a backlog drains.
+     */
+    public static final int WIDEN_FOR = 10;
 
     private final String self;
     private final Duration interval;
@@ -96,7 +114,9 @@ public final class Membership {
         }
         PeerState before = known == null ? null : known.state();
         PeerState now = announced(heartbeat);
-        peers.put(heartbeat.node(), new Peer(heartbeat, receivedAt, now));
+        Instant behindUntil = heartbeat.behind() ? receivedAt.plus(interval.multipliedBy(WIDEN_FOR))
+                : known == null ? null : known.behindUntil();
+        peers.put(heartbeat.node(), new Peer(heartbeat, receivedAt, now, null, behindUntil));
         return before == now ? Optional.empty() : Optional.of(new Change(heartbeat.node(), before, now));
     }
 
@@ -146,7 +166,7 @@ public final class Membership {
             PeerState next = stateAt(peer, now);
             if (next != peer.state()) {
                 changes.add(new Change(entry.getKey(), peer.state(), next));
-                entry.setValue(new Peer(peer.last(), peer.lastSeen(), next, peer.learnedAge()));
+                entry.setValue(new Peer(peer.last(), peer.lastSeen(), next, peer.learnedAge(), peer.behindUntil()));
             }
         }
         return changes;

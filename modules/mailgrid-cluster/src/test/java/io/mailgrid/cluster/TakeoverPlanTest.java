@@ -2,10 +2,13 @@ package io.mailgrid.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -111,5 +114,134 @@ class TakeoverPlanTest {
 
         TakeoverPlan.Self strict = new TakeoverPlan.Self("a", true, NodeState.UP, true, "h1", true, false);
         assertThat(TakeoverPlan.of(strict, List.of(peer("b", PeerState.DOWN, "worker", "other"))).grab()).containsOnlyKeys("a");
+    }
+
+    // --- helpers per mailbox (docs/adr/0039) ---
+
+    private static final Instant NOW = Instant.parse("2026-12-01T18:00:00Z");
+
+    private static TakeoverPlan.Self helper(String name, int helpers) {
+        return helper(name, "h1", helpers);
+    }
+
+    private static TakeoverPlan.Self helper(String name, String hash, int helpers) {
+        return new TakeoverPlan.Self(name, true, NodeState.UP, true, hash, true, true, Set.of(), helpers);
+    }
+
+    private static List<Membership.Peer> cluster(int size) {
+        List<Membership.Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            peers.add(peer("n" + i, PeerState.UP, "worker", "h1"));
+        }
+        return peers;
+    }
+
+    /** Who grabs {@code mailbox} at helper priority, over every live node's own plan. */
+    private static Set<String> helpersOf(String mailbox, List<Membership.Peer> peers, int helpers) {
+        Set<String> grabbing = new TreeSet<>();
+        plans(peers, helpers).forEach((name, plan) -> {
+            if (!name.equals(mailbox) && plan.grab().containsKey(mailbox)) {
+                assertThat(plan.grab().get(mailbox)).isEqualTo(TakeoverPlan.HELPER_PRIORITY);
+                grabbing.add(name);
+            }
+        });
+        return grabbing;
+    }
+
+    private static Map<String, TakeoverPlan> plans(List<Membership.Peer> peers, int helpers) {
+        Map<String, TakeoverPlan> plans = new java.util.TreeMap<>();
+        for (Membership.Peer self : peers) {
+            if (self.state() == PeerState.UP || self.state() == PeerState.SUSPECT) {
+                String name = self.last().node();
+                plans.put(name, TakeoverPlan.of(helper(name, self.last().configHash(), helpers), peers, NOW));
+            }
+        }
+        return plans;
+    }
+
+    private static int helperGrabs(List<Membership.Peer> peers, int helpers) {
+        return plans(peers, helpers).values().stream().mapToInt(plan -> plan.grab().size() - 1).sum();
+    }
+
+    @Test
+    void withTwentyNodesEachMailboxShouldHaveTwoHelpersNotNineteen() {
+        List<Membership.Peer> peers = cluster(20);
+
+        assertThat(helperGrabs(peers, 2)).as("20 mailboxes x 2 helpers; every worker helping every peer was 20 x 19 = 380")
+                .isEqualTo(40);
+        assertThat(helperGrabs(peers, 0)).isEqualTo(380);
+    }
+
+    @Test
+    void withThreeNodesAndTwoHelpersEveryWorkerShouldStillHelpEveryPeer() {
+        TakeoverPlan plan = TakeoverPlan.of(helper("a", 2), List.of(peer("b", PeerState.UP, "worker", "h1"),
+                peer("c", PeerState.SUSPECT, "worker", "h1")), NOW);
+
+        assertThat(plan.grab()).isEqualTo(Map.of("a", 10, "b", 1, "c", 1));
+    }
+
+    @Test
+    void aHelperInMaintenanceOrDownShouldBeReplacedByTheNextRankedWorker() {
+        List<Membership.Peer> peers = new ArrayList<>(cluster(10));
+        List<String> ranked = Helpers.rank("n1", List.of("n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"));
+        assertThat(helpersOf("n1", peers, 2)).containsExactlyInAnyOrderElementsOf(ranked.subList(0, 2));
+
+        peers.replaceAll(p -> p.last().node().equals(ranked.get(0)) ? peer(ranked.get(0), PeerState.MAINTENANCE, "worker", "h1")
+                : p.last().node().equals(ranked.get(1)) ? peer(ranked.get(1), PeerState.DOWN, "worker", "h1") : p);
+
+        assertThat(helpersOf("n1", peers, 2)).containsExactlyInAnyOrderElementsOf(ranked.subList(2, 4));
+    }
+
+    @Test
+    void aHelperThatCannotServeTheMailboxShouldBeSkipped() {
+        List<Membership.Peer> peers = new ArrayList<>(cluster(10));
+        List<String> ranked = Helpers.rank("n1", List.of("n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"));
+        peers.replaceAll(p -> p.last().node().equals(ranked.get(0)) ? peer(ranked.get(0), PeerState.UP, "worker", "other") : p);
+
+        assertThat(helpersOf("n1", peers, 2)).as("a node under another policy does not help, the next one does")
+                .containsExactlyInAnyOrderElementsOf(ranked.subList(1, 3));
+    }
+
+    @Test
+    void everyLiveWorkerShouldTakeOverTheMailboxOfADownLeavingOrMaintenanceNode() {
+        for (PeerState absent : List.of(PeerState.DOWN, PeerState.LEAVING, PeerState.MAINTENANCE)) {
+            List<Membership.Peer> peers = new ArrayList<>(cluster(10));
+            peers.set(0, peer("n1", absent, "worker", "h1"));
+
+            assertThat(helpersOf("n1", peers, 2)).as(absent.name()).hasSize(9);
+        }
+    }
+
+    @Test
+    void everyWorkerShouldTakeTheMailboxOfAHostOnlyNode() {
+        List<Membership.Peer> peers = new ArrayList<>(cluster(10));
+        peers.add(peer("mx", PeerState.UP, "host", "h1"));
+
+        assertThat(helpersOf("mx", peers, 2)).hasSize(10);
+    }
+
+    @Test
+    void aMailboxThatFallsBehindShouldBeHelpedByEveryWorkerUntilItHasCaughtUpForTenIntervals() {
+        Membership membership = new Membership("n2", Duration.ofSeconds(1), Duration.ofSeconds(3));
+        cluster(10).forEach(p -> membership.heard(p.last(), NOW));
+        Heartbeat busy = new Heartbeat("n1", "worker", NodeState.UP, null, 2, 1, 1, 4, 4, 0, Map.of(), "h1", null,
+                null, Map.of(), null, true);
+        Heartbeat caughtUp = new Heartbeat("n1", "worker", NodeState.UP, null, 3, 1, 1, 0, 4, 0, Map.of(), "h1", null);
+        membership.heard(busy, NOW);
+        membership.heard(caughtUp, NOW.plusSeconds(1));
+        List<Membership.Peer> peers = List.copyOf(membership.peers());
+
+        assertThat(peers).filteredOn(p -> p.last().node().equals("n1")).singleElement()
+                .satisfies(p -> assertThat(p.behind(NOW.plusMillis(9999))).isTrue())
+                .satisfies(p -> assertThat(p.behind(NOW.plusSeconds(10))).isFalse());
+        for (Membership.Peer self : peers) {
+            String name = self.last().node();
+            if (!name.equals("n1")) {
+                assertThat(TakeoverPlan.of(helper(name, 2), peers, NOW.plusSeconds(5)).grab()).as(name).containsKey("n1");
+            }
+        }
+        assertThat(peers.stream().map(p -> p.last().node()).filter(n -> !n.equals("n1"))
+                .filter(n -> TakeoverPlan.of(helper(n, 2), peers, NOW.plusSeconds(10)).grab().containsKey("n1")))
+                .as("back to two helpers once the mailbox kept up for ten intervals").hasSize(2);
     }
 }

@@ -56,6 +56,7 @@ public final class Reservation implements Processor, AutoCloseable, ClusterAgent
     private final ExecutorService workers;
     private volatile ProducerTemplate template;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger inFlightOwn = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
 
     /**
@@ -79,13 +80,26 @@ public final class Reservation implements Processor, AutoCloseable, ClusterAgent
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        boolean own = node.equals(exchange.getMessage().getHeader(MailProperty.ORIGIN, String.class));
         inFlight.incrementAndGet();
+        if (own) {
+            inFlightOwn.incrementAndGet();
+        }
         try {
             reserve(exchange);
             processed.incrementAndGet();
         } finally {
             inFlight.decrementAndGet();
+            if (own) {
+                inFlightOwn.decrementAndGet();
+            }
         }
+    }
+
+    /** Mails of this node's own mailbox (its origin) in the policy chain right now. */
+    @Override
+    public int inFlightOwn() {
+        return inFlightOwn.get();
     }
 
     /** Mails in the policy chain right now. */
