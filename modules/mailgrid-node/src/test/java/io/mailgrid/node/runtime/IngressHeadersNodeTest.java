@@ -193,8 +193,9 @@ class IngressHeadersNodeTest {
                     "Minutes attached.");
             Path file = Files.write(dir.resolve("minutes.eml"), mail);
 
-            String fromHeaders = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(), file.toString()).strip();
             // the node's log shares System.out (a delivered mail's INFO line): the mail id is the line that is one
+            String fromHeaders = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(), file.toString())
+                    .lines().filter(line -> line.matches("[0-9a-f-]{36}")).findFirst().orElseThrow();
             String givenRecipients = TestNode.runCommand("submit", "--node", "a", "--broker", a.brokerUrl(),
                     "--to", "bob@example.com", file.toString()).lines().filter(line -> line.matches("[0-9a-f-]{36}"))
                     .findFirst().orElseThrow();
