@@ -53,7 +53,7 @@ final class MailLog {
         return "-";
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         if (value == null) {
             return "";
         }

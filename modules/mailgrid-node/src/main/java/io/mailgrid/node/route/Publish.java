@@ -1,5 +1,6 @@
 package io.mailgrid.node.route;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,6 +62,7 @@ public final class Publish implements Processor, AutoCloseable {
     private final MailErrors errors;
     private final String node;
     private final DeliveryStep deliverHere;
+    private final Duration retention;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private JMSContext context;
 
@@ -72,14 +74,16 @@ public final class Publish implements Processor, AutoCloseable {
      * @param deliverHere the node's own delivery if it delivers each mail exactly once whatever the
      *                    attempt (a Maildir, docs/adr/0016), so the grabber may deliver in its own
      *                    transaction; {@code null} to send all CLEAN mail through the outbound queue
+     * @param retention   how long the broker keeps a quarantined mail (its expiry, docs/adr/0041); zero = forever
      */
     public Publish(ConnectionFactory factory, RelayFollowUp followUps, MailErrors errors, String node,
-            DeliveryStep deliverHere) {
+            DeliveryStep deliverHere, Duration retention) {
         this.factory = factory;
         this.followUps = followUps;
         this.errors = errors;
         this.node = node;
         this.deliverHere = deliverHere;
+        this.retention = retention;
     }
 
     @Override
@@ -151,7 +155,10 @@ public final class Publish implements Processor, AutoCloseable {
     private AsyncProducer producer(Exchange exchange, String queue) {
         return producers.computeIfAbsent(queue, name -> {
             try {
-                AsyncProducer producer = exchange.getContext().getEndpoint("jms:queue:" + name).createAsyncProducer();
+                long timeToLive = timeToLive(name);
+                // the quarantine's retention is an expiry the broker enforces (docs/adr/0041)
+                String uri = "jms:queue:" + name + (timeToLive > 0 ? "?explicitQosEnabled=true&timeToLive=" + timeToLive : "");
+                AsyncProducer producer = exchange.getContext().getEndpoint(uri).createAsyncProducer();
                 ServiceHelper.startService(producer);
                 return producer;
             } catch (Exception e) {
@@ -180,7 +187,8 @@ public final class Publish implements Processor, AutoCloseable {
                     message.setStringProperty(origin, value);
                 }
             }
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(queue), message);
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).setTimeToLive(timeToLive(queue))
+                    .send(context.createQueue(queue), message);
             LOG.info("Mail {} attempt {}: published to {} outside the transaction (the broker keeps one copy if an"
                     + " earlier attempt's publish was committed)", in.getHeader(MailProperty.MAIL_ID),
                     in.getHeader(MailProperty.DELIVERY_COUNT), queue);
@@ -189,6 +197,11 @@ public final class Publish implements Processor, AutoCloseable {
             throw new RuntimeCamelException("publish of redelivered mail " + in.getHeader(MailProperty.MAIL_ID) + " to "
                     + queue + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Milliseconds a mail published to {@code queue} lives: the retention for the quarantine, else 0 (forever). */
+    private long timeToLive(String queue) {
+        return Queues.QUARANTINE.equals(queue) ? retention.toMillis() : 0;
     }
 
     @Override

@@ -59,6 +59,7 @@ import io.mailgrid.node.route.DeliveryStep;
 import io.mailgrid.node.route.MailErrors;
 import io.mailgrid.node.route.MemoryBudgetStep;
 import io.mailgrid.node.route.Publish;
+import io.mailgrid.node.route.QuarantineExpiry;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
 import io.mailgrid.web.BrokerLink;
@@ -190,9 +191,11 @@ public final class MailgridNode implements AutoCloseable {
         MailErrors mailErrors = new MailErrors(redelivery.maxAttempts());
         DeliveryStep deliveryStep = new DeliveryStep(delivery, pauses);
         // only a Maildir keeps one copy whatever the attempt; a relay's mail keeps the outbound hop (docs/adr/0035)
+        Duration retention = EmbeddedBroker.quarantineRetention(config);
         publish = new Publish(factory, new RelayFollowUp(redelivery.delay(), clock),
-                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null);
+                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null, retention);
         main.bind("publish", publish);
+        main.bind("quarantineExpiry", new QuarantineExpiry(retention, clock));
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
