@@ -34,7 +34,8 @@ import io.mailgrid.web.MailMetrics;
  *   <li>a mail taken from a mailbox (grabber): if the policy chain's verdict is CLEAN and the mailbox
  *       is this node's own and the node delivers into a Maildir, delivered here through the
  *       {@code delivery} step in the same transaction (docs/adr/0035); other CLEAN mail to
- *       {@code mailgrid.outbound.<node>}; any other verdict to {@code mailgrid.quarantine};</li>
+ *       {@code mailgrid.outbound.<node>}; any other verdict to {@code mailgrid.quarantine}, with an expiry of the retention
+ *       ({@code mailgrid.quarantine.retention}, docs/adr/0041);</li>
  *   <li>a mail taken from an outbound queue (delivery): nothing if it was delivered to every
  *       recipient; if an SMTP relay refused some, a copy for those to {@code mailgrid.dlq}; if it
  *       deferred some, a copy for those back to the outbound queue ({@link RelayFollowUp});</li>
