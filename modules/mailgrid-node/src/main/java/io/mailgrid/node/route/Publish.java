@@ -64,6 +64,7 @@ public final class Publish implements Processor, AutoCloseable {
     private final String node;
     private final DeliveryStep deliverHere;
     private final Duration retention;
+    private volatile QuarantineNotice notice;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private JMSContext context;
 
@@ -106,6 +107,12 @@ public final class Publish implements Processor, AutoCloseable {
                     publish(exchange, Stage.OUTBOUND, Queues.outbound(mailbox));
                 }
             } else {
+                QuarantineNotice summary = notice;
+                if (summary != null) {
+                    // committed before the quarantine; a retried quarantine's summary has the same id,
+                    // which the broker drops: one summary per quarantined mail (docs/adr/0041)
+                    summary.quarantined(in.getHeaders(), in.getMandatoryBody(byte[].class));
+                }
                 publish(exchange, Stage.QUARANTINE, Queues.QUARANTINE);
                 LOG.info("Mail {} quarantined: {}: {}", in.getHeader(MailProperty.MAIL_ID),
                         in.getHeader(MailProperty.VERDICT), in.getHeader(MailProperty.REASON));
@@ -124,6 +131,11 @@ public final class Publish implements Processor, AutoCloseable {
                     + taken + ", neither a mailbox nor an outbound queue");
         }
         CommitGuard.handedOn(exchange);
+    }
+
+    /** Sends a summary of each mail quarantined from now on (mailgrid.quarantine.notify); {@code null} for none. */
+    public void notifyQuarantine(QuarantineNotice summary) {
+        this.notice = summary;
     }
 
     /** Moves the mail to {@code mailgrid.dlq} with the reason of the failure caught (errors.xml). */

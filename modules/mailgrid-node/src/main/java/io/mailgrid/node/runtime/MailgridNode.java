@@ -31,6 +31,7 @@ import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ConfigHash;
+import io.mailgrid.checks.condition.Conditions;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
@@ -60,6 +61,7 @@ import io.mailgrid.node.route.MailErrors;
 import io.mailgrid.node.route.MemoryBudgetStep;
 import io.mailgrid.node.route.Publish;
 import io.mailgrid.node.route.QuarantineExpiry;
+import io.mailgrid.node.route.QuarantineNotice;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
 import io.mailgrid.web.BrokerLink;
@@ -258,6 +260,9 @@ public final class MailgridNode implements AutoCloseable {
         }
         publisher = new MailPublisher(factory, required);
         publisher.onStored(metrics::accepted);
+        publish.notifyQuarantine(QuarantineNotice.of(publisher, NodeSettingsCatalog.QUARANTINE_NOTIFY,
+                config.string(NodeSettingsCatalog.QUARANTINE_NOTIFY, ""), NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS,
+                config.bool(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS), Conditions.localAddress(config), clock));
         reservation = new Reservation(settings.name(), config.duration(NodeSettingsCatalog.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);
