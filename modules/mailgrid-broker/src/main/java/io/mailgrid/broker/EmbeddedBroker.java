@@ -38,6 +38,8 @@ import io.mailgrid.core.MailgridConfig;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
+    private static final java.util.regex.Pattern RETENTION_TEXT = java.util.regex.Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+|\\d+");
+    private static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     private static final Duration MIN_EXPIRY_SCAN = Duration.ofMillis(100);
     private static final Duration MAX_EXPIRY_SCAN = Duration.ofSeconds(30);
 
@@ -148,10 +150,17 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @throws ConfigException naming the key if it is negative or not a duration
      */
     public static Duration quarantineRetention(MailgridConfig config) {
-        Duration retention = config.duration(BrokerSettingsCatalog.QUARANTINE_RETENTION);
+        // a properties file from before the key keeps the shipped default rather than failing the start
+        if (!config.isSet(BrokerSettingsCatalog.QUARANTINE_RETENTION)) {
+            return DEFAULT_RETENTION;
+        }
+        String text = config.string(BrokerSettingsCatalog.QUARANTINE_RETENTION);
+        // Camel's parser reads "a month" as a duration: accept only what the comment documents
+        Duration retention = RETENTION_TEXT.matcher(text).matches()
+                ? config.duration(BrokerSettingsCatalog.QUARANTINE_RETENTION) : Duration.ofMillis(-1);
         if (retention.isNegative()) {
             throw new ConfigException(BrokerSettingsCatalog.QUARANTINE_RETENTION + ": expected 0 (keep forever) or a duration"
-                    + " such as 30d, got " + retention);
+                    + " such as 30d, got '" + text + "'");
         }
         return retention;
     }

@@ -262,7 +262,8 @@ public final class MailgridNode implements AutoCloseable {
         publisher.onStored(metrics::accepted);
         publish.notifyQuarantine(QuarantineNotice.of(publisher, NodeSettingsCatalog.QUARANTINE_NOTIFY,
                 config.string(NodeSettingsCatalog.QUARANTINE_NOTIFY, ""), NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS,
-                config.bool(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS), Conditions.localAddress(config), clock));
+                config.isSet(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS)
+                        && config.bool(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS), Conditions.localAddress(config), clock));
         reservation = new Reservation(settings.name(), config.duration(NodeSettingsCatalog.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);
