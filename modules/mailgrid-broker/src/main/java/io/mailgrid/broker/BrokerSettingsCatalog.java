@@ -6,8 +6,8 @@ import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
 
 /**
- * The settings of the embedded broker: its configuration file, its TLS key store, and the redelivery
- * values broker.xml takes from them.
+ * The settings of the embedded broker: its configuration file, its TLS key store, the redelivery
+ * values broker.xml takes from them, and the quarantine's retention (an expiry the broker enforces).
  */
 public final class BrokerSettingsCatalog implements SettingsCatalog {
 
@@ -21,6 +21,8 @@ public final class BrokerSettingsCatalog implements SettingsCatalog {
     public static final String REDELIVERY_DELAY = "mailgrid.redelivery.delay";
     /** Deliveries of a mail before it goes to the dead-letter queue. */
     public static final String REDELIVERY_MAX_ATTEMPTS = "mailgrid.redelivery.max-attempts";
+    /** How long quarantined mail is kept before the broker expires it (0 = forever). */
+    public static final String QUARANTINE_RETENTION = "mailgrid.quarantine.retention";
 
     @Override
     public List<Setting> settings() {
@@ -29,6 +31,7 @@ public final class BrokerSettingsCatalog implements SettingsCatalog {
                 Setting.node(BROKER_TLS_KEY_STORE),
                 Setting.node(BROKER_TLS_KEY_STORE_PASSWORD),
                 Setting.node(REDELIVERY_DELAY),
-                Setting.node(REDELIVERY_MAX_ATTEMPTS));
+                Setting.node(REDELIVERY_MAX_ATTEMPTS),
+                Setting.node(QUARANTINE_RETENTION));
     }
 }

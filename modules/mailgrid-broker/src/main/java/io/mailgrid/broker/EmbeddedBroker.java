@@ -2,6 +2,7 @@ package io.mailgrid.broker;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,11 @@ import io.mailgrid.core.MailgridConfig;
  * refuses to listen beyond loopback while a login has its shipped development password.
  */
 public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final java.util.regex.Pattern RETENTION_TEXT = java.util.regex.Pattern.compile("(\\d+\\s*(ms|s|m|h|d)\\s*)+|\\d+");
+    private static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    private static final Duration MIN_EXPIRY_SCAN = Duration.ofMillis(100);
+    private static final Duration MAX_EXPIRY_SCAN = Duration.ofSeconds(30);
 
     /** The role broker.xml grants the node's permissions to. */
     public static final String NODE_ROLE = "mailgrid";
@@ -119,11 +125,44 @@ public final class EmbeddedBroker implements AutoCloseable {
         values.put("mailgrid.redelivery.delay-ms", String.valueOf(config.duration(BrokerSettingsCatalog.REDELIVERY_DELAY).toMillis()));
         values.put("mailgrid.redelivery.max-attempts",
                 String.valueOf(config.integer(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, 1)));
+        values.put("mailgrid.broker.expiry-scan-period-ms", String.valueOf(expiryScanPeriod(config).toMillis()));
         boolean tls = BrokerConnection.tlsEnabled(config);
         values.put("mailgrid.broker.tls.enabled", String.valueOf(tls));
         values.put("mailgrid.broker.tls.key-store", tls ? readable(config, BrokerSettingsCatalog.BROKER_TLS_KEY_STORE) : "");
         values.put("mailgrid.broker.tls.key-store-password", tls ? config.string(BrokerSettingsCatalog.BROKER_TLS_KEY_STORE_PASSWORD, "") : "");
         return values;
+    }
+
+    /**
+     * A quarter of the quarantine's retention, between 100 ms and Artemis's default of 30 s: a mail
+     * expires at most that late, and a long retention is not scanned more often than Artemis would.
+     */
+    static Duration expiryScanPeriod(MailgridConfig config) {
+        Duration retention = quarantineRetention(config);
+        Duration quarter = retention.isZero() ? MAX_EXPIRY_SCAN : retention.dividedBy(4);
+        return quarter.compareTo(MIN_EXPIRY_SCAN) < 0 ? MIN_EXPIRY_SCAN
+                : quarter.compareTo(MAX_EXPIRY_SCAN) > 0 ? MAX_EXPIRY_SCAN : quarter;
+    }
+
+    /**
+     * How long quarantined mail is kept ({@code mailgrid.quarantine.retention}); zero keeps it forever.
+     *
+     * @throws ConfigException naming the key if it is negative or not a duration
+     */
+    public static Duration quarantineRetention(MailgridConfig config) {
+        // a properties file from before the key keeps the shipped default rather than failing the start
+        if (!config.isSet(BrokerSettingsCatalog.QUARANTINE_RETENTION)) {
+            return DEFAULT_RETENTION;
+        }
+        String text = config.string(BrokerSettingsCatalog.QUARANTINE_RETENTION);
+        // Camel's parser reads "a month" as a duration: accept only what the comment documents
+        Duration retention = RETENTION_TEXT.matcher(text).matches()
+                ? config.duration(BrokerSettingsCatalog.QUARANTINE_RETENTION) : Duration.ofMillis(-1);
+        if (retention.isNegative()) {
+            throw new ConfigException(BrokerSettingsCatalog.QUARANTINE_RETENTION + ": expected 0 (keep forever) or a duration"
+                    + " such as 30d, got '" + text + "'");
+        }
+        return retention;
     }
 
     private static String readable(MailgridConfig config, String key) {

@@ -21,6 +21,12 @@ public final class Queues {
      */
     public static final String QUARANTINE_RELEASING = PREFIX + "quarantine.releasing";
 
+    /**
+     * Quarantined mails the broker removed once older than {@code mailgrid.quarantine.retention} (their
+     * expiry address): a node takes each one, logs it and drops it, so none vanishes unlogged.
+     */
+    public static final String QUARANTINE_EXPIRED = PREFIX + "quarantine.expired";
+
     /** Mails that could not be processed after the configured attempts (poison mail). */
     public static final String DLQ = PREFIX + "dlq";
 

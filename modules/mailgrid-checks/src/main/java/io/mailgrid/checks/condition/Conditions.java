@@ -47,6 +47,25 @@ public final class Conditions {
         return named;
     }
 
+    /**
+     * Whether an address is in {@code mailgrid.local-domains}; every address is when it is empty (as
+     * every mail then counts as inbound).
+     *
+     * @throws ConfigException a bad {@code mailgrid.local-domains} entry
+     */
+    public static java.util.function.Predicate<String> localAddress(MailgridConfig config) {
+        String local = config.string(CheckSettings.LOCAL_DOMAINS, "");
+        if (local.isBlank()) {
+            return address -> true;
+        }
+        try {
+            AddressPatterns domains = AddressPatterns.parse(CheckSettings.LOCAL_DOMAINS, local);
+            return address -> domains.matches(AddressPatterns.domain(address));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
     /** Fails start-up for a condition bean the routes declare without its required property, naming it. */
     public static void verify(CamelContext camel) {
         camel.getRegistry().findByTypeWithName(MailCondition.class).forEach((name, condition) -> {

@@ -38,6 +38,11 @@ final class MailLog {
 
     /** The Message-ID header of a mail (unfolded, escaped, at most 256 characters), or "-" without one. */
     static String messageId(byte[] mail) {
+        return header(mail, "message-id");
+    }
+
+    /** A header of a mail, {@code name} in lower case (unfolded, escaped, at most 256 characters), or "-" without it. */
+    static String header(byte[] mail, String name) {
         String headers = new String(mail, 0, Math.min(mail.length, HEADER_LIMIT), StandardCharsets.ISO_8859_1);
         int end = headers.indexOf("\r\n\r\n");
         if (end < 0) {
@@ -45,15 +50,15 @@ final class MailLog {
         }
         String block = (end < 0 ? headers : headers.substring(0, end)).replaceAll("\r?\n[ \t]+", " ");
         for (String line : block.split("\r?\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("message-id:")) {
-                String value = line.substring("message-id:".length()).strip();
+            if (line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
+                String value = line.substring(name.length() + 1).strip();
                 return value.isEmpty() ? "-" : ControlCharacters.escape(value.length() > FIELD_LIMIT ? value.substring(0, FIELD_LIMIT) : value);
             }
         }
         return "-";
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         if (value == null) {
             return "";
         }

@@ -1,5 +1,6 @@
 package io.mailgrid.node.route;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,7 +34,8 @@ import io.mailgrid.web.MailMetrics;
  *   <li>a mail taken from a mailbox (grabber): if the policy chain's verdict is CLEAN and the mailbox
  *       is this node's own and the node delivers into a Maildir, delivered here through the
  *       {@code delivery} step in the same transaction (docs/adr/0035); other CLEAN mail to
- *       {@code mailgrid.outbound.<node>}; any other verdict to {@code mailgrid.quarantine};</li>
+ *       {@code mailgrid.outbound.<node>}; any other verdict to {@code mailgrid.quarantine}, with an expiry of the retention
+ *       ({@code mailgrid.quarantine.retention}, docs/adr/0041);</li>
  *   <li>a mail taken from an outbound queue (delivery): nothing if it was delivered to every
  *       recipient; if an SMTP relay refused some, a copy for those to {@code mailgrid.dlq}; if it
  *       deferred some, a copy for those back to the outbound queue ({@link RelayFollowUp});</li>
@@ -61,6 +63,8 @@ public final class Publish implements Processor, AutoCloseable {
     private final MailErrors errors;
     private final String node;
     private final DeliveryStep deliverHere;
+    private final Duration retention;
+    private volatile QuarantineNotice notice;
     private final Map<String, AsyncProducer> producers = new ConcurrentHashMap<>();
     private JMSContext context;
 
@@ -72,14 +76,16 @@ public final class Publish implements Processor, AutoCloseable {
      * @param deliverHere the node's own delivery if it delivers each mail exactly once whatever the
      *                    attempt (a Maildir, docs/adr/0016), so the grabber may deliver in its own
      *                    transaction; {@code null} to send all CLEAN mail through the outbound queue
+     * @param retention   how long the broker keeps a quarantined mail (its expiry, docs/adr/0041); zero = forever
      */
     public Publish(ConnectionFactory factory, RelayFollowUp followUps, MailErrors errors, String node,
-            DeliveryStep deliverHere) {
+            DeliveryStep deliverHere, Duration retention) {
         this.factory = factory;
         this.followUps = followUps;
         this.errors = errors;
         this.node = node;
         this.deliverHere = deliverHere;
+        this.retention = retention;
     }
 
     @Override
@@ -101,6 +107,12 @@ public final class Publish implements Processor, AutoCloseable {
                     publish(exchange, Stage.OUTBOUND, Queues.outbound(mailbox));
                 }
             } else {
+                QuarantineNotice summary = notice;
+                if (summary != null) {
+                    // committed before the quarantine; a retried quarantine's summary has the same id,
+                    // which the broker drops: one summary per quarantined mail (docs/adr/0041)
+                    summary.quarantined(in.getHeaders(), in.getMandatoryBody(byte[].class));
+                }
                 publish(exchange, Stage.QUARANTINE, Queues.QUARANTINE);
                 LOG.info("Mail {} quarantined: {}: {}", in.getHeader(MailProperty.MAIL_ID),
                         in.getHeader(MailProperty.VERDICT), in.getHeader(MailProperty.REASON));
@@ -119,6 +131,11 @@ public final class Publish implements Processor, AutoCloseable {
                     + taken + ", neither a mailbox nor an outbound queue");
         }
         CommitGuard.handedOn(exchange);
+    }
+
+    /** Sends a summary of each mail quarantined from now on (mailgrid.quarantine.notify); {@code null} for none. */
+    public void notifyQuarantine(QuarantineNotice summary) {
+        this.notice = summary;
     }
 
     /** Moves the mail to {@code mailgrid.dlq} with the reason of the failure caught (errors.xml). */
@@ -151,7 +168,10 @@ public final class Publish implements Processor, AutoCloseable {
     private AsyncProducer producer(Exchange exchange, String queue) {
         return producers.computeIfAbsent(queue, name -> {
             try {
-                AsyncProducer producer = exchange.getContext().getEndpoint("jms:queue:" + name).createAsyncProducer();
+                long timeToLive = timeToLive(name);
+                // the quarantine's retention is an expiry the broker enforces (docs/adr/0041)
+                String uri = "jms:queue:" + name + (timeToLive > 0 ? "?explicitQosEnabled=true&timeToLive=" + timeToLive : "");
+                AsyncProducer producer = exchange.getContext().getEndpoint(uri).createAsyncProducer();
                 ServiceHelper.startService(producer);
                 return producer;
             } catch (Exception e) {
@@ -180,7 +200,8 @@ public final class Publish implements Processor, AutoCloseable {
                     message.setStringProperty(origin, value);
                 }
             }
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(queue), message);
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).setTimeToLive(timeToLive(queue))
+                    .send(context.createQueue(queue), message);
             LOG.info("Mail {} attempt {}: published to {} outside the transaction (the broker keeps one copy if an"
                     + " earlier attempt's publish was committed)", in.getHeader(MailProperty.MAIL_ID),
                     in.getHeader(MailProperty.DELIVERY_COUNT), queue);
@@ -189,6 +210,11 @@ public final class Publish implements Processor, AutoCloseable {
             throw new RuntimeCamelException("publish of redelivered mail " + in.getHeader(MailProperty.MAIL_ID) + " to "
                     + queue + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Milliseconds a mail published to {@code queue} lives: the retention for the quarantine, else 0 (forever). */
+    private long timeToLive(String queue) {
+        return Queues.QUARANTINE.equals(queue) ? retention.toMillis() : 0;
     }
 
     @Override

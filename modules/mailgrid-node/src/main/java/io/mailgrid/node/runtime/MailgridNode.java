@@ -31,6 +31,7 @@ import io.mailgrid.cluster.ClusterAgent;
 import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.ConfigHash;
+import io.mailgrid.checks.condition.Conditions;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.ClientIds;
@@ -59,6 +60,8 @@ import io.mailgrid.node.route.DeliveryStep;
 import io.mailgrid.node.route.MailErrors;
 import io.mailgrid.node.route.MemoryBudgetStep;
 import io.mailgrid.node.route.Publish;
+import io.mailgrid.node.route.QuarantineExpiry;
+import io.mailgrid.node.route.QuarantineNotice;
 import io.mailgrid.node.route.RelayFollowUp;
 import io.mailgrid.node.route.Reservation;
 import io.mailgrid.web.BrokerLink;
@@ -190,9 +193,11 @@ public final class MailgridNode implements AutoCloseable {
         MailErrors mailErrors = new MailErrors(redelivery.maxAttempts());
         DeliveryStep deliveryStep = new DeliveryStep(delivery, pauses);
         // only a Maildir keeps one copy whatever the attempt; a relay's mail keeps the outbound hop (docs/adr/0035)
+        Duration retention = EmbeddedBroker.quarantineRetention(config);
         publish = new Publish(factory, new RelayFollowUp(redelivery.delay(), clock),
-                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null);
+                mailErrors, name, delivery instanceof MaildirDelivery ? deliveryStep : null, retention);
         main.bind("publish", publish);
+        main.bind("quarantineExpiry", new QuarantineExpiry(retention, clock));
         // not a step in the routes: Camel applies it to every route that takes mail in a transaction
         main.bind("commitGuard", new CommitGuard());
         main.bind("memoryBudget", new MemoryBudgetStep(memoryBudget));
@@ -255,6 +260,10 @@ public final class MailgridNode implements AutoCloseable {
         }
         publisher = new MailPublisher(factory, required);
         publisher.onStored(metrics::accepted);
+        publish.notifyQuarantine(QuarantineNotice.of(publisher, NodeSettingsCatalog.QUARANTINE_NOTIFY,
+                config.string(NodeSettingsCatalog.QUARANTINE_NOTIFY, ""), NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS,
+                config.isSet(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS)
+                        && config.bool(NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS), Conditions.localAddress(config), clock));
         reservation = new Reservation(settings.name(), config.duration(NodeSettingsCatalog.RESERVATION_TIMEOUT), clock,
                 checks.chain());
         main.bind("reservation", reservation);

@@ -8,7 +8,7 @@ import io.mailgrid.node.logging.LogFormat;
 
 /**
  * The settings of the running node: the large-mail lane, the reservation deadline, the shutdown grace
- * period (the grabbers' count and the memory budget are core's: the cluster and ingress read them too).
+ * period, the quarantine notifications (the grabbers' count and the memory budget are core's: the cluster and ingress read them too).
  */
 public final class NodeSettingsCatalog implements SettingsCatalog {
 
@@ -21,6 +21,11 @@ public final class NodeSettingsCatalog implements SettingsCatalog {
     /** Concurrent consumers of the large-mail lane of each grabber and delivery. */
     public static final String LARGE_MAIL_CONSUMERS = "mailgrid.large-mail.consumers";
 
+    /** Address that receives a summary of each quarantined mail; empty = none. */
+    public static final String QUARANTINE_NOTIFY = "mailgrid.quarantine.notify";
+    /** Whether the local recipients of a quarantined mail receive the summary too. */
+    public static final String QUARANTINE_NOTIFY_RECIPIENTS = "mailgrid.quarantine.notify-recipients";
+
     @Override
     public List<Setting> settings() {
         return List.of(
@@ -28,6 +33,8 @@ public final class NodeSettingsCatalog implements SettingsCatalog {
                 Setting.node(LARGE_MAIL_CONSUMERS),
                 Setting.node(RESERVATION_TIMEOUT),
                 Setting.node(SHUTDOWN_GRACE),
-                Setting.node(LogFormat.KEY));
+                Setting.node(LogFormat.KEY),
+                Setting.node(QUARANTINE_NOTIFY),
+                Setting.node(QUARANTINE_NOTIFY_RECIPIENTS));
     }
 }
