@@ -103,7 +103,9 @@ class PickupIT {
 
         await().atMost(WAIT).until(() -> {
             assertThat(b.isAlive()).as("node process alive").isTrue();
-            return cluster.outbox("b").count() == 1 && Files.exists(pickup.resolve("rejected/huge.eml.reason"));
+            // the reason is written before the file is moved beside it: wait for both
+            return cluster.outbox("b").count() == 1 && Files.exists(pickup.resolve("rejected/huge.eml.reason"))
+                    && Files.exists(pickup.resolve("rejected/huge.eml"));
         });
         assertThat(Files.readString(pickup.resolve("rejected/huge.eml.reason"))).contains("larger than");
         assertThat(Files.size(pickup.resolve("rejected/huge.eml"))).isEqualTo(1L << 30);

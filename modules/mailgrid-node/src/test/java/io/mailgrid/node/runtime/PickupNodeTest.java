@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -62,6 +63,16 @@ class PickupNodeTest {
         Path writing = Files.write(pickup.resolve(name + ".tmp"), content);
         Files.setLastModifiedTime(writing, LONG_AGO);
         return Files.move(writing, pickup.resolve(name));
+    }
+
+    /**
+     * Waits until {@code name} sits in {@code rejected/} with its reason. The node writes the reason
+     * first and moves the file after it, so the reason alone does not mean the file is there yet.
+     */
+    private static void awaitSetAside(Path pickup, String name) {
+        Path rejected = pickup.resolve("rejected");
+        await().atMost(WAIT).until(() -> Files.exists(rejected.resolve(name + ".reason"))
+                && Files.exists(rejected.resolve(name), LinkOption.NOFOLLOW_LINKS));
     }
 
     private static long messagesAdded(TestNode node, String queue) throws Exception {
@@ -126,7 +137,7 @@ class PickupNodeTest {
         drop(pickup, "big.eml", big);
         drop(pickup, "small.eml", small.bytes());
 
-        await().atMost(WAIT).until(() -> Files.exists(pickup.resolve("rejected/big.eml.reason")));
+        awaitSetAside(pickup, "big.eml");
         assertThat(Files.readString(pickup.resolve("rejected/big.eml.reason")))
                 .contains("larger than", "1024 bytes", "mailgrid.pickup.size-limit");
         assertThat(Files.readAllBytes(pickup.resolve("rejected/big.eml"))).isEqualTo(big);
@@ -146,7 +157,7 @@ class PickupNodeTest {
         TestMail marker = TestMail.to("bob@example.com");
         drop(pickup, "marker.eml", marker.bytes());
 
-        await().atMost(WAIT).until(() -> Files.exists(pickup.resolve("rejected/leak.eml.reason")));
+        awaitSetAside(pickup, "leak.eml");
         assertThat(Files.readString(pickup.resolve("rejected/leak.eml.reason"))).contains("symbolic link");
         assertThat(Files.isSymbolicLink(pickup.resolve("rejected/leak.eml"))).isTrue();
         await().atMost(WAIT).until(() -> a.outbox().count() == 1 && a.depth(Queues.mailbox("a")) == 0);
@@ -182,7 +193,7 @@ class PickupNodeTest {
         assertThat(mkfifo.waitFor()).isZero();
         drop(pickup, "after.eml", TestMail.to("bob@example.com").bytes());
 
-        await().atMost(WAIT).until(() -> Files.exists(pickup.resolve("rejected/pipe.eml.reason")));
+        awaitSetAside(pickup, "pipe.eml");
         assertThat(Files.readString(pickup.resolve("rejected/pipe.eml.reason"))).contains("not a regular file");
         await().atMost(WAIT).until(() -> a.outbox().count() == 1);
     }
