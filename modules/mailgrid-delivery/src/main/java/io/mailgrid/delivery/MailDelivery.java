@@ -1,6 +1,7 @@
 package io.mailgrid.delivery;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Hands a checked mail to its next stop. Called by the delivery route inside the JMS
@@ -16,13 +17,16 @@ public interface MailDelivery {
      * @param mail       the bytes as received; the stamp header block goes in front of them
      * @param fence      asked before each step that cannot be taken back, whether this node still
      *                   holds the mail
+     * @return what the next hop answered, for the mail's log line (a relay's reply to the end of DATA,
+     *         such as Postfix's "queued as" id: one line, control characters escaped, bounded); empty
+     *         where no next hop answers (a Maildir)
      * @throws Exception when the mail was not delivered and should be retried
      */
-    void deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence) throws Exception;
+    Optional<String> deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence) throws Exception;
 
     /** {@link #deliver(Map, byte[], DeliveryFence)} without a fence: for tests and tools. */
-    default void deliver(Map<String, Object> properties, byte[] mail) throws Exception {
-        deliver(properties, mail, DeliveryFence.NONE);
+    default Optional<String> deliver(Map<String, Object> properties, byte[] mail) throws Exception {
+        return deliver(properties, mail, DeliveryFence.NONE);
     }
 
     /** A short description for the start-up log, such as "Maildir /var/a/outbox". */

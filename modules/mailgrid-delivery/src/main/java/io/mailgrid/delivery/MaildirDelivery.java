@@ -121,8 +121,9 @@ public final class MaildirDelivery implements MailDelivery {
     }
 
     @Override
-    public void deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence) throws IOException {
+    public Optional<String> deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence) throws IOException {
         finish(prepare(properties, mail));
+        return Optional.empty();
     }
 
     /** What a delivery holds after claiming: the claim and the copy it names. */

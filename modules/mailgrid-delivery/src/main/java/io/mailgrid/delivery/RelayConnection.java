@@ -13,6 +13,8 @@ import jakarta.mail.URLName;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
+import io.mailgrid.core.ControlCharacters;
+
 /**
  * One SMTP client connection to the relay, driven command by command so that every recipient's
  * reply is seen. Angus Mail's transport does the protocol work (greeting, EHLO/HELO, extensions,
@@ -30,6 +32,9 @@ final class RelayConnection extends SMTPTransport {
      */
     record Reply(int code, String text) {
 
+        /** Most characters of a reply's text that reach a log line. */
+        static final int LOG_LIMIT = 200;
+
         boolean positive() {
             return code >= 200 && code < 400;
         }
@@ -41,6 +46,16 @@ final class RelayConnection extends SMTPTransport {
         @Override
         public String toString() {
             return text.isBlank() ? "no reply (connection closed)" : text.strip().replace('\n', ' ').replace("\r", "");
+        }
+
+        /**
+         * The reply for a log line: it is remote input, so its lines are joined into one, cut after
+         * {@value #LOG_LIMIT} characters and its control characters escaped: a relay cannot forge a
+         * log line or colour the terminal of whoever reads the log.
+         */
+        String printable() {
+            String line = toString();
+            return ControlCharacters.escape(line.length() > LOG_LIMIT ? line.substring(0, LOG_LIMIT) + "..." : line);
         }
     }
 

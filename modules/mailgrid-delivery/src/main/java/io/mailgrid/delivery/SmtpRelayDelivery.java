@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.mail.MessagingException;
@@ -118,9 +119,12 @@ public final class SmtpRelayDelivery implements MailDelivery {
     /**
      * Relays the mail. The fence is asked before MAIL FROM and again before the final dot of DATA,
      * the last moment a delivery can still be taken back (docs/adr/0017).
+     *
+     * @return the relay's reply to the end of DATA for the recipients it took (one line, control
+     *         characters escaped, at most 200 characters of its text)
      */
     @Override
-    public void deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence)
+    public Optional<String> deliver(Map<String, Object> properties, byte[] mail, DeliveryFence fence)
             throws TemporaryDeliveryException, PermanentDeliveryException {
         properties.remove(MailProperty.DEFERRED_RCPT);
         properties.remove(MailProperty.REFUSED_RCPT);
@@ -133,7 +137,7 @@ public final class SmtpRelayDelivery implements MailDelivery {
         if (outcome.deferred.isEmpty() && outcome.refused.isEmpty()) {
             LOG.info("Mail {} relayed to {} for {} recipient(s), answered {} ms after the last fence check", envelope.mailId(),
                     relay(), outcome.accepted.size(), outcome.answeredAfterFenceMillis());
-            return;
+            return Optional.ofNullable(outcome.dataReply);
         }
         if (attempt >= maxAttempts && !outcome.deferred.isEmpty()) {
             outcome.deferred.forEach((rcpt, reply) -> outcome.refused.put(rcpt,
@@ -157,6 +161,7 @@ public final class SmtpRelayDelivery implements MailDelivery {
         LOG.info("Mail {} relayed to {} for {} recipient(s); deferred {}; refused {}; answered {} ms after the last fence"
                 + " check", envelope.mailId(), relay(), outcome.accepted.size(), describe(outcome.deferred),
                 describe(outcome.refused), outcome.answeredAfterFenceMillis());
+        return Optional.ofNullable(outcome.dataReply);
     }
 
     @Override
@@ -207,7 +212,9 @@ public final class SmtpRelayDelivery implements MailDelivery {
             if (reply.code() < 0) {
                 throw new TemporaryDeliveryException("relay " + relay() + " closed the connection during DATA", null);
             }
-            if (!reply.positive()) {
+            if (reply.positive()) {
+                outcome.dataReply = reply.printable();
+            } else {
                 for (String recipient : outcome.accepted) {
                     (reply.permanent() ? outcome.refused : outcome.deferred).put(recipient, reply.toString());
                 }
@@ -282,6 +289,8 @@ public final class SmtpRelayDelivery implements MailDelivery {
         final Map<String, String> deferred = new LinkedHashMap<>();
         final Map<String, String> refused = new LinkedHashMap<>();
         long answeredAfterFenceNanos = -1;
+        /** The reply to the end of DATA when it accepted the mail, printable. */
+        String dataReply;
 
         String answeredAfterFenceMillis() {
             return String.format(java.util.Locale.ROOT, "%.1f", answeredAfterFenceNanos / 1e6);

@@ -23,6 +23,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Stamp;
@@ -79,6 +80,20 @@ class SmtpRelayDeliveryTest {
             assertThat(received.bytes()).isEqualTo(concat(Stamp.render(properties, mail), mail));
         });
         assertThat(properties).doesNotContainKeys(MailProperty.DEFERRED_RCPT, MailProperty.REFUSED_RCPT);
+    }
+
+    @Test
+    void theRelaysReplyToTheEndOfDataShouldComeBackOnOneLineEscapedAndBounded() throws Exception {
+        sink.replyToData("2.0.0 Ok: queued as 4XyZ12");
+        assertThat(delivery.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes()))
+                .hasValue("250 2.0.0 Ok: queued as 4XyZ12");
+
+        // remote input: a second line, terminal escapes and long text must not reach a log line as such
+        sink.replyToData("2.0.0 Ok\r\nINFO forged\u001b[2J\u0007" + "y".repeat(300));
+        String reply = delivery.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes())
+                .orElseThrow();
+        assertThat(reply).startsWith("250-2.0.0 Ok 250 INFO forged\\u001b[2J\\u0007yyy").endsWith("y...").hasSizeLessThan(250);
+        assertThat(reply).matches(text -> text.chars().noneMatch(c -> ControlCharacters.isUnsafe((char) c)), "no control character left");
     }
 
     @Test

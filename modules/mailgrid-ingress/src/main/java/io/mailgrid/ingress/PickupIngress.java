@@ -20,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
+import io.mailgrid.core.MailProperty;
 
 /**
  * The pickup folder ({@code <data>/pickup}): each {@code *.eml} file dropped there is one mail,
@@ -172,8 +174,10 @@ public final class PickupIngress {
                     continue;
                 }
                 if (holding.add(claim.get().mailId())) {
-                    LOG.info("Pickup file {} was claimed by an earlier run of this node: publishing it under its mail id",
-                            claim.get());
+                    try (MDC.MDCCloseable mailId = MDC.putCloseable(MailProperty.MAIL_ID, claim.get().mailId())) {
+                        LOG.info("Pickup file {} was claimed by an earlier run of this node: publishing it under its mail id",
+                                claim.get());
+                    }
                 }
                 held.add(claim.get());
             }
@@ -188,6 +192,14 @@ public final class PickupIngress {
      * @throws PublishException if the broker did not take the mail: the file stays claimed for the next poll
      */
     public void publish(@Body Claim claim) throws PublishException, IOException {
+        // every line about this file names its mail id, as the grabber's and delivery's lines do; the
+        // polling thread goes on to the next file without it
+        try (MDC.MDCCloseable mailId = MDC.putCloseable(MailProperty.MAIL_ID, claim.mailId())) {
+            readAndPublish(claim);
+        }
+    }
+
+    private void readAndPublish(Claim claim) throws PublishException, IOException {
         byte[] bytes;
         Envelope envelope;
         IngressHeaders.Rewritten mail;

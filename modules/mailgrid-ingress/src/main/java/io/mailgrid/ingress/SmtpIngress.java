@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -29,6 +30,7 @@ import org.subethamail.smtp.server.SessionHandler;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
+import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MemoryBudget;
 
 /**
@@ -346,22 +348,26 @@ public final class SmtpIngress implements AutoCloseable {
             Envelope envelope = Envelope.received(node, from, new ArrayList<>(recipients), IngressSource.SMTP.wireName(), clock.instant(),
                     mail.length()).withSmtpClient(forwarded.address(connected()).orElse(null),
                             forwarded.helo(context.getHelo().orElse(null)).orElse(null));
-            MailPublisher.Outcome outcome;
-            try {
-                outcome = publisher.publish(envelope, mail, resendKey);
-            } catch (PublishException e) {
-                LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
-                throw endTransaction(451, "4.3.0 Mail not stored, try again later");
+            // every line about this mail from here on names it, as the grabber's and delivery's do; the
+            // session thread goes on to the client's next mail without it
+            try (MDC.MDCCloseable mailId = MDC.putCloseable(MailProperty.MAIL_ID, envelope.mailId())) {
+                MailPublisher.Outcome outcome;
+                try {
+                    outcome = publisher.publish(envelope, mail, resendKey);
+                } catch (PublishException e) {
+                    LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
+                    throw endTransaction(451, "4.3.0 Mail not stored, try again later");
+                }
+                if (outcome == MailPublisher.Outcome.ALREADY_STORED) {
+                    LOG.info("SMTP mail from {} ({}, {} bytes, {} recipients) was stored before (resend key {}): answered 250,"
+                            + " not stored again", printable(from), client, buffer.length(), recipients.size(),
+                            resendKey.orElse("-"));
+                    return "2.0.0 Ok: already queued (this mail was received before)";
+                }
+                LOG.info("Accepted mail {} over SMTP from {} ({}, {} bytes, {} recipients)", envelope.mailId(),
+                        printable(from), client, buffer.length(), recipients.size());
+                return "2.0.0 Ok: queued as " + envelope.mailId();
             }
-            if (outcome == MailPublisher.Outcome.ALREADY_STORED) {
-                LOG.info("SMTP mail from {} ({}, {} bytes, {} recipients) was stored before (resend key {}): answered 250,"
-                        + " not stored again", printable(from), client, buffer.length(), recipients.size(),
-                        resendKey.orElse("-"));
-                return "2.0.0 Ok: already queued (this mail was received before)";
-            }
-            LOG.info("Accepted mail {} over SMTP from {} ({}, {} bytes, {} recipients)", envelope.mailId(),
-                    printable(from), client, buffer.length(), recipients.size());
-            return "2.0.0 Ok: queued as " + envelope.mailId();
         }
 
         /**

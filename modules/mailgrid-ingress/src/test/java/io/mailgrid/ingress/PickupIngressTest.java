@@ -3,6 +3,7 @@ package io.mailgrid.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
 
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
@@ -34,6 +36,7 @@ import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
+import io.mailgrid.testing.LogCapture;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
@@ -130,6 +133,31 @@ class PickupIngressTest {
         assertThat(mailbox()).extracting(m -> m.getStringProperty(MailProperty.MAIL_ID))
                 .containsExactlyInAnyOrder(first.mailId(), second.mailId());
         assertThat(files(pickup.resolve(".claimed/a"))).isEmpty();
+    }
+
+    @Test
+    void everyLineAboutAFileShouldCarryItsMailIdInTheMdcAndNoIdShouldStayOnThePollingThread() throws Exception {
+        PickupIngress a = node("a");
+        drop("one.eml", TestMail.to("ops@example.com").bytes());
+        drop("no-recipient.eml", "From: alice@example.com\r\nSubject: to nobody\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+        drop("two.eml", TestMail.to("ops@example.com").bytes());
+
+        List<PickupIngress.Claim> claims;
+        try (LogCapture log = LogCapture.of("io.mailgrid.ingress")) {
+            claims = a.claim();
+            for (PickupIngress.Claim claim : claims) {
+                a.publish(claim);
+                a.remove(claim);
+                assertThat(MDC.get(MailProperty.MAIL_ID)).as("left on the thread after " + claim).isNull();
+            }
+
+            assertThat(claims).hasSize(3);
+            for (PickupIngress.Claim claim : claims) {
+                assertThat(log.mentioning(claim.fileName())).as(claim.toString()).isNotEmpty()
+                        .allSatisfy(line -> assertThat(line.mdc(MailProperty.MAIL_ID)).as(line.toString()).isEqualTo(claim.mailId()));
+            }
+        }
+        assertThat(mailbox()).hasSize(2);
     }
 
     @Test

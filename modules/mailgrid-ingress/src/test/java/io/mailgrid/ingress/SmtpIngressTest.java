@@ -32,6 +32,7 @@ import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
+import io.mailgrid.testing.LogCapture;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -153,6 +154,44 @@ class SmtpIngressTest {
         }
         assertThat(receive()).isNotNull();
         assertThat(receive(500)).as("only the small mail was published").isNull();
+    }
+
+    @Test
+    void everyLineAboutAMailShouldCarryItsIdInTheMdcAndNoIdShouldLeakIntoTheNextMailOfTheSession() throws Exception {
+        start(Map.of(IngressSettingsCatalog.SMTP_SIZE_LIMIT, "1000"));
+        String first;
+        String second;
+        try (LogCapture log = LogCapture.of("io.mailgrid.ingress");
+                SmtpConversation smtp = SmtpConversation.open(port)) {
+            assertThat(smtp.send("EHLO client")).startsWith("250");
+            first = queuedAs(send(smtp, TestMail.to("bob@example.com").bytes()));
+            // on the same session thread: a mail refused before it had an id, then another mail
+            assertThat(send(smtp, TestMail.to("bob@example.com").body(("x".repeat(70) + "\r\n").repeat(30)).bytes()))
+                    .startsWith("552");
+            second = queuedAs(send(smtp, TestMail.to("bob@example.com").bytes()));
+            smtp.send("QUIT");
+
+            assertThat(log.mentioning(first)).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line.mdc(MailProperty.MAIL_ID)).as(line.toString()).isEqualTo(first));
+            assertThat(log.mentioning("refused: larger than")).singleElement()
+                    .satisfies(line -> assertThat(line.mdc(MailProperty.MAIL_ID)).as(line.toString()).isNull());
+            assertThat(log.mentioning(second)).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line.mdc(MailProperty.MAIL_ID)).as(line.toString()).isEqualTo(second));
+        }
+        assertThat(receive()).isNotNull();
+        assertThat(receive()).isNotNull();
+    }
+
+    private static String send(SmtpConversation smtp, byte[] mail) {
+        assertThat(smtp.send("MAIL FROM:<alice@example.com>")).startsWith("250");
+        assertThat(smtp.send("RCPT TO:<bob@example.com>")).startsWith("250");
+        return smtp.data(mail);
+    }
+
+    /** The mail id in a 250 reply to the end of DATA. */
+    private static String queuedAs(String reply) {
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        return reply.substring("250 2.0.0 Ok: queued as ".length()).strip();
     }
 
     @Test

@@ -21,8 +21,8 @@ import org.subethamail.smtp.server.SMTPServer;
 /**
  * A real SMTP server on 127.0.0.1 for tests of SMTP delivery: it records each mail's envelope and
  * exact bytes (no Received header added) and answers RCPT TO as scripted, so a test can make a
- * relay refuse (5xx) or defer (4xx) chosen recipients, or hold a reply back (a slow relay) until the
- * test lets it go.
+ * relay refuse (5xx) or defer (4xx) chosen recipients, hold a reply back (a slow relay) until the
+ * test lets it go, or answer the end of DATA with a text of its choosing (a queue id, a forged line).
  */
 public final class SmtpSink implements AutoCloseable {
 
@@ -36,6 +36,7 @@ public final class SmtpSink implements AutoCloseable {
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
     private final Map<String, Hold> recipientHolds = new ConcurrentHashMap<>();
     private final Map<String, Hold> answerHolds = new ConcurrentHashMap<>();
+    private volatile String dataReply;
 
     private SmtpSink(int port) {
         this.server = SMTPServer.port(port)
@@ -87,6 +88,16 @@ public final class SmtpSink implements AutoCloseable {
         Hold hold = new Hold();
         answerHolds.put(recipient, hold);
         return hold;
+    }
+
+    /**
+     * From now on answers the end of DATA with 250 and this text, as a relay names its queue id in
+     * it ({@code "2.0.0 Ok: queued as 4XyZ"}); a line break in the text makes a multi-line reply.
+     * Null: the library's plain {@code 250 Ok}.
+     */
+    public SmtpSink replyToData(String text) {
+        dataReply = text;
+        return this;
     }
 
     /** A reply the sink holds back once, until the test releases it. */
@@ -188,7 +199,7 @@ public final class SmtpSink implements AutoCloseable {
                 }
             }
             received.add(new Received(from, List.copyOf(recipients), bytes));
-            return null;
+            return dataReply;
         }
 
         @Override

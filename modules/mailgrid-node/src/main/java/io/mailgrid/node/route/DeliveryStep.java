@@ -1,5 +1,6 @@
 package io.mailgrid.node.route;
 
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import jakarta.jms.Session;
@@ -46,8 +47,8 @@ public final class DeliveryStep {
         Message in = exchange.getMessage();
         Session session = in instanceof JmsMessage jms ? jms.getJmsSession() : null;
         byte[] mail = in.getMandatoryBody(byte[].class);
-        delivery.deliver(in.getHeaders(), mail, step -> check(step, started, session));
-        MailLog.delivered(in.getHeaders(), mail, delivery.describe());
+        Optional<String> reply = delivery.deliver(in.getHeaders(), mail, step -> check(step, started, session));
+        MailLog.delivered(in.getHeaders(), mail, delivery.describe(), reply);
     }
 
     /** The delivery behind this step. */

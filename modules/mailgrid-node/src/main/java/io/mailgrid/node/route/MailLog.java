@@ -3,17 +3,20 @@ package io.mailgrid.node.route;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.MailProperty;
 
 /**
  * The one INFO line per delivered mail an admin follows a mail by, as MTA logs have: mail id,
- * Message-ID, sender and number of recipients (never their addresses: Bcc stays out of the log), size, verdict and checks, the node that checked it and where it went, so
- * a mail can be traced from the sending MTA's log into Mailgrid's and on.
+ * Message-ID, sender and number of recipients (never their addresses: Bcc stays out of the log), size, verdict and checks, the node that checked it, where it went
+ * and what the next hop answered (Postfix's "queued as" id), so a mail can be traced from the
+ * sending MTA's log into Mailgrid's and on into the next hop's.
  */
 final class MailLog {
 
@@ -21,19 +24,29 @@ final class MailLog {
     /** How far into a mail its header block is looked for. */
     private static final int HEADER_LIMIT = 64 * 1024;
     private static final int FIELD_LIMIT = 256;
+    /** The key of the next hop's reply among a delivered line's key-value pairs (a JSON field). */
+    static final String NEXT_HOP_REPLY = "next_hop_reply";
 
     private MailLog() {
     }
 
-    /** Logs a mail delivered to {@code target}. */
-    static void delivered(Map<String, Object> properties, byte[] mail, String target) {
+    /**
+     * Logs a mail delivered to {@code target}, with what the next hop answered (a relay's reply to
+     * the end of DATA, already printable): in the line, and as the key-value pair
+     * {@value #NEXT_HOP_REPLY} that the JSON layout writes as a field of its own.
+     */
+    static void delivered(Map<String, Object> properties, byte[] mail, String target, Optional<String> reply) {
         // recipients by number only: Bcc addresses stay out of the log above DEBUG (IngressHeadersNodeTest)
         Object recipients = properties.get(MailProperty.RCPT_TO);
-        LOG.info("Mail {} delivered: message-id {}, from <{}>, {} recipient(s), {} bytes, verdict {} ({}), checked by {}, to {}",
+        LoggingEventBuilder line = LOG.atInfo();
+        if (reply.isPresent()) {
+            line = line.addKeyValue(NEXT_HOP_REPLY, reply.get());
+        }
+        line.log("Mail {} delivered: message-id {}, from <{}>, {} recipient(s), {} bytes, verdict {} ({}), checked by {}, to {}{}",
                 properties.get(MailProperty.MAIL_ID), messageId(mail), text(properties.get(MailProperty.MAIL_FROM)),
                 recipients == null ? 0 : recipients.toString().split(",").length, mail.length,
                 properties.getOrDefault(MailProperty.VERDICT, "CLEAN"), text(properties.get(MailProperty.CHECKS)),
-                text(properties.get(MailProperty.PROCESSED_BY)), target);
+                text(properties.get(MailProperty.PROCESSED_BY)), target, reply.map(r -> " (" + r + ")").orElse(""));
     }
 
     /** The Message-ID header of a mail (unfolded, escaped, at most 256 characters), or "-" without one. */

@@ -21,7 +21,7 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 
-/** The shipped logback.xml in both formats: dates on every line, the mail id from the MDC, JSON for shippers. */
+/** The shipped logback.xml in both formats: dates on every line, the mail id from the MDC, JSON for shippers (key-value pairs as fields). */
 class LogFormatTest {
 
     @Test
@@ -45,6 +45,8 @@ class LogFormatTest {
         assertThat(first.path("mdc").path("mailgrid_id").asText()).isEqualTo("m-1");
         assertThat(first.path("formattedMessage").asText()).isEqualTo("Mail m-1 delivered\n forged\u001b[2J");
         assertThat(first.path("timestamp").asLong()).isPositive();
+        assertThat(first.path("kvpList").toString()).as("the next hop's reply as a field of its own")
+                .contains("{\"next_hop_reply\":\"250 2.0.0 Ok: queued as 4XyZ12\"}");
         assertThat(out.lines()).hasSize(2);
     }
 
@@ -73,7 +75,8 @@ class LogFormatTest {
             configurator.setContext(context);
             configurator.doConfigure(shipped);
             mdc.put("mailgrid_id", "m-1");
-            context.getLogger("io.mailgrid.node.route.MailLog").info("Mail {} delivered\n forged\u001b[2J", "m-1");
+            context.getLogger("io.mailgrid.node.route.MailLog").atInfo().addKeyValue("next_hop_reply", "250 2.0.0 Ok: queued as 4XyZ12")
+                    .log("Mail {} delivered\n forged\u001b[2J", "m-1");
             mdc.remove("mailgrid_id");
             context.getLogger("io.mailgrid.node.route.MailLog").info("no mail here");
         } finally {
