@@ -146,10 +146,38 @@ final class Cluster implements AutoCloseable {
 
     /** {@link #startNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
     MailgridProcess startNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
+        return launchNodeOn(brokerUrl, node, routes, jvmProps).awaitReady();
+    }
+
+    /**
+     * Starts these nodes on the shared broker, all with {@code routes}, side by side: their JVMs start
+     * together and each is waited for, which takes less time than one start after the other.
+     *
+     * @return the nodes, in the order given
+     */
+    List<MailgridProcess> startNodes(Path routes, String... nodes) {
+        List<MailgridProcess> launched = new ArrayList<>();
+        for (String node : nodes) {
+            launched.add(launchNodeOn(url(), node, routes));
+        }
+        launched.forEach(MailgridProcess::awaitReady);
+        return launched;
+    }
+
+    /**
+     * {@link #startNode} without waiting: launch the nodes a test needs, then call
+     * {@link MailgridProcess#awaitReady()} on each, so their JVMs start side by side.
+     */
+    MailgridProcess launchNode(String node, Path routes, String... jvmProps) {
+        return launchNodeOn(url(), node, routes, jvmProps);
+    }
+
+    /** {@link #launchNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
+    MailgridProcess launchNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
         List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
         props.addAll(List.of(jvmProps)); // a later -D of the same name wins
         routesByNode.put(node, routes);
-        return track(MailgridProcess.start(node, logs, props,
+        return track(MailgridProcess.launch(node, logs, props,
                 "run", "--node", node, "--data", dataDir(node).toString(), "--broker", brokerUrl,
                 "--routes", routes.toString()));
     }
@@ -403,7 +431,15 @@ final class Cluster implements AutoCloseable {
      * cluster's directory; it is stopped after the nodes when the cluster closes.
      */
     ArtemisInstance artemis(String name, int brokerPort, String... createOptions) {
-        ArtemisInstance instance = ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, createOptions);
+        return track(ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, false, createOptions));
+    }
+
+    /** {@link #artemis} with the web console, for a test that reads the broker through its Jolokia endpoint. */
+    ArtemisInstance artemisWithConsole(String name, int brokerPort, String... createOptions) {
+        return track(ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, true, createOptions));
+    }
+
+    private ArtemisInstance track(ArtemisInstance instance) {
         instances.add(instance);
         return instance;
     }
