@@ -45,6 +45,7 @@ final class Cluster implements AutoCloseable {
     final int port;
     final MailgridConfig clientConfig;
     private final List<MailgridProcess> processes = new ArrayList<>();
+    private final List<MailgridProcess> brokers = new ArrayList<>();
     private MailgridProcess broker;
     private final String brokerUrl;
     private final List<ArtemisInstance> instances = new ArrayList<>();
@@ -82,7 +83,7 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
     MailgridProcess startBroker() {
-        broker = track(MailgridProcess.start("broker", logs,
+        broker = trackBroker(MailgridProcess.start("broker", logs,
                 List.of("mailgrid.redelivery.delay=100ms"),
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
         return broker;
@@ -421,6 +422,15 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker process, closed after every node: a broker restarted during a test must not go
+     * before the nodes, which would then wait out their stop timeout talking to no one.
+     */
+    private MailgridProcess trackBroker(MailgridProcess process) {
+        brokers.add(process);
+        return process;
+    }
+
     private MailgridProcess track(MailgridProcess process) {
         processes.add(process);
         return process;
@@ -449,6 +459,9 @@ final class Cluster implements AutoCloseable {
         // nodes first, the broker last
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
+        }
+        for (int i = brokers.size() - 1; i >= 0; i--) {
+            brokers.get(i).close();
         }
         for (int i = instances.size() - 1; i >= 0; i--) {
             instances.get(i).close();
