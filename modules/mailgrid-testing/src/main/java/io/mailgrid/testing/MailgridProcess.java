@@ -48,8 +48,12 @@ public final class MailgridProcess implements AutoCloseable {
      */
     public static MailgridProcess start(String name, Path logDir, List<String> jvmProps, String... args) {
         MailgridProcess started = launch(name, logDir, jvmProps, args);
-        started.awaitReady();
-        return started;
+        try {
+            return started.awaitReady();
+        } catch (RuntimeException | Error notReady) {
+            started.kill9(); // never left running for the rest of the test run, holding its ports and CPU
+            throw notReady;
+        }
     }
 
     /**
