@@ -77,14 +77,17 @@ final class ArtemisInstance implements AutoCloseable {
      * @param name   the broker's name, also the log file name
      * @param logDir where {@code <name>.log} is written
      * @param port   the CORE acceptor's port
+     * @param console with the web console (and its Jolokia endpoint); without, the broker starts in less
+     *                time, as the console is most of its start-up
      * @param extra  further {@code artemis create} options (HA: --replicated, --backup, ...)
      */
-    static ArtemisInstance create(Path dir, String name, Path logDir, int port, String... extra) {
-        int httpPort = TestHome.freePort();
+    static ArtemisInstance create(Path dir, String name, Path logDir, int port, boolean console, String... extra) {
+        int httpPort = console ? TestHome.freePort() : -1;
         List<String> args = new ArrayList<>(List.of("create", "--silent", "--user", ADMIN, "--password", ADMIN_PASSWORD,
-                "--require-login", "--host", "127.0.0.1", "--http-host", "127.0.0.1", "--http-port", String.valueOf(httpPort),
+                "--require-login", "--host", "127.0.0.1",
                 "--default-port", String.valueOf(port), "--name", name, "--no-autotune", "--java-memory", "512M",
                 "--no-amqp-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor", "--no-mqtt-acceptor"));
+        args.addAll(console ? List.of("--http-host", "127.0.0.1", "--http-port", String.valueOf(httpPort)) : List.of("--no-web"));
         args.addAll(List.of(extra));
         args.add(dir.toString());
         try {
@@ -186,11 +189,12 @@ final class ArtemisInstance implements AutoCloseable {
         try {
             Files.writeString(log, "=== artemis run " + dir + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder("sh", dir.resolve("bin/artemis").toString(), "run")
+            ProcessBuilder run = new ProcessBuilder("sh", dir.resolve("bin/artemis").toString(), "run")
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            withTestJvmOptions(run);
+            process = run.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -233,6 +237,9 @@ final class ArtemisInstance implements AutoCloseable {
      * Jolokia wants Basic auth and an Origin header (its CORS check).
      */
     JsonNode jolokia(String path) throws Exception {
+        if (httpPort < 0) {
+            throw new IllegalStateException(name + " was created without the web console (Cluster.artemisWithConsole)");
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/console/jolokia/" + path))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((ADMIN + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
@@ -268,8 +275,10 @@ final class ArtemisInstance implements AutoCloseable {
         try {
             Files.writeString(log, "=== artemis " + String.join(" ", args) + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process cli = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            withTestJvmOptions(builder);
+            Process cli = builder.start();
             if (!cli.waitFor(120, TimeUnit.SECONDS) || cli.exitValue() != 0) {
                 cli.destroyForcibly();
                 throw new IllegalStateException("artemis " + args.get(0) + " failed; see " + log);
@@ -280,6 +289,15 @@ final class ArtemisInstance implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * C1 only for the Artemis JVMs of a test (the launch script appends {@code JAVA_ARGS_APPEND}): they
+     * live a minute or two, and the second compiler's start-up work would compete with the test's
+     * other processes for the CPU.
+     */
+    private static void withTestJvmOptions(ProcessBuilder builder) {
+        builder.environment().put("JAVA_ARGS_APPEND", "-XX:TieredStopAtLevel=1");
     }
 
     private boolean waitFor(Duration timeout) {

@@ -45,6 +45,7 @@ final class Cluster implements AutoCloseable {
     final int port;
     final MailgridConfig clientConfig;
     private final List<MailgridProcess> processes = new ArrayList<>();
+    private final List<MailgridProcess> brokers = new ArrayList<>();
     private MailgridProcess broker;
     private final String brokerUrl;
     private final List<ArtemisInstance> instances = new ArrayList<>();
@@ -82,7 +83,7 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
     MailgridProcess startBroker() {
-        broker = track(MailgridProcess.start("broker", logs,
+        broker = trackBroker(MailgridProcess.start("broker", logs,
                 List.of("mailgrid.redelivery.delay=100ms"),
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
         return broker;
@@ -146,10 +147,38 @@ final class Cluster implements AutoCloseable {
 
     /** {@link #startNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
     MailgridProcess startNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
+        return launchNodeOn(brokerUrl, node, routes, jvmProps).awaitReady();
+    }
+
+    /**
+     * Starts these nodes on the shared broker, all with {@code routes}, side by side: their JVMs start
+     * together and each is waited for, which takes less time than one start after the other.
+     *
+     * @return the nodes, in the order given
+     */
+    List<MailgridProcess> startNodes(Path routes, String... nodes) {
+        List<MailgridProcess> launched = new ArrayList<>();
+        for (String node : nodes) {
+            launched.add(launchNodeOn(url(), node, routes));
+        }
+        launched.forEach(MailgridProcess::awaitReady);
+        return launched;
+    }
+
+    /**
+     * {@link #startNode} without waiting: launch the nodes a test needs, then call
+     * {@link MailgridProcess#awaitReady()} on each, so their JVMs start side by side.
+     */
+    MailgridProcess launchNode(String node, Path routes, String... jvmProps) {
+        return launchNodeOn(url(), node, routes, jvmProps);
+    }
+
+    /** {@link #launchNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
+    MailgridProcess launchNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
         List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
         props.addAll(List.of(jvmProps)); // a later -D of the same name wins
         routesByNode.put(node, routes);
-        return track(MailgridProcess.start(node, logs, props,
+        return track(MailgridProcess.launch(node, logs, props,
                 "run", "--node", node, "--data", dataDir(node).toString(), "--broker", brokerUrl,
                 "--routes", routes.toString()));
     }
@@ -393,6 +422,15 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker process, closed after every node: a broker restarted during a test must not go
+     * before the nodes, which would then wait out their stop timeout talking to no one.
+     */
+    private MailgridProcess trackBroker(MailgridProcess process) {
+        brokers.add(process);
+        return process;
+    }
+
     private MailgridProcess track(MailgridProcess process) {
         processes.add(process);
         return process;
@@ -403,7 +441,15 @@ final class Cluster implements AutoCloseable {
      * cluster's directory; it is stopped after the nodes when the cluster closes.
      */
     ArtemisInstance artemis(String name, int brokerPort, String... createOptions) {
-        ArtemisInstance instance = ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, createOptions);
+        return track(ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, false, createOptions));
+    }
+
+    /** {@link #artemis} with the web console, for a test that reads the broker through its Jolokia endpoint. */
+    ArtemisInstance artemisWithConsole(String name, int brokerPort, String... createOptions) {
+        return track(ArtemisInstance.create(dir.resolve("artemis-" + name), name, logs, brokerPort, true, createOptions));
+    }
+
+    private ArtemisInstance track(ArtemisInstance instance) {
         instances.add(instance);
         return instance;
     }
@@ -413,6 +459,9 @@ final class Cluster implements AutoCloseable {
         // nodes first, the broker last
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
+        }
+        for (int i = brokers.size() - 1; i >= 0; i--) {
+            brokers.get(i).close();
         }
         for (int i = instances.size() - 1; i >= 0; i--) {
             instances.get(i).close();

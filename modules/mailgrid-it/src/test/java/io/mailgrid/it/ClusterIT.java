@@ -36,9 +36,7 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "failover-kill")) {
             cluster.startBroker();
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            MailgridProcess a = cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
-            cluster.startNode("c", routes);
+            MailgridProcess a = cluster.startNodes(routes, "a", "b", "c").get(0);
 
             // a backlog of known size, then more mail arriving while the nodes work it off
             cluster.hold("a", "b", "c");
@@ -71,9 +69,7 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "failover-stop")) {
             cluster.startBroker();
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            MailgridProcess a = cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
-            cluster.startNode("c", routes);
+            MailgridProcess a = cluster.startNodes(routes, "a", "b", "c").get(0);
 
             cluster.hold("a", "b", "c");
             List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 250, "hung-backlog"));
@@ -107,8 +103,7 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "maintenance")) {
             cluster.startBroker();
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
+            cluster.startNodes(routes, "a", "b");
             CompletableFuture<List<String>> before = CompletableFuture.supplyAsync(() -> publish(cluster, "a", 300, "before"));
 
             assertThat(cluster.command("maintenance", "a", "on")).isZero();
@@ -136,9 +131,7 @@ class ClusterIT {
             cluster.startBroker();
             // a slow check: a alone cannot keep up with a backlog of 600
             Path routes = cluster.routesWithFirstStep("slower", "<delay><constant>100</constant></delay>");
-            cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
-            cluster.startNode("c", routes);
+            cluster.startNodes(routes, "a", "b", "c");
 
             // the whole load waits before anyone checks it, whatever the publisher's speed
             cluster.hold("a", "b", "c");
@@ -160,8 +153,9 @@ class ClusterIT {
     void aHostOnlyNodesMailShouldBeCheckedByWorkersAndDeliveredByTheHost() throws Exception {
         try (Cluster cluster = new Cluster(dir, "host-only")) {
             cluster.startBroker();
-            cluster.startNode("h", io.mailgrid.testing.TestHome.routes(), "mailgrid.node.role=host");
-            cluster.startNode("w", io.mailgrid.testing.TestHome.routes());
+            MailgridProcess h = cluster.launchNode("h", io.mailgrid.testing.TestHome.routes(), "mailgrid.node.role=host");
+            cluster.launchNode("w", io.mailgrid.testing.TestHome.routes()).awaitReady();
+            h.awaitReady();
 
             List<String> sent = cluster.publish("h", 50, "host");
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.outbox("h").count() == sent.size());
@@ -179,8 +173,10 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "no-scanner")) {
             cluster.startBroker();
             Path routes = io.mailgrid.testing.TestHome.execScannerRoutes(); // the shipped chain, scanning with virus-scan
-            cluster.startNode("a", routes);
-            MailgridProcess c = cluster.startNode("c", routes, "mailgrid.virus-scan.command=/nonexistent/clamdscan --no-summary -");
+            MailgridProcess a = cluster.launchNode("a", routes);
+            MailgridProcess c = cluster.launchNode("c", routes, "mailgrid.virus-scan.command=/nonexistent/clamdscan --no-summary -")
+                    .awaitReady();
+            a.awaitReady();
             c.awaitLog("virus-scan", Duration.ofSeconds(10));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> nodeState(cluster, "c").equals("MAINTENANCE"));
@@ -207,8 +203,10 @@ class ClusterIT {
             // the shipped chain with the command-line scanner (clamscan and the EICAR database), so that
             // the scan is real; b as the README says to try Mailgrid without a scanner: that line removed
             Path scanning = io.mailgrid.testing.TestHome.execScannerRoutes();
-            MailgridProcess a = cluster.startNode("a", scanning, clamscan);
-            MailgridProcess b = cluster.startNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan", scanning));
+            MailgridProcess a = cluster.launchNode("a", scanning, clamscan);
+            MailgridProcess b = cluster.launchNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan", scanning))
+                    .awaitReady();
+            a.awaitReady();
             b.awaitLog("Peer a seen: UP", Duration.ofSeconds(10));
 
             a.kill9();
@@ -241,8 +239,7 @@ class ClusterIT {
         try (Cluster cluster = new Cluster(dir, "broker-restart")) {
             MailgridProcess broker = cluster.startBroker();
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
+            cluster.startNodes(routes, "a", "b");
 
             cluster.hold("a", "b");
             List<String> sent = new java.util.ArrayList<>(cluster.publish("a", 200, "restart-backlog"));

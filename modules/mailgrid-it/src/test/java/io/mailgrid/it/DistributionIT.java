@@ -45,14 +45,13 @@ class DistributionIT {
     void nodesShouldRunOnAnExistingInstanceAndShowInStatusAndTheConsole() throws Exception {
         int port = io.mailgrid.testing.TestHome.freePort();
         try (Cluster cluster = new Cluster(dir, "distribution-console", "tcp://127.0.0.1:" + port)) {
-            ArtemisInstance broker = cluster.artemis("existing", port);
+            ArtemisInstance broker = cluster.artemisWithConsole("existing", port);
             broker.mergeMailgridConfig(true);
             broker.javaArgs(BROKER_PROPERTIES);
             broker.start();
             addNodeUser(broker, cluster);
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
+            cluster.startNodes(routes, "a", "b");
 
             List<String> sent = cluster.publish("a", 100, "console");
             // mail for a node that is not running: it waits in its mailbox, a depth the console must show
@@ -101,8 +100,7 @@ class DistributionIT {
             broker.start();
             addNodeUser(broker, cluster);
             Path routes = cluster.routesWithFirstStep("slower", "<delay><constant>100</constant></delay>");
-            cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
+            cluster.startNodes(routes, "a", "b");
 
             // the backlog is built, not raced for: both nodes hold while the first 200 mails arrive, then more mail
             // keeps arriving (a publish that returned is a mail the broker accepted, as SMTP's 250; a failed one is

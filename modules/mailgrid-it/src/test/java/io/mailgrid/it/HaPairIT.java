@@ -47,8 +47,7 @@ class HaPairIT {
             backup.copyUsersFrom(primary);
             backup.start("AMQ221024"); // the backup is synchronized with the primary
             Path routes = cluster.routesWithFirstStep("slower", SLOW_STEP);
-            List<MailgridProcess> nodes = List.of(cluster.startNode("a", routes), cluster.startNode("b", routes),
-                    cluster.startNode("c", routes));
+            List<MailgridProcess> nodes = cluster.startNodes(routes, "a", "b", "c");
 
             // the backlog is built, not raced for: the nodes hold while the first 200 mails arrive, then more mail
             // keeps arriving while they work the backlog off at their slow check's pace

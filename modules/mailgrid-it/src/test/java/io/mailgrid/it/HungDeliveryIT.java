@@ -56,8 +56,7 @@ class HungDeliveryIT {
             cluster.startBroker();
             Path gates = dir.resolve("gates");
             Path routes = routesWithDeliveryGates(cluster, gates);
-            MailgridProcess a = cluster.startNode("a", routes);
-            cluster.startNode("b", routes);
+            MailgridProcess a = cluster.startNodes(routes, "a", "b").get(0);
             Path outbox = cluster.dataDir("a").resolve("outbox");
 
             cluster.publish("a", 1, "HOLD-BEFORE"); // a stops before its delivery step
@@ -99,8 +98,9 @@ class HungDeliveryIT {
             SmtpSink.Hold answerHeld = sink.holdAnswer("slow-answer@example.com");
             cluster.startBroker();
             String relay = "mailgrid.delivery.relay=smtp://127.0.0.1:" + sink.port();
-            MailgridProcess a = cluster.startNode("a", TestHome.routes(), relay);
-            MailgridProcess b = cluster.startNode("b", TestHome.routes(), relay);
+            MailgridProcess a = cluster.launchNode("a", TestHome.routes(), relay);
+            MailgridProcess b = cluster.launchNode("b", TestHome.routes(), relay).awaitReady();
+            a.awaitReady();
 
             String duringRcpt = publishTo(cluster, "a", "slow-rcpt@example.com");
             String afterDot = publishTo(cluster, "a", "slow-answer@example.com");
@@ -142,8 +142,7 @@ class HungDeliveryIT {
     void aPeerShouldLeaveADownNodesMailWaitingWhenAnotherMaildirIsAtItsPath() throws Exception {
         try (Cluster cluster = new Cluster(dir, "other-maildir")) {
             cluster.startBroker();
-            MailgridProcess a = cluster.startNode("a", TestHome.routes());
-            cluster.startNode("b", TestHome.routes());
+            MailgridProcess a = cluster.startNodes(TestHome.routes(), "a", "b").get(0);
             Path outbox = cluster.dataDir("a").resolve("outbox");
             a.kill9();
             // on b's machine, a's outbox path is b's own volume (docker/compose.yaml): another Maildir

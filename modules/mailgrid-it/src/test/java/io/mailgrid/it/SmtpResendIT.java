@@ -36,8 +36,9 @@ class SmtpResendIT {
         int smtpB = TestHome.freePort();
         try (Cluster cluster = new Cluster(dir, "smtp-resend")) {
             cluster.startBroker();
-            MailgridProcess a = cluster.startNode("a", TestHome.routes(), "mailgrid.smtp.port=" + smtpA);
-            cluster.startNode("b", TestHome.routes(), "mailgrid.smtp.port=" + smtpB);
+            MailgridProcess a = cluster.launchNode("a", TestHome.routes(), "mailgrid.smtp.port=" + smtpA);
+            cluster.launchNode("b", TestHome.routes(), "mailgrid.smtp.port=" + smtpB).awaitReady();
+            a.awaitReady();
             TestMail mail = TestMail.to("bob@example.com").subject("stored, then the node died");
 
             try (SmtpConversation toA = SmtpConversation.open(smtpA)) {

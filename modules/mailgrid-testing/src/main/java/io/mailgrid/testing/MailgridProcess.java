@@ -36,6 +36,13 @@ public final class MailgridProcess implements AutoCloseable {
     }
 
     /**
+     * How long a started process may take to say it is ready. Generous on purpose: a node takes 5-10 s
+     * alone, but three started side by side on a 2-core machine shared with other builds took over
+     * 60 s; the limit only decides how soon a start that never succeeds is reported.
+     */
+    private static final Duration READY_WITHIN = Duration.ofSeconds(150);
+
+    /**
      * Starts {@code mailgrid <args>} and waits until its log says it is ready.
      *
      * @param name      a label for the log file
@@ -44,10 +51,27 @@ public final class MailgridProcess implements AutoCloseable {
      * @param args      the command line after {@code mailgrid}
      */
     public static MailgridProcess start(String name, Path logDir, List<String> jvmProps, String... args) {
+        MailgridProcess started = launch(name, logDir, jvmProps, args);
+        try {
+            return started.awaitReady();
+        } catch (RuntimeException | Error notReady) {
+            started.kill9(); // never left running for the rest of the test run, holding its ports and CPU
+            throw notReady;
+        }
+    }
+
+    /**
+     * Starts {@code mailgrid <args>} without waiting for it: a test that needs several nodes launches
+     * them all and then {@link #awaitReady() waits} for each, so their JVMs start side by side.
+     */
+    public static MailgridProcess launch(String name, Path logDir, List<String> jvmProps, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        // C1 only: a test node lives for a minute, and the second compiler's work at start-up would
+        // compete with the other test processes for the CPU; what a test measures is behaviour, not peak speed
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a node never goes on after running out of heap
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
@@ -69,9 +93,7 @@ public final class MailgridProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            MailgridProcess started = new MailgridProcess(name, process, log);
-            started.awaitLog("ready", Duration.ofSeconds(60));
-            return started;
+            return new MailgridProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,6 +120,8 @@ public final class MailgridProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1"); // a command runs for a second: start-up is all its time
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -132,6 +156,12 @@ public final class MailgridProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Waits until the process says it is ready ({@link #launch}); fails early if it died. */
+    public MailgridProcess awaitReady() {
+        awaitLog("ready", READY_WITHIN);
+        return this;
     }
 
     /** Waits until the log (since the last start) contains the text; fails early if the process died. */
