@@ -84,7 +84,6 @@ public final class MaildirDelivery implements MailDelivery {
     private final DeliveryRecord record;
     private final String id;
     private final boolean fsync;
-    private final GroupedDirectorySync directories;
 
     /**
      * A Maildir with the default retention.
@@ -99,12 +98,6 @@ public final class MaildirDelivery implements MailDelivery {
 
     /** A Maildir: created if missing, and given an identity on first use. */
     public MaildirDelivery(Path maildir, Options options) throws IOException {
-        this(maildir, options, MaildirDelivery::forceDirectory);
-    }
-
-    /** A Maildir whose directories are flushed by {@code force} (tests count and hold the flushes). */
-    MaildirDelivery(Path maildir, Options options, GroupedDirectorySync.Force force) throws IOException {
-        this.directories = new GroupedDirectorySync(force);
         this.root = maildir.toAbsolutePath().normalize();
         Files.createDirectories(root.resolve("tmp"));
         this.fresh = Files.createDirectories(root.resolve("new"));
@@ -214,11 +207,6 @@ public final class MaildirDelivery implements MailDelivery {
         }
     }
 
-    /** Deliveries waiting for a directory flush that another one started (for tests). */
-    int flushesWaiting() {
-        return directories.waiting();
-    }
-
     @Override
     public String describe() {
         return "Maildir " + root;
@@ -311,13 +299,9 @@ public final class MaildirDelivery implements MailDelivery {
         return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 
-    /**
-     * Flushes a directory after a link, rename or new entry in it. Concurrent deliveries share one
-     * flush that began after their change (a group commit): the same durability, fewer fsyncs.
-     */
     private void syncDirectory(Path directory) throws IOException {
         if (fsync) {
-            directories.sync(directory);
+            forceDirectory(directory);
         }
     }
 

@@ -2,7 +2,6 @@ package io.mailgrid.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -69,59 +62,6 @@ class MaildirDeliveryTest {
         try (var files = Files.list(maildir.resolve("tmp"))) {
             assertThat(files).isEmpty();
         }
-    }
-
-    @Test
-    void deliveriesClaimingWhileTheRecordIsFlushedShouldShareTheNextFlushAndEachLandOnce() throws Exception {
-        // 8 grabbers deliver at once (the node's default): a claim made while a flush of its directory
-        // runs needs a flush that begins after it, and one such flush serves every claim made meanwhile
-        Instant received = Instant.parse("2026-12-01T10:00:00Z");
-        Map<Path, AtomicInteger> flushes = new ConcurrentHashMap<>();
-        CountDownLatch firstHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        AtomicBoolean holding = new AtomicBoolean();
-        GroupedDirectorySync.Force force = directory -> {
-            flushes.computeIfAbsent(directory.getFileName(), d -> new AtomicInteger()).incrementAndGet();
-            if (holding.compareAndSet(true, false)) {
-                firstHeld.countDown();
-                try {
-                    releaseFirst.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
-        MaildirDelivery delivery = new MaildirDelivery(maildir,
-                new MaildirDelivery.Options(true, Duration.ofDays(30), Clock.systemUTC()), force);
-        byte[] mail = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        // the day's directory exists once its first mail is delivered
-        delivery.deliver(properties(Envelope.received("a", "x@example.com", List.of("y@example.com"), "test", received,
-                mail.length)), mail);
-        flushes.clear();
-
-        holding.set(true);
-        ExecutorService grabbers = Executors.newFixedThreadPool(8);
-        List<Envelope> envelopes = new ArrayList<>();
-        List<CompletableFuture<Void>> deliveries = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            Envelope envelope = Envelope.received("a", "x@example.com", List.of("y@example.com"), "test", received, mail.length);
-            envelopes.add(envelope);
-            deliveries.add(CompletableFuture.runAsync(() -> deliverQuietly(delivery, properties(envelope), mail), grabbers));
-        }
-        assertThat(firstHeld.await(10, TimeUnit.SECONDS)).as("a claim's flush began").isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivery.flushesWaiting() == 7);
-        Path day = Path.of("2026-12-01");
-        assertThat(flushes.get(day).get()).as("the other 7 claims wait for a flush, none starts its own").isEqualTo(1);
-        releaseFirst.countDown();
-        CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-        grabbers.shutdown();
-
-        int total = flushes.values().stream().mapToInt(AtomicInteger::get).sum();
-        assertThat(total).as("directory flushes for 8 deliveries, 3 each without sharing").isLessThanOrEqualTo(2 + 8 + 8);
-        for (Envelope envelope : envelopes) {
-            assertThat(copiesOf(envelope.mailId())).as("mail %s", envelope.mailId()).isEqualTo(1);
-        }
-        assertThat(leftoverCopies()).isZero();
     }
 
     @Test
