@@ -72,15 +72,24 @@ final class Bench {
     record ProcessFigures(String name, double cpuSeconds, double peakRssMib) {
     }
 
-    /** Mails sent (and delivered) before every measured run. */
+    /** Mails sent (and delivered) before every measured run, unless {@code --warmup} says otherwise. */
     static final int WARMUP_MAILS = 1500;
 
     private final Settings settings;
     private final MailgridHome home = MailgridHome.fromSystem();
     private int runCounter;
 
+    /** Mails of each warm-up: JIT compilation and connections are not part of the measured figures. */
+    private int warmupMails = WARMUP_MAILS;
+
     Bench(Settings settings) {
         this.settings = settings;
+    }
+
+    /** Sets the mails of each warm-up (--warmup). */
+    Bench warmup(int mails) {
+        this.warmupMails = mails;
+        return this;
     }
 
     /** A broker process and node processes in one run directory. */
@@ -224,7 +233,7 @@ final class Bench {
     double rawBroker(int consumers) throws Exception {
         try (Run run = new Run("raw-broker");
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client)) {
-            rawRound(factory, consumers, Math.min(WARMUP_MAILS, settings.mails())); // warm-up, as for the pipeline
+            rawRound(factory, consumers, Math.min(warmupMails, settings.mails())); // warm-up, as for the pipeline
             return rawRound(factory, consumers, settings.mails());
         }
     }
@@ -302,7 +311,7 @@ final class Bench {
             }
             // warm-up: JIT compilation and connection set-up are not part of the sustained figures
             Deliveries warm = new Deliveries(names.stream().map(run::outbox).toList());
-            int warmup = Math.min(WARMUP_MAILS, mails);
+            int warmup = Math.min(warmupMails, mails);
             Map<String, Long> warmed = send(run, names, smtpPorts, warmup, rate, warm);
             long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
@@ -363,7 +372,7 @@ final class Bench {
             List<Integer> port = List.of(smtp);
 
             Deliveries warm = outcomes.get();
-            Map<String, Long> warmed = send(run, node, port, Math.min(WARMUP_MAILS, settings.mails()), 0, warm, INFECTED_EVERY);
+            Map<String, Long> warmed = send(run, node, port, Math.min(warmupMails, settings.mails()), 0, warm, INFECTED_EVERY);
             awaitOutcomes(warm, warmed.size());
             Deliveries measured = new Deliveries(List.of(), warmed.keySet());
             outcomes.set(measured);

@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Mail size: 2k, 20k, 1m ... (default 20k; 2k for --scanner)")
     String size;
 
+    @Option(names = "--warmup", defaultValue = "" + Bench.WARMUP_MAILS,
+            description = "Mails sent before each measured run and not counted: JIT compilation, connections (default ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--producers", defaultValue = "4", description = "Concurrent ingress clients (default ${DEFAULT-VALUE})")
     int producers;
 
@@ -105,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = work != null ? work : Path.of("target", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(dir);
-        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions));
+        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions)).warmup(warmup);
         PrintStream log = json ? System.err : System.out;
         Set<String> chosen = Set.copyOf(scenarios != null ? scenarios
                 : scanners.isEmpty() ? List.of(DEFAULT_SCENARIOS.split(",")) : List.of());
@@ -114,6 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> runSettings = new LinkedHashMap<>(Map.of("mails", mails, "sizeBytes", bytes, "producers", producers,
                 "ingress", ingress, "heap", heap, "runs", runs, "work", dir.toString()));
         runSettings.put("scenarios", List.copyOf(chosen));
+        runSettings.put("warmup", warmup);
         if (!scanners.isEmpty()) {
             runSettings.put("scanner", Map.of("chains", scanners, "sizeBytes", size == null ? 2048 : bytes, "ingress", "smtp",
                     "delivery", "relay to the bench's sink", "infectedEvery", Bench.INFECTED_EVERY));
@@ -195,7 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!scanners.isEmpty()) {
             int scannerBytes = size == null ? 2048 : bytes;
-            Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions));
+            Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions))
+                    .warmup(warmup);
             result.put("scanner", scanners(scannerBench, dir, scannerBytes, log));
         }
 

@@ -50,7 +50,13 @@ final class BenchProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BenchProcess started = new BenchProcess(name, process, log);
-        started.awaitReady(Duration.ofSeconds(90), earlierRuns);
+        try {
+            started.awaitReady(Duration.ofSeconds(90), earlierRuns);
+        } catch (IOException | RuntimeException e) {
+            // no run owns it yet: left running, a node would retry its broker for ever after the bench ended
+            process.destroyForcibly();
+            throw e;
+        }
         return started;
     }
 

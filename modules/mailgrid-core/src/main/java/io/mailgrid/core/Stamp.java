@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code X-Mailgrid-*} header lines written at the top of a delivered mail. The received mail
@@ -33,6 +34,11 @@ public final class Stamp {
     private static final int MAX_VALUE_LENGTH = 200;
     /** RFC 5322 date-time with a numeric zone. */
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT);
+    /** The last second formatted: mails processed within one second share their date text. */
+    private static final AtomicReference<FormattedSecond> LAST = new AtomicReference<>(new FormattedSecond(Long.MIN_VALUE, ""));
+
+    private record FormattedSecond(long epochSecond, String text) {
+    }
 
     private Stamp() {
     }
@@ -49,7 +55,7 @@ public final class Stamp {
         put(fields, "Attempt", properties.get(MailProperty.ATTEMPT));
         Object processedAt = properties.get(MailProperty.PROCESSED_AT);
         if (processedAt instanceof Number millis) {
-            put(fields, "Processed", DATE.format(Instant.ofEpochMilli(millis.longValue()).atOffset(ZoneOffset.UTC)));
+            put(fields, "Processed", date(millis.longValue()));
         }
         put(fields, "Released", properties.get(MailProperty.RELEASED));
         return fields;
@@ -65,6 +71,17 @@ public final class Stamp {
         fields(properties).forEach((name, value) ->
                 out.writeBytes((HEADER_PREFIX + name + ": " + value + eol).getBytes(StandardCharsets.US_ASCII)));
         return out.toByteArray();
+    }
+
+    /** RFC 5322 date of a time in milliseconds, to the second. */
+    static String date(long millis) {
+        long second = Math.floorDiv(millis, 1000L);
+        FormattedSecond last = LAST.get();
+        if (last.epochSecond() != second) {
+            last = new FormattedSecond(second, DATE.format(Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
+            LAST.set(last);
+        }
+        return last.text();
     }
 
     private static void put(Map<String, String> fields, String name, Object value) {

@@ -36,6 +36,20 @@ class StampTest {
     }
 
     @Test
+    void eachMailShouldCarryTheSecondItWasProcessedInWhenMailsOfDifferentSecondsInterleave() {
+        // the date text is kept for the last second formatted: a mail of another second must never get it
+        long[] times = {1_764_583_199_999L, 1_764_583_200_000L, 1_764_583_199_000L, 1_764_583_200_999L, -1L, 0L, 999L};
+        String[] expected = {"Mon, 1 Dec 2025 09:59:59 +0000", "Mon, 1 Dec 2025 10:00:00 +0000",
+            "Mon, 1 Dec 2025 09:59:59 +0000", "Mon, 1 Dec 2025 10:00:00 +0000", "Wed, 31 Dec 1969 23:59:59 +0000",
+            "Thu, 1 Jan 1970 00:00:00 +0000", "Thu, 1 Jan 1970 00:00:00 +0000"};
+        for (int i = 0; i < times.length; i++) {
+            Map<String, Object> properties = properties();
+            properties.put(MailProperty.PROCESSED_AT, times[i]);
+            assertThat(Stamp.fields(properties).get("Processed")).as("processed at %d ms", times[i]).isEqualTo(expected[i]);
+        }
+    }
+
+    @Test
     void aReleasedMailShouldCarryItsVerdictReasonAndWhoReleasedIt() {
         Map<String, Object> properties = properties();
         properties.put(MailProperty.VERDICT, "INFECTED");

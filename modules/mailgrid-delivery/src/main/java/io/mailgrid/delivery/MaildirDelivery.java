@@ -271,7 +271,9 @@ public final class MaildirDelivery implements MailDelivery {
 
     /** Whether a Mailgrid without a delivery record put the mail here (it probed these names). */
     private boolean deliveredBeforeRecords(String name) {
-        return Files.exists(fresh.resolve(name)) || Files.exists(cur.resolve(name)) || Files.exists(cur.resolve(name + ":2,"));
+        // java.io.File's probe: Files.exists builds an exception for every file that is not there, i.e. for every new mail
+        return fresh.resolve(name).toFile().exists() || cur.resolve(name).toFile().exists()
+                || cur.resolve(name + ":2,").toFile().exists();
     }
 
     /** Reads the Maildir's identity; with {@code create}, writes a new one first if there is none. */
