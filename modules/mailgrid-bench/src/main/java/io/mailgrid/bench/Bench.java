@@ -330,7 +330,8 @@ final class Bench {
 
     /** Figures of one chain of the scanner scenario: SMTP in, relay delivery out, EICAR in some mails. */
     record ScannerResult(String chain, int mails, int infected, double mailsPerSecond, Map<String, Double> latencyMs,
-            int delivered, int quarantined, int lost, int duplicates, List<ProcessFigures> processes) {
+            int delivered, int quarantined, int lost, int duplicates, List<ProcessFigures> processes,
+            Map<String, Double> cpuMsPerMail) {
     }
 
     /** Every tenth mail of the scanner scenario carries the EICAR test file. */
@@ -433,9 +434,17 @@ final class Bench {
         latency.put("p99", Stats.round(Stats.percentile(latencies, 99), 1));
         latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
         int infected = (int) acceptedAt.size() / INFECTED_EVERY;
+        // CPU per mail moves far less with the machine's other load than mails per second do
+        Map<String, Double> cpuPerMail = new LinkedHashMap<>();
+        double total = 0;
+        for (ProcessFigures process : processes) {
+            cpuPerMail.put(process.name(), Stats.round(process.cpuSeconds() * 1000 / acceptedAt.size(), 2));
+            total += process.cpuSeconds();
+        }
+        cpuPerMail.put("all", Stats.round(total * 1000 / acceptedAt.size(), 2));
         return new ScannerResult(chain.label, acceptedAt.size(), infected,
                 Stats.round(latencies.size() / ((last - first) / 1e9), 1), latency, latencies.size() - quarantined,
-                quarantined, lost, outcomes.files() - outcomes.count(), processes);
+                quarantined, lost, outcomes.files() - outcomes.count(), processes, cpuPerMail);
     }
 
     /** Sends mails through the configured ingress; returns accept time (nanoTime) per mail id. */

@@ -370,6 +370,7 @@ public final class BenchCommand implements Callable<Integer> {
                         figures.get("ratioToPassAll"), m.latencyMs().get("p50"), m.latencyMs().get("p99"), m.delivered(),
                         m.quarantined(), m.lost(), m.duplicates(), cpu.toString().trim());
                 out.println("            runs (mails/s): " + figures.get("runs"));
+                out.println("            CPU ms per mail: " + m.cpuMsPerMail());
             });
         }
     }

@@ -18,6 +18,10 @@ public final class DeliverySettingsCatalog implements SettingsCatalog {
     public static final String DELIVERY_RELAY_TIMEOUT = "mailgrid.delivery.relay-timeout";
     /** Name delivery gives in EHLO to the relay; empty means the host name. */
     public static final String DELIVERY_RELAY_HELO = "mailgrid.delivery.relay-helo";
+    /** Idle connections to the relay kept open for the next mails; 0 = a new connection per mail. */
+    public static final String DELIVERY_RELAY_CONNECTIONS = "mailgrid.delivery.relay-connections";
+    /** How long an idle connection to the relay is kept before it is closed. */
+    public static final String DELIVERY_RELAY_IDLE_TIME = "mailgrid.delivery.relay-idle-time";
     /** How long a Maildir keeps its record of delivered mail ids after the last delivery of a day's mail. */
     public static final String DELIVERY_RECORD_RETENTION = "mailgrid.delivery.record-retention";
 
@@ -29,6 +33,8 @@ public final class DeliverySettingsCatalog implements SettingsCatalog {
                 Setting.node(DELIVERY_RELAY),
                 Setting.node(DELIVERY_RELAY_TIMEOUT),
                 Setting.node(DELIVERY_RELAY_HELO),
+                Setting.node(DELIVERY_RELAY_CONNECTIONS),
+                Setting.node(DELIVERY_RELAY_IDLE_TIME),
                 Setting.node(DELIVERY_RECORD_RETENTION));
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,12 @@ import io.mailgrid.core.Stamp;
  * A recipient still deferred at the last attempt ({@code mailgrid.redelivery.max-attempts},
  * counting the attempts of earlier retry copies) counts as refused.
  *
+ * <p>Connections are kept open between mails (docs/adr/0044): a mail the relay answered 250 leaves its
+ * connection for the next mail, which starts with MAIL FROM (RFC 5321 3.3: a new transaction may
+ * follow a completed one). A kept connection the relay closed while idle is noticed at MAIL FROM,
+ * before any part of a mail was sent, and that mail goes on a new connection. Any other failure
+ * closes the connection: it is never reused after an error.
+ *
  * <p>At least once: if the node dies after the relay answered 250 to the end of DATA and before
  * the outbound transaction commits, the mail is delivered again after the restart. A node that
  * hung (SIGSTOP, a long pause) while it held the mail is stopped by the {@link DeliveryFence} before
@@ -59,10 +66,23 @@ import io.mailgrid.core.Stamp;
  * <tr><td>{@code mailgrid.delivery.relay}</td><td>{@code smtp://host[:port]}, port 25 if omitted</td><td>empty (Maildir)</td></tr>
  * <tr><td>{@code mailgrid.delivery.relay-timeout}</td><td>duration: connect and each reply</td><td>2m</td></tr>
  * <tr><td>{@code mailgrid.delivery.relay-helo}</td><td>EHLO name</td><td>host name</td></tr>
+ * <tr><td>{@code mailgrid.delivery.relay-connections}</td><td>idle connections kept for the next mails, 0 = one per mail</td><td>8</td></tr>
+ * <tr><td>{@code mailgrid.delivery.relay-idle-time}</td><td>duration an idle connection is kept</td><td>10s</td></tr>
  * <tr><td>{@code mailgrid.redelivery.max-attempts}</td><td>attempts before deferred counts as refused</td><td>5</td></tr>
  * </table>
  */
-public final class SmtpRelayDelivery implements MailDelivery {
+public final class SmtpRelayDelivery implements MailDelivery, AutoCloseable {
+
+    /**
+     * Connections kept open between mails (docs/adr/0044).
+     *
+     * @param connections idle connections kept at most; 0 = a new connection for every mail, ended with QUIT
+     * @param idleTime    an idle connection older than this is closed instead of reused
+     */
+    public record Reuse(int connections, Duration idleTime) {
+        /** What the shipped mailgrid.properties sets. */
+        public static final Reuse DEFAULT = new Reuse(8, Duration.ofSeconds(10));
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpRelayDelivery.class);
 
@@ -71,6 +91,12 @@ public final class SmtpRelayDelivery implements MailDelivery {
     private final Duration timeout;
     private final Session session;
     private final int maxAttempts;
+    private final IdleConnections<RelayConnection> idle;
+
+    /** A relay delivery that keeps connections as {@link Reuse#DEFAULT} says. */
+    public SmtpRelayDelivery(String host, int port, Duration timeout, String heloName, int maxAttempts) {
+        this(host, port, timeout, heloName, maxAttempts, Reuse.DEFAULT, Clock.systemUTC());
+    }
 
     /**
      * @param host        relay host
@@ -78,8 +104,12 @@ public final class SmtpRelayDelivery implements MailDelivery {
      * @param timeout     connect timeout and the longest wait for one reply
      * @param heloName    name given in EHLO
      * @param maxAttempts attempts before a deferred recipient counts as refused
+     * @param reuse       connections kept open for the next mails
+     * @param clock       measures how long a connection was idle
      */
-    public SmtpRelayDelivery(String host, int port, Duration timeout, String heloName, int maxAttempts) {
+    public SmtpRelayDelivery(String host, int port, Duration timeout, String heloName, int maxAttempts, Reuse reuse,
+            Clock clock) {
+        this.idle = new IdleConnections<>(reuse.connections(), reuse.idleTime(), clock, SmtpRelayDelivery::quit);
         this.host = host;
         this.port = port;
         this.timeout = timeout;
@@ -112,8 +142,10 @@ public final class SmtpRelayDelivery implements MailDelivery {
             throw new ConfigException(DeliverySettingsCatalog.DELIVERY_RELAY + ": expected smtp://host:port, got '" + value + "'");
         }
         String helo = config.string(DeliverySettingsCatalog.DELIVERY_RELAY_HELO, localHostName());
+        Reuse reuse = new Reuse(config.integer(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, 0),
+                config.duration(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME));
         return new SmtpRelayDelivery(uri.getHost(), uri.getPort() < 0 ? 25 : uri.getPort(),
-                config.duration(DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT), helo, maxAttempts);
+                config.duration(DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT), helo, maxAttempts, reuse, Clock.systemUTC());
     }
 
     /**
@@ -172,16 +204,27 @@ public final class SmtpRelayDelivery implements MailDelivery {
     private Outcome send(Envelope envelope, byte[] stamp, byte[] mail, DeliveryFence fence)
             throws TemporaryDeliveryException, PermanentDeliveryException {
         Outcome outcome = new Outcome();
-        RelayConnection connection = new RelayConnection(session, new URLName("smtp", host, port, null, null, null));
+        long size = stamp.length + (long) mail.length;
+        RelayConnection connection = idle.take().orElse(null);
+        boolean keep = false;
         try {
-            try {
-                connection.open(host, port, timeout);
-            } catch (MessagingException | java.io.IOException e) {
-                throw new TemporaryDeliveryException("relay " + relay() + " not usable: " + message(e), e);
+            RelayConnection.Reply reply = null;
+            if (connection != null) {
+                fence.check("MAIL FROM");
+                reply = mailFromOnIdle(connection, envelope, size);
+                if (reply == null) {
+                    // the relay closed it while it waited for this mail (its idle timeout, a restart): no
+                    // transaction had begun, so a new connection loses and repeats nothing
+                    LOG.debug("An idle connection to relay {} was closed by the relay; opening a new one", relay());
+                    connection.abort();
+                    connection = null;
+                }
             }
-            fence.check("MAIL FROM");
-            RelayConnection.Reply reply = connection.command("MAIL FROM:<" + envelope.mailFrom() + ">"
-                    + mailParameters(connection, envelope, stamp.length + (long) mail.length));
+            if (connection == null) {
+                connection = open();
+                fence.check("MAIL FROM");
+                reply = connection.command(mailFrom(connection, envelope, size));
+            }
             if (reply.permanent()) {
                 throw new PermanentDeliveryException("relay " + relay() + " refused the sender <" + envelope.mailFrom()
                         + ">: " + reply);
@@ -204,7 +247,7 @@ public final class SmtpRelayDelivery implements MailDelivery {
                 }
             }
             if (outcome.accepted.isEmpty()) {
-                connection.command("RSET");
+                keep = connection.command("RSET").code() == 250;
                 return outcome;
             }
             reply = connection.data(stamp, mail, fence);
@@ -220,16 +263,70 @@ public final class SmtpRelayDelivery implements MailDelivery {
                 }
                 outcome.accepted.clear();
             }
+            // only a transaction the relay closed with 250 leaves the session clean for the next mail
+            keep = reply.code() == 250;
             return outcome;
         } catch (MessagingException | java.io.IOException e) {
+            if (connection != null) {
+                // broken or out of step (a reply that came too late must answer nothing): no QUIT, no final dot
+                connection.abort();
+                connection = null;
+            }
             throw new TemporaryDeliveryException("relay " + relay() + " connection failed: " + message(e), e);
         } finally {
-            try {
-                connection.close();
-            } catch (MessagingException | RuntimeException e) {
-                LOG.debug("Closing the relay connection failed: {}", e.toString());
+            if (connection != null) {
+                if (keep) {
+                    idle.give(connection);
+                } else {
+                    quit(connection);
+                }
             }
         }
+    }
+
+    /**
+     * MAIL FROM on a connection kept from an earlier mail; {@code null} if the relay closed it
+     * meanwhile (no reply, a failed write, or 421: the relay is closing the session).
+     */
+    private RelayConnection.Reply mailFromOnIdle(RelayConnection connection, Envelope envelope, long size) {
+        try {
+            RelayConnection.Reply reply = connection.command(mailFrom(connection, envelope, size));
+            return reply.code() < 0 || reply.code() == 421 ? null : reply;
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    /** A new connection to the relay, greeted. */
+    private RelayConnection open() throws TemporaryDeliveryException {
+        RelayConnection connection = new RelayConnection(session, new URLName("smtp", host, port, null, null, null));
+        try {
+            connection.open(host, port, timeout);
+            return connection;
+        } catch (MessagingException | java.io.IOException e) {
+            quit(connection);
+            connection.abort();
+            throw new TemporaryDeliveryException("relay " + relay() + " not usable: " + message(e), e);
+        }
+    }
+
+    private static String mailFrom(RelayConnection connection, Envelope envelope, long size) {
+        return "MAIL FROM:<" + envelope.mailFrom() + ">" + mailParameters(connection, envelope, size);
+    }
+
+    /** Ends a connection with QUIT (best effort: a broken one is only closed). */
+    private static void quit(RelayConnection connection) {
+        try {
+            connection.close();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.debug("Closing the relay connection failed: {}", e.toString());
+        }
+    }
+
+    /** Closes the connections kept for reuse (node stop). */
+    @Override
+    public void close() {
+        idle.close();
     }
 
     /** SIZE and BODY=8BITMIME when the relay supports them; SMTPUTF8 for addresses beyond ASCII. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ class SmtpRelayDeliveryTest {
 
     @AfterEach
     void stopSink() {
+        delivery.close();
         sink.close();
     }
 
@@ -249,7 +251,8 @@ class SmtpRelayDeliveryTest {
     @Test
     void aRelayUrlThatIsNotSmtpShouldFailNamingTheKey() {
         MailgridConfig config = MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "http://x:25",
-                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s"));
+                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s", DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "8",
+                DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "10s"));
 
         assertThatThrownBy(() -> SmtpRelayDelivery.from(config, 3)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY);
@@ -257,6 +260,108 @@ class SmtpRelayDeliveryTest {
                 .isEqualTo("SMTP relay 127.0.0.1:10025");
         assertThat(SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://relay.example.net"), 3).describe())
                 .isEqualTo("SMTP relay relay.example.net:25");
+    }
+
+    @Test
+    void aNegativeNumberOfKeptConnectionsShouldFailNamingTheKey() {
+        MailgridConfig config = MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025",
+                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s", DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "-1",
+                DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "10s"));
+
+        assertThatThrownBy(() -> SmtpRelayDelivery.from(config, 3)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS);
+        assertThatThrownBy(() -> SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "8")
+                .with(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "soon"), 3)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME);
+    }
+
+    // --- connections kept between mails (docs/adr/0044) ---
+
+    @Test
+    void mailsOneAfterAnotherShouldGoOverOneConnection() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            Map<String, Object> properties = properties("alice@example.com", "bob@example.com", 1);
+            properties.put(MailProperty.MAIL_ID, "6f1c2e0a-0000-4000-8000-00000000000" + i);
+            delivery.deliver(properties, TestMail.to("bob@example.com").bytes());
+        }
+
+        assertThat(sink.mailIdCounts()).hasSize(3).allSatisfy((id, copies) -> assertThat(copies).isOne());
+        assertThat(sink.connections()).isOne();
+    }
+
+    @Test
+    void noKeptConnectionsShouldMeanANewConnectionPerMail() throws Exception {
+        SmtpRelayDelivery oneEach = new SmtpRelayDelivery("127.0.0.1", sink.port(), Duration.ofSeconds(10), "mailgrid.test", 3,
+                new SmtpRelayDelivery.Reuse(0, Duration.ofSeconds(10)), Clock.systemUTC());
+
+        oneEach.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes());
+        oneEach.deliver(properties("alice@example.com", "carol@example.com", 1), TestMail.to("carol@example.com").bytes());
+
+        assertThat(sink.received()).hasSize(2);
+        assertThat(sink.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeptConnectionTheRelayClosedMeanwhileShouldCostTheNextMailNothing() throws Exception {
+        delivery.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes());
+        int port = sink.port();
+        sink.close(); // the relay restarts: the connection kept for the next mail is closed by the relay
+        sink = SmtpSink.start(port);
+        Map<String, Object> second = properties("alice@example.com", "carol@example.com", 1);
+        second.put(MailProperty.MAIL_ID, "6f1c2e0a-0000-4000-8000-000000000002");
+
+        delivery.deliver(second, TestMail.to("carol@example.com").bytes());
+
+        assertThat(sink.received()).singleElement().satisfies(received ->
+                assertThat(received.recipients()).containsExactly("carol@example.com"));
+    }
+
+    @Test
+    void aMailWhoseFinalDotGotNoAnswerInTimeShouldLeaveItsConnectionSoTheLateAnswerCannotAnswerTheNextMail()
+            throws Exception {
+        SmtpRelayDelivery impatient = new SmtpRelayDelivery("127.0.0.1", sink.port(), Duration.ofSeconds(1), "mailgrid.test", 3);
+        SmtpSink.Hold answer = sink.holdAnswer("bob@example.com");
+        try {
+            assertThatThrownBy(() -> impatient.deliver(properties("alice@example.com", "bob@example.com", 1),
+                    TestMail.to("bob@example.com").bytes())).isInstanceOf(TemporaryDeliveryException.class);
+        } finally {
+            answer.release();
+        }
+        Map<String, Object> second = properties("alice@example.com", "carol@example.com", 1);
+        second.put(MailProperty.MAIL_ID, "6f1c2e0a-0000-4000-8000-000000000002");
+
+        impatient.deliver(second, TestMail.to("carol@example.com").bytes());
+
+        // the first mail counts as not delivered (rolled back, sent again later: at least once, as without
+        // kept connections); the second went on a connection of its own, never behind the first's late 250
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.received().size() == 2);
+        assertThat(sink.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionWhoseRecipientsWereAllRefusedShouldBeResetAndKept() throws Exception {
+        sink.refuseFirst("bob@example.com", 1, 550, "5.1.1 no such user");
+
+        assertThatThrownBy(() -> delivery.deliver(properties("alice@example.com", "bob@example.com", 1),
+                TestMail.to("bob@example.com").bytes())).isInstanceOf(PermanentDeliveryException.class);
+        delivery.deliver(properties("alice@example.com", "carol@example.com", 1), TestMail.to("carol@example.com").bytes());
+
+        assertThat(sink.received()).singleElement().satisfies(received -> {
+            assertThat(received.from()).isEqualTo("alice@example.com");
+            assertThat(received.recipients()).containsExactly("carol@example.com");
+        });
+        assertThat(sink.connections()).isOne();
+    }
+
+    @Test
+    void closingShouldEndTheKeptConnections() throws Exception {
+        delivery.deliver(properties("alice@example.com", "bob@example.com", 1), TestMail.to("bob@example.com").bytes());
+
+        delivery.close();
+
+        // a delivery after close still works, on a connection of its own that is not kept
+        delivery.deliver(properties("alice@example.com", "carol@example.com", 1), TestMail.to("carol@example.com").bytes());
+        assertThat(sink.connections()).isEqualTo(2);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

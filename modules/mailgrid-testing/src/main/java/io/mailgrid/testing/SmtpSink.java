@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -37,13 +38,14 @@ public final class SmtpSink implements AutoCloseable {
     private final Map<String, Hold> recipientHolds = new ConcurrentHashMap<>();
     private final Map<String, Hold> answerHolds = new ConcurrentHashMap<>();
     private volatile String dataReply;
+    private final Set<String> mailSessions = ConcurrentHashMap.newKeySet();
 
     private SmtpSink(int port) {
         this.server = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("sink.test")
                 .insertReceivedHeaders(false)
-                .messageHandlerFactory(context -> new Handler())
+                .messageHandlerFactory(context -> new Handler(context.getSessionId()))
                 .build();
     }
 
@@ -152,6 +154,11 @@ public final class SmtpSink implements AutoCloseable {
         return counts;
     }
 
+    /** How many SMTP connections (sessions) began at least one mail transaction (MAIL FROM). */
+    public int connections() {
+        return mailSessions.size();
+    }
+
     /** Every recipient of every accepted mail, in order. */
     public List<String> recipients() {
         List<String> all = new ArrayList<>();
@@ -168,12 +175,18 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     private final class Handler implements MessageHandler {
+        private final String session;
         private String from;
         private final List<String> recipients = new ArrayList<>();
+
+        Handler(String session) {
+            this.session = session;
+        }
 
         @Override
         public void from(String sender) {
             from = sender;
+            mailSessions.add(session);
         }
 
         @Override

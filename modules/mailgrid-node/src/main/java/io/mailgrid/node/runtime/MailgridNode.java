@@ -554,6 +554,9 @@ public final class MailgridNode implements AutoCloseable {
                 LOG.warn("Camel did not stop cleanly: {}", e.toString());
             }
         }
+        if (ownDelivery instanceof SmtpRelayDelivery relay) {
+            relay.close(); // the connections kept for the next mails (docs/adr/0044)
+        }
         if (brokerLink != null) {
             brokerLink.close();
         }
