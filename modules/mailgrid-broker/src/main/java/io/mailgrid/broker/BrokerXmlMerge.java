@@ -122,6 +122,7 @@ public final class BrokerXmlMerge {
         text = grantManagement(text, notes);
         text = enableManagementRbac(text, notes);
         text = clusterConnections(text, notes);
+        noteClusterWithoutVote(text, notes);
         if (withPlugin) {
             text = addPlugin(text);
         }
@@ -378,6 +379,24 @@ public final class BrokerXmlMerge {
             }
         }
         return merged.append(text.substring(copied)).toString();
+    }
+
+    /**
+     * Notes a broker in a cluster without the replication HA policy: when a replicating backup of
+     * another live broker of the cluster loses its live broker, it asks the cluster's live brokers for
+     * a quorum vote, and only a broker running the replication HA policy answers (docs/adr/0030).
+     */
+    private static void noteClusterWithoutVote(String text, List<String> notes) {
+        String shadow = withoutComments(text);
+        if (!CLUSTER_CONNECTION.matcher(shadow).find()) {
+            return;
+        }
+        int[] haPolicy = section(shadow, "ha-policy");
+        if (haPolicy == null || !shadow.substring(haPolicy[0], haPolicy[1]).contains("<replication>")) {
+            notes.add("a cluster-connection but no replication ha-policy: this broker cannot answer the quorum vote of a"
+                    + " backup in the cluster whose live broker failed (AMQ224090), so that backup stays a backup; create"
+                    + " every live broker of a cluster with artemis create --replicated, even without a backup (docs/adr/0030)");
+        }
     }
 
     /** The text without Mailgrid's blocks (from an earlier merge), so searches see only the operator's own entries. */

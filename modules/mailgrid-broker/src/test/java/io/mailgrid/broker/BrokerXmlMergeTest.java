@@ -210,6 +210,34 @@ class BrokerXmlMergeTest {
         assertThat(BrokerXmlMerge.from(ours).merge(target, false).text()).as("a second merge changes nothing").isEqualTo(result.text());
     }
 
+    @Test
+    void aClusterConnectionOnABrokerWithoutTheReplicationHaPolicyShouldBeNotedInOneLine() throws Exception {
+        Path target = target();
+        // what artemis create --clustered writes without --replicated: a live broker that cannot vote for a backup
+        String clustered = Files.readString(target).replace("   </core>", """
+                      <cluster-connections>
+                         <cluster-connection name="my-cluster">
+                            <connector-ref>artemis</connector-ref>
+                            <message-load-balancing>ON_DEMAND</message-load-balancing>
+                            <static-connectors><connector-ref>node0</connector-ref></static-connectors>
+                         </cluster-connection>
+                      </cluster-connections>
+                   </core>""");
+        Files.writeString(target, clustered);
+
+        List<String> notes = BrokerXmlMerge.from(ours).merge(target, false).notes();
+
+        assertThat(notes).filteredOn(note -> note.contains("ha-policy")).singleElement().satisfies(note -> assertThat(note)
+                .contains("quorum vote", "--replicated", "docs/adr/0030").doesNotContain("\n"));
+
+        // with the replication HA policy (artemis create --clustered --replicated) there is nothing to say
+        Files.writeString(target, clustered.replace("</core>", "<ha-policy><replication><primary/></replication></ha-policy></core>"));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("ha-policy"));
+        // nor on a broker that is not in a cluster
+        Files.writeString(target, clustered.replaceAll("(?s)<cluster-connections>.*</cluster-connections>", ""));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("ha-policy"));
+    }
+
     private Path target() throws IOException {
         Path target = dir.resolve("broker.xml");
         try (var in = getClass().getResourceAsStream("/distribution-broker.xml")) {
