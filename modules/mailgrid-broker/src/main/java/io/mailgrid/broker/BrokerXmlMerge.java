@@ -39,11 +39,10 @@ import org.xml.sax.SAXException;
  * {@code withPlugin}, {@link FailedConnectionGuard} is added to {@code broker-plugins} (its jar
  * must be in the instance's {@code lib/}).
  *
- * <p>On a cluster of live brokers, every {@code cluster-connection} of the target gets
- * {@value #STATUS_EXCLUSION} in its {@code address} list: each broker keeps the status of the
- * nodes connected to it, instead of the cluster passing each status to whichever broker has a
- * browser open at that moment (docs/adr/0030). A load balancing other than {@code ON_DEMAND} is
- * reported, not changed.
+ * <p>On a cluster of live brokers, the {@value #STATUS_EXCLUSION} an earlier merge put into a
+ * {@code cluster-connection}'s {@code address} list is taken out: every broker's status queue gets
+ * every node's status through the cluster (docs/adr/0030). A load balancing other than
+ * {@code ON_DEMAND} is reported, not changed.
  *
  * <p>The {@code ${name:default}} placeholders of the blocks are kept: the broker fills them from
  * {@code -D} system properties (its {@code artemis.profile}) or uses the defaults.
@@ -63,8 +62,12 @@ public final class BrokerXmlMerge {
     /** The setting that makes management messages obey the {@code mops.} security settings. */
     static final String RBAC_ELEMENT = "management-message-rbac";
 
-    /** The cluster connection's address entry that keeps each broker's status queue to itself. */
+    /**
+     * The cluster connection's address entry an earlier merge added to keep each broker's status queue
+     * to itself; a merge now takes it out (docs/adr/0030).
+     */
     static final String STATUS_EXCLUSION = "!mailgrid.status";
+    private static final String OLD_EXCLUSION_COMMENT = "<!-- mailgrid: each broker keeps its own status queue";
     private static final Pattern CLUSTER_CONNECTION = Pattern.compile("(?s)<cluster-connection\\b[^>]*>(.*?)</cluster-connection>");
     private static final Pattern CLUSTER_ADDRESS = Pattern.compile("<address>([^<]*)</address>");
     private static final Pattern LOAD_BALANCING = Pattern.compile("<message-load-balancing>\\s*([A-Z_]+)\\s*</message-load-balancing>");
@@ -118,7 +121,8 @@ public final class BrokerXmlMerge {
         }
         text = grantManagement(text, notes);
         text = enableManagementRbac(text, notes);
-        text = keepStatusOnEachBroker(text, notes);
+        text = clusterConnections(text, notes);
+        noteClusterWithoutVote(text, notes);
         if (withPlugin) {
             text = addPlugin(text);
         }
@@ -333,11 +337,13 @@ public final class BrokerXmlMerge {
     }
 
     /**
-     * Adds {@value #STATUS_EXCLUSION} to the address list of every cluster connection (an empty list
-     * means every address, so the exclusion alone keeps the others clustered), and notes a load
-     * balancing under which Mailgrid's mail would not move between brokers as docs/adr/0030 says.
+     * Takes {@value #STATUS_EXCLUSION} out of the address list of every cluster connection, where a
+     * merge before docs/adr/0030's amendment put it (the status address is clustered now: every
+     * broker's status queue gets every node's status; an exclusion left alone in the list goes with
+     * its element), and notes a load balancing under which Mailgrid's mail would not move between
+     * brokers as docs/adr/0030 says.
      */
-    private static String keepStatusOnEachBroker(String text, List<String> notes) {
+    private static String clusterConnections(String text, List<String> notes) {
         String shadow = withoutComments(text);
         StringBuilder merged = new StringBuilder();
         int copied = 0;
@@ -351,24 +357,46 @@ public final class BrokerXmlMerge {
                         + " nodes on the broker it is sent to, with STRICT mail is sent to brokers where nobody takes it");
             }
             Matcher address = CLUSTER_ADDRESS.matcher(body);
-            if (address.find()) {
-                String list = address.group(1).trim();
-                if (List.of(list.split("\\s*,\\s*")).contains(STATUS_EXCLUSION)) {
-                    continue;
+            if (!address.find()) {
+                continue;
+            }
+            List<String> entries = new ArrayList<>(List.of(address.group(1).trim().split("\\s*,\\s*")));
+            if (!entries.remove(STATUS_EXCLUSION)) {
+                continue;
+            }
+            if (entries.isEmpty()) {
+                // the element and the comment an earlier merge put before it, whole lines
+                int from = lineStart(text, connection.start(1) + address.start());
+                int comment = text.lastIndexOf(OLD_EXCLUSION_COMMENT, from);
+                if (comment >= connection.start(1)) {
+                    from = lineStart(text, comment);
                 }
-                int end = connection.start(1) + address.end(1);
-                merged.append(text, copied, end).append(list.isEmpty() ? STATUS_EXCLUSION : "," + STATUS_EXCLUSION);
-                copied = end;
+                merged.append(text, copied, from);
+                copied = lineEnd(text, connection.start(1) + address.end());
             } else {
-                int at = connection.start(1);
-                String indent = "\n" + " ".repeat(Math.max(0, connection.start() - lineStart(text, connection.start()) + 3));
-                merged.append(text, copied, at).append(indent)
-                        .append("<!-- mailgrid: each broker keeps its own status queue (docs/adr/0030) -->")
-                        .append(indent).append("<address>").append(STATUS_EXCLUSION).append("</address>");
-                copied = at;
+                merged.append(text, copied, connection.start(1) + address.start(1)).append(String.join(",", entries));
+                copied = connection.start(1) + address.end(1);
             }
         }
         return merged.append(text.substring(copied)).toString();
+    }
+
+    /**
+     * Notes a broker in a cluster without the replication HA policy: when a replicating backup of
+     * another live broker of the cluster loses its live broker, it asks the cluster's live brokers for
+     * a quorum vote, and only a broker running the replication HA policy answers (docs/adr/0030).
+     */
+    private static void noteClusterWithoutVote(String text, List<String> notes) {
+        String shadow = withoutComments(text);
+        if (!CLUSTER_CONNECTION.matcher(shadow).find()) {
+            return;
+        }
+        int[] haPolicy = section(shadow, "ha-policy");
+        if (haPolicy == null || !shadow.substring(haPolicy[0], haPolicy[1]).contains("<replication>")) {
+            notes.add("a cluster-connection but no replication ha-policy: this broker cannot answer the quorum vote of a"
+                    + " backup in the cluster whose live broker failed (AMQ224090), so that backup stays a backup; create"
+                    + " every live broker of a cluster with artemis create --replicated, even without a backup (docs/adr/0030)");
+        }
     }
 
     /** The text without Mailgrid's blocks (from an earlier merge), so searches see only the operator's own entries. */

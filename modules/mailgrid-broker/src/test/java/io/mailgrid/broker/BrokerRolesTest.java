@@ -115,15 +115,18 @@ class BrokerRolesTest {
             }
             context.createProducer().send(context.createQueue(Queues.QUARANTINE), "quarantined");
             context.createProducer().send(context.createQueue(Queues.DLQ), "dead letter");
-            // heartbeats: a subscription of its own, the status queue for late joiners, its own control queue entry
+            // heartbeats: a subscription of its own, the broker's status queue (named by the broker's node id, created
+            // by the first node) for late joiners, its own control queue entry
+            assertThat(managementCall(node(), "broker", "getNodeID")).as("the broker's node id").isTrue();
+            String statusQueue = statusQueueCreatedBy(context);
             try (JMSConsumer beats = context.createConsumer(context.createTopic(Queues.HEARTBEAT))) {
                 TextMessage beat = context.createTextMessage("{}");
                 beat.setStringProperty(MailProperty.NODE, "roles-n");
                 context.createProducer().send(context.createTopic(Queues.HEARTBEAT), beat);
-                context.createProducer().send(context.createQueue(Queues.STATUS), beat);
+                context.createProducer().send(context.createTopic(Queues.STATUS), beat);
                 assertThat(beats.receive(5000)).isNotNull();
             }
-            try (QueueBrowser status = context.createBrowser(context.createQueue(Queues.STATUS))) {
+            try (QueueBrowser status = context.createBrowser(context.createQueue(Queues.STATUS + "::" + statusQueue))) {
                 assertThat(status.getEnumeration().hasMoreElements()).isTrue();
             }
             context.createConsumer(context.createQueue(Queues.CONTROL), MailProperty.NODE + " = 'roles-n'").close();
@@ -162,8 +165,12 @@ class BrokerRolesTest {
             context.createProducer().send(context.createQueue(Queues.CONTROL), command);
             context.createProducer().send(context.createQueue(Queues.mailbox("roles-o")), "submitted");
             context.commit();
-            try (QueueBrowser status = context.createBrowser(context.createQueue(Queues.STATUS))) {
-                status.getEnumeration();
+            assertThat(managementCall(operator(), "broker", "getNodeID")).as("the broker's node id").isTrue();
+            try (ActiveMQConnectionFactory node = node(); JMSContext byNode = node.createContext()) {
+                String statusQueue = statusQueueCreatedBy(byNode);
+                try (QueueBrowser status = context.createBrowser(context.createQueue(Queues.STATUS + "::" + statusQueue))) {
+                    status.getEnumeration();
+                }
             }
             assertThatThrownBy(() -> context.createConsumer(context.createQueue(Queues.mailbox("roles-o"))))
                     .as("take mail from a mailbox").isInstanceOf(JMSSecurityRuntimeException.class);
@@ -172,6 +179,19 @@ class BrokerRolesTest {
 
     private static ActiveMQConnectionFactory node() {
         return new ActiveMQConnectionFactory(url, BrokerLogin.NODE.user(config), BrokerLogin.NODE.password(config));
+    }
+
+    /** The broker's status queue, created with this context's login as the first node on a broker creates it. */
+    private static String statusQueueCreatedBy(JMSContext context) throws Exception {
+        String name = Queues.statusQueue(broker.server().getNodeID().toString());
+        var core = ((org.apache.activemq.artemis.jms.client.ActiveMQSession)
+                ((org.apache.activemq.artemis.jms.client.ActiveMQJMSContext) context).getSession()).getCoreSession();
+        if (!core.queueQuery(org.apache.activemq.artemis.api.core.SimpleString.of(name)).isExists()) {
+            core.createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(name).setAddress(Queues.STATUS)
+                    .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.MULTICAST)
+                    .setLastValueKey(MailProperty.NODE).setNonDestructive(true));
+        }
+        return name;
     }
 
     private static ActiveMQConnectionFactory operator() {

@@ -135,7 +135,7 @@ class BrokerXmlMergeTest {
         try (EmbeddedBroker broker = EmbeddedBroker.start(config, dir.resolve("data"))) {
             assertThat(broker.server().getAddressSettingsRepository().getMatch(Queues.mailbox("a")).getDeadLetterAddress()
                     .toString()).isEqualTo(Queues.DLQ);
-            assertThat(broker.server().locateQueue(Queues.STATUS)).isNotNull();
+            assertThat(broker.server().getAddressInfo(org.apache.activemq.artemis.api.core.SimpleString.of(Queues.STATUS))).isNotNull();
         }
     }
 
@@ -172,19 +172,22 @@ class BrokerXmlMergeTest {
     }
 
     @Test
-    void aClusterConnectionShouldKeepEachBrokersStatusQueueToItselfOnceAndNoteAnotherLoadBalancing() throws Exception {
+    void aClusterConnectionShouldCarryTheStatusAddressAgainAndNoteAnotherLoadBalancing() throws Exception {
         Path target = target();
-        // what artemis create --clustered --staticCluster writes, with a load balancing of the operator's choice
+        // what artemis create --clustered --staticCluster writes, with a load balancing of the operator's choice, after
+        // a merge that kept the status address out of the cluster (each broker's status queue then knew only its nodes)
         Files.writeString(target, Files.readString(target).replace("   </core>", """
                       <cluster-connections>
                          <cluster-connection name="my-cluster">
+                            <!-- mailgrid: each broker keeps its own status queue (docs/adr/0030) -->
+                            <address>!mailgrid.status</address>
                             <connector-ref>artemis</connector-ref>
                             <message-load-balancing>STRICT</message-load-balancing>
                             <max-hops>1</max-hops>
                             <static-connectors><connector-ref>node0</connector-ref></static-connectors>
                          </cluster-connection>
                          <cluster-connection name="orders">
-                            <address>orders</address>
+                            <address>orders,!mailgrid.status</address>
                             <connector-ref>artemis</connector-ref>
                          </cluster-connection>
                       </cluster-connections>
@@ -196,14 +199,43 @@ class BrokerXmlMergeTest {
         List<String> addresses = new java.util.ArrayList<>();
         var connections = merged.getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "cluster-connection");
         for (int i = 0; i < connections.getLength(); i++) {
-            addresses.add(((Element) connections.item(i)).getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "address").item(0)
-                    .getTextContent());
+            var address = ((Element) connections.item(i)).getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, "address");
+            addresses.add(address.getLength() == 0 ? "(every address)" : address.item(0).getTextContent());
         }
-        assertThat(addresses).containsExactly("!mailgrid.status", "orders,!mailgrid.status");
+        assertThat(addresses).containsExactly("(every address)", "orders");
+        assertThat(result.text()).doesNotContain("each broker keeps its own status queue");
         assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("STRICT").contains("ON_DEMAND"));
 
         Files.writeString(target, result.text());
-        assertThat(BrokerXmlMerge.from(ours).merge(target, false).text()).as("a second merge adds nothing").isEqualTo(result.text());
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).text()).as("a second merge changes nothing").isEqualTo(result.text());
+    }
+
+    @Test
+    void aClusterConnectionOnABrokerWithoutTheReplicationHaPolicyShouldBeNotedInOneLine() throws Exception {
+        Path target = target();
+        // what artemis create --clustered writes without --replicated: a live broker that cannot vote for a backup
+        String clustered = Files.readString(target).replace("   </core>", """
+                      <cluster-connections>
+                         <cluster-connection name="my-cluster">
+                            <connector-ref>artemis</connector-ref>
+                            <message-load-balancing>ON_DEMAND</message-load-balancing>
+                            <static-connectors><connector-ref>node0</connector-ref></static-connectors>
+                         </cluster-connection>
+                      </cluster-connections>
+                   </core>""");
+        Files.writeString(target, clustered);
+
+        List<String> notes = BrokerXmlMerge.from(ours).merge(target, false).notes();
+
+        assertThat(notes).filteredOn(note -> note.contains("ha-policy")).singleElement().satisfies(note -> assertThat(note)
+                .contains("quorum vote", "--replicated", "docs/adr/0030").doesNotContain("\n"));
+
+        // with the replication HA policy (artemis create --clustered --replicated) there is nothing to say
+        Files.writeString(target, clustered.replace("</core>", "<ha-policy><replication><primary/></replication></ha-policy></core>"));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("ha-policy"));
+        // nor on a broker that is not in a cluster
+        Files.writeString(target, clustered.replaceAll("(?s)<cluster-connections>.*</cluster-connections>", ""));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("ha-policy"));
     }
 
     private Path target() throws IOException {

@@ -18,8 +18,9 @@ import jakarta.jms.ConnectionFactory;
  * <p>{@link #awaitSettled()} returns once every node from the status queue has been heard and the
  * watch has listened for a full round of heartbeats (one and a half intervals), or after the
  * heartbeat timeout when one stays silent. The full round matters on a cluster of several live
- * brokers: the status queue of one broker knows only the nodes whose status reached it, while
- * heartbeats reach every broker (docs/adr/0030).
+ * brokers: a status published through another broker reaches this broker's status queue a moment
+ * after the heartbeat (through the cluster bridge), while heartbeats reach every broker
+ * (docs/adr/0030).
  */
 public final class ClusterWatch implements AutoCloseable {
 

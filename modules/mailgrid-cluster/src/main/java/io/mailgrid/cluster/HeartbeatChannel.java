@@ -30,8 +30,9 @@ import io.mailgrid.core.Queues;
 
 /**
  * Heartbeats on the broker: published to the multicast address {@code mailgrid.heartbeat}
- * (every node subscribes) and to the last-value queue {@code mailgrid.status} (the latest one per
- * node, kept for nodes and commands that start later).
+ * (every node subscribes) and to the multicast address {@code mailgrid.status}, whose last-value
+ * queue on each broker ({@link StatusQueue}) keeps the latest one per node for nodes and commands
+ * that start later; on a cluster of live brokers every broker's queue gets every node's status.
  *
  * <p>Publishing and listening use separate JMS contexts; a failed context is dropped and
  * recreated on the next call, so heartbeats resume by themselves after a broker restart.
@@ -54,24 +55,40 @@ public final class HeartbeatChannel implements AutoCloseable {
         try {
             if (publishing == null) {
                 publishing = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                ensureStatusQueue(publishing);
             }
             TextMessage beat = publishing.createTextMessage(heartbeat.withBroker(connectedBroker(publishing)).toJson());
             beat.setStringProperty(MailProperty.NODE, heartbeat.node());
             publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                     .send(publishing.createTopic(Queues.HEARTBEAT), beat);
             publishing.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(publishing.createQueue(Queues.STATUS), beat);
+                    .send(publishing.createTopic(Queues.STATUS), beat);
             if (publishFailing) {
                 LOG.info("Heartbeats are published again");
                 publishFailing = false;
             }
-        } catch (JMSException | JMSRuntimeException e) {
+        } catch (Exception e) {
             if (!publishFailing) {
                 LOG.warn("Cannot publish heartbeat (will retry every interval): {}", e.getMessage());
                 publishFailing = true;
             }
             closeQuietly(publishing);
             publishing = null;
+        }
+    }
+
+    /**
+     * Makes sure the broker's status queue exists before the first status reaches it (a status sent to
+     * the address without a queue is gone). A broker whose configuration does not allow it (merged
+     * before docs/adr/0030's amendment) still gets heartbeats: only late joiners miss the statuses.
+     */
+    private static void ensureStatusQueue(JMSContext context) {
+        try {
+            StatusQueue.ensure(context);
+        } catch (Exception e) {
+            LOG.warn("Cannot create this broker's status queue on {} (merge broker-config/broker.xml again): nodes and"
+                    + " commands that start later will not learn of this node until they hear it: {}", Queues.STATUS,
+                    e.getMessage());
         }
     }
 
@@ -110,7 +127,11 @@ public final class HeartbeatChannel implements AutoCloseable {
         });
     }
 
-    /** Tells every listening node to forget {@code node} at once (it comes back with its next heartbeat). */
+    /**
+     * Tells every listening node to forget {@code node} at once (it comes back with its next heartbeat),
+     * and replaces its entry in every broker's status queue with a forgotten mark, which readers skip:
+     * on a cluster, the status queues of the other brokers hold the node too.
+     */
     public synchronized void publishForget(String node, String requestedBy) {
         NodeNames.requireValid(node);
         try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
@@ -119,17 +140,20 @@ public final class HeartbeatChannel implements AutoCloseable {
             message.setBooleanProperty(MailProperty.FORGET, true);
             context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                     .send(context.createTopic(Queues.HEARTBEAT), message);
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .send(context.createTopic(Queues.STATUS), message);
         } catch (JMSException e) {
             throw new JMSRuntimeException("cannot announce that " + node + " is forgotten: " + e.getMessage());
         }
     }
 
     /**
-     * Removes a node's entry from the status queue (a last-value queue that browsing never empties:
-     * only a management call removes a message from it). Returns how many entries went (0 or 1).
+     * Removes a node's entry from the status queue of the management connection's broker (a last-value
+     * queue that browsing never empties: only a management call removes a message from it). Returns
+     * how many entries went (0 or 1).
      */
     public static int removeStatus(BrokerManagement management, String node) throws Exception {
-        Object removed = management.invoke("queue." + Queues.STATUS, "removeMessages",
+        Object removed = management.invoke("queue." + StatusQueue.name(management), "removeMessages",
                 MailProperty.NODE + " = '" + NodeNames.requireValid(node) + "'");
         return removed instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(removed));
     }
@@ -155,21 +179,34 @@ public final class HeartbeatChannel implements AutoCloseable {
     public record Status(Heartbeat heartbeat, Duration age) {
     }
 
-    /** The latest heartbeat of every node that ever sent one, from the last-value queue. */
+    /**
+     * The latest heartbeat of every node that ever sent one (and was not forgotten), from the status
+     * queue of the factory's broker; none while no node has published there yet.
+     */
     public static List<Status> readStatus(ConnectionFactory factory, Instant now) {
         List<Status> statuses = new ArrayList<>();
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = context.createBrowser(context.createQueue(Queues.STATUS))) {
-            for (Message message : Collections.list((Enumeration<Message>) browser.getEnumeration())) {
-                try {
-                    Heartbeat beat = Heartbeat.fromJson(((TextMessage) message).getText());
-                    statuses.add(new Status(beat, Duration.ofMillis(Math.max(0, now.toEpochMilli() - beat.sentAt()))));
-                } catch (RuntimeException e) {
-                    LOG.warn("Ignoring unreadable status message: {}", e.getMessage());
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            String queue = StatusQueue.name(context);
+            if (!StatusQueue.exists(context, queue)) {
+                return statuses;
+            }
+            try (QueueBrowser browser = context.createBrowser(context.createQueue(StatusQueue.fullyQualified(queue)))) {
+                for (Message message : Collections.list((Enumeration<Message>) browser.getEnumeration())) {
+                    if (message.propertyExists(MailProperty.FORGET) && message.getBooleanProperty(MailProperty.FORGET)) {
+                        continue;
+                    }
+                    try {
+                        Heartbeat beat = Heartbeat.fromJson(((TextMessage) message).getText());
+                        statuses.add(new Status(beat, Duration.ofMillis(Math.max(0, now.toEpochMilli() - beat.sentAt()))));
+                    } catch (RuntimeException e) {
+                        LOG.warn("Ignoring unreadable status message: {}", e.getMessage());
+                    }
                 }
             }
-        } catch (JMSException e) {
-            throw new JMSRuntimeException("cannot browse " + Queues.STATUS + ": " + e.getMessage());
+        } catch (JMSRuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JMSRuntimeException("cannot browse the status queue of " + Queues.STATUS + ": " + e.getMessage());
         }
         statuses.sort((x, y) -> x.heartbeat().node().compareTo(y.heartbeat().node()));
         return statuses;

@@ -49,6 +49,14 @@ public final class BrokerManagement implements AutoCloseable {
         session.start();
     }
 
+    /**
+     * Management requests over a session someone else owns (a JMS context's, with its login):
+     * {@link #close()} removes only the reply queue, the session stays open.
+     */
+    public static BrokerManagement over(ClientSession session) throws Exception {
+        return new BrokerManagement(null, null, session, Queues.TEMPORARY_PREFIX + UUID.randomUUID(), Duration.ofSeconds(10));
+    }
+
     /** Connects with the operator's login (the command line's) to the configured (or embedded) broker. */
     public static BrokerManagement connect(MailgridConfig config) throws BrokerUnavailableException {
         return connect(config, BrokerLogin.OPERATOR);
@@ -114,6 +122,16 @@ public final class BrokerManagement implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sessions == null) {
+            try {
+                replies.close();
+                requests.close();
+                session.deleteQueue(replyQueue);
+            } catch (Exception ignored) {
+                // the temporary reply queue also goes with the session
+            }
+            return;
+        }
         try {
             session.close();
         } catch (Exception ignored) {

@@ -33,7 +33,11 @@ public final class Queues {
     /** Multicast address every node publishes its heartbeat to. */
     public static final String HEARTBEAT = PREFIX + "heartbeat";
 
-    /** Last-value queue holding each node's latest status, keyed by node. */
+    /**
+     * Multicast address every node publishes its latest status to. Each broker holds it in a
+     * last-value queue of its own, {@link #statusQueue(String)}: on a cluster of live brokers every
+     * broker's queue gets a copy of every node's status (docs/adr/0030).
+     */
     public static final String STATUS = PREFIX + "status";
 
     /** Last-value queue holding the latest operator command per node (maintenance on/off), keyed by node. */
@@ -63,6 +67,18 @@ public final class Queues {
     /** The durable queue holding checked mails that wait for the node's delivery. */
     public static String outbound(String node) {
         return OUTBOUND_PREFIX + NodeNames.requireValid(node);
+    }
+
+    /**
+     * The last-value queue (keyed by node) on the {@link #STATUS} address of the broker with this
+     * node id (Artemis's id of a live broker, which its backup takes over): a name of its own per
+     * broker, so a cluster copies each status to every broker instead of sharing it among them.
+     */
+    public static String statusQueue(String brokerNodeId) {
+        if (brokerNodeId == null || !brokerNodeId.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("not a broker node id: " + brokerNodeId);
+        }
+        return STATUS + "." + brokerNodeId;
     }
 
     /** The node whose mailbox this queue is, or {@code null} if it is not a mailbox. */

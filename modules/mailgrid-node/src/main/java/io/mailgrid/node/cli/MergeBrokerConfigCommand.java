@@ -22,8 +22,8 @@ import io.mailgrid.core.MailgridConfig;
         description = {"Merge Mailgrid's addresses, address settings and security settings (from broker-config/broker.xml)"
                 + " into an existing Artemis broker's broker.xml. Entries of other applications stay as they are;"
                 + " running it again gives the same file. The first run keeps the original as broker.xml.before-mailgrid."
-                + " A broker of a cluster of live brokers also gets !mailgrid.status in each cluster-connection's"
-                + " address list (each broker keeps its own nodes' status).",
+                + " On a broker of a cluster of live brokers, a !mailgrid.status an earlier run put into a"
+                + " cluster-connection's address list is taken out (every broker now gets every node's status).",
                 "Then add the node user: <instance>/bin/artemis user add --user-command-user mailgrid"
                         + " --user-command-password ... --role mailgrid (with an administrator's --user/--password)."})
 final class MergeBrokerConfigCommand implements Callable<Integer> {
