@@ -70,8 +70,9 @@ class BrokerClusterIT {
                     (System.nanoTime() - began) / 1e9);
 
             Path routes = cluster.routesWithFirstStep("slow", SLOW_STEP);
-            MailgridProcess a = cluster.startNodeOn(haUrlA, "a", routes);
-            cluster.startNodeOn(urlB, "b", routes);
+            MailgridProcess a = cluster.launchNodeOn(haUrlA, "a", routes);
+            cluster.launchNodeOn(urlB, "b", routes).awaitReady();
+            a.awaitReady();
 
             // 1. status through either broker sees both nodes UP
             for (MailgridConfig through : List.of(onA, onB)) {
