@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mailgrid.node.cli.StatusExitCodeTest;
 import io.mailgrid.cluster.Heartbeat;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.NodeState;
@@ -95,7 +94,7 @@ class ClockSkewTest {
 
     private static JsonNode statusOf(TestNode a, String node) throws Exception {
         // a DOWN node makes status exit non-zero (4): the JSON is what counts here
-        String printed = StatusExitCodeTest.run("status", "--json", "--broker", a.brokerUrl()).out();
+        String printed = TestNode.run("status", "--json", "--broker", a.brokerUrl()).out();
         // the node's log lines go to the same System.out: the JSON is the line that starts with {
         String json = printed.lines().filter(line -> line.startsWith("{")).findFirst().orElseThrow();
         JsonNode status = new ObjectMapper().readTree(json);
