@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.jms.ConnectionFactory;
+
+import io.mailgrid.core.MailgridConfig;
 
 /**
  * The nodes as a command sees them ({@code status}, {@code maintenance --wait}, {@code forget}):
@@ -63,6 +66,12 @@ public final class ClusterWatch implements AutoCloseable {
         return new ClusterWatch(factory, interval, timeout, clock);
     }
 
+    /** Starts listening with the heartbeat interval and timeout of these settings. */
+    public static ClusterWatch start(ConnectionFactory factory, MailgridConfig config, Clock clock) {
+        return start(factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
+                config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT), clock);
+    }
+
     private synchronized void heard(Heartbeat heartbeat) {
         membership.heard(heartbeat, clock.instant());
         notifyAll();
@@ -77,6 +86,45 @@ public final class ClusterWatch implements AutoCloseable {
     public synchronized List<Membership.Peer> nodes() {
         membership.evaluate(clock.instant());
         return List.copyOf(membership.peers());
+    }
+
+    /** The named node as judged now, if it is known. */
+    public synchronized Optional<Membership.Peer> node(String name) {
+        return nodes().stream().filter(peer -> peer.last().node().equals(name)).findFirst();
+    }
+
+    /**
+     * Waits until a new heartbeat of the named node arrives, or at most {@code max}, then returns the
+     * node as judged then: a command that follows one node wakes when there is news of it, and at
+     * least every {@code max} to see it fall silent.
+     */
+    public synchronized Optional<Membership.Peer> awaitNews(String name, Duration max) throws InterruptedException {
+        Heartbeat before = node(name).map(Membership.Peer::last).orElse(null);
+        Instant until = clock.instant().plus(max);
+        Optional<Membership.Peer> peer = node(name);
+        while (peer.map(Membership.Peer::last).orElse(null) == before && clock.instant().isBefore(until)) {
+            wait(Math.max(1, Math.min(Duration.between(clock.instant(), until).toMillis(), 100)));
+            peer = node(name);
+        }
+        return peer;
+    }
+
+    /**
+     * The state a command shows for a node: what its heartbeats say, except that a node which said
+     * LEAVING and stayed silent for the heartbeat timeout has stopped, and counts as DOWN.
+     */
+    public PeerState shown(Membership.Peer peer) {
+        return shown(peer, timeout, clock.instant());
+    }
+
+    /** {@link #shown(Membership.Peer)} for a report made at {@code now}. */
+    public static PeerState shown(Membership.Peer peer, Duration timeout, Instant now) {
+        return peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0 ? PeerState.DOWN : peer.state();
+    }
+
+    /** The heartbeat timeout this watch judges by. */
+    public Duration timeout() {
+        return timeout;
     }
 
     /**

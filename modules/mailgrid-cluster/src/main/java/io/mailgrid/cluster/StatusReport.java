@@ -107,12 +107,9 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
         List<NodeStatus> nodes = new ArrayList<>();
         for (Membership.Peer peer : peers) {
             Heartbeat beat = peer.last();
-            String state = peer.state().name();
-            String reason = beat.reason();
-            if (peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0) {
-                state = PeerState.DOWN.name();
-                reason = "stopped";
-            }
+            PeerState shown = ClusterWatch.shown(peer, timeout, now);
+            String state = shown.name();
+            String reason = shown == peer.state() ? beat.reason() : "stopped";
             nodes.add(new NodeStatus(beat.node(), beat.role(), state, reason, peer.silence(now).toMillis(),
                     beat.inFlight(), beat.capacity(), beat.processed(), beat.checks(), beat.configHash(),
                     !common.equals(beat.configHash()), beat.required(), beat.checkVersions(), beat.broker()));

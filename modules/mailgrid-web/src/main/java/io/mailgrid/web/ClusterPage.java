@@ -14,6 +14,7 @@ import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.Heartbeat;
 import io.mailgrid.cluster.Membership;
 import io.mailgrid.cluster.PeerState;
+import io.mailgrid.core.Ages;
 
 /**
  * The read-only cluster page ({@code GET /}): every node as heartbeats show it (a long-lived
@@ -97,7 +98,7 @@ public final class ClusterPage implements AutoCloseable {
             String state = state(peer, now);
             html.append("<tr data-node=\"").append(esc(beat.node())).append("\"><td>").append(esc(beat.node()))
                     .append("</td><td class=\"state ").append(state).append("\">").append(state)
-                    .append("</td><td>").append(String.format("%.1f s", peer.silence(now).toMillis() / 1000.0))
+                    .append("</td><td>").append(Ages.of(peer.silence(now)))
                     .append("</td><td>").append(beat.inFlight()).append('/').append(beat.capacity())
                     .append("</td><td>").append(beat.processed())
                     .append("</td><td>").append(esc(beat.checks().entrySet().stream()
@@ -127,8 +128,7 @@ public final class ClusterPage implements AutoCloseable {
         for (HeldMail mail : read.held()) {
             html.append("<tr><td>").append(esc(mail.mailId())).append("</td><td>").append(esc(mail.queue()))
                     .append("</td><td>").append(esc(mail.holder())).append("</td><td>")
-                    .append(mail.since() == null ? "?" : String.format("%.1f s",
-                            Duration.between(mail.since(), now).toMillis() / 1000.0))
+                    .append(Ages.since(mail.since(), now))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n</body></html>\n");

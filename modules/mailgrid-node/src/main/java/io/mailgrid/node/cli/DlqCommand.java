@@ -2,30 +2,17 @@ package io.mailgrid.node.cli;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-
-import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
-
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import io.mailgrid.core.BrokerConnection;
-import io.mailgrid.core.BrokerManagement;
-import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.ControlCharacters;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
-import io.mailgrid.core.CoreSettingsCatalog;
 
 /** {@code mailgrid dlq list|show|retry|delete}: the operator's view of mailgrid.dlq. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
@@ -44,41 +31,16 @@ public final class DlqCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Options every dlq command shares. */
-    static final class Connection {
-        @Mixin
-        MailgridCommand.ConfigOptions options;
-
-        @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
-        String broker;
-
-        int run(String command, Action action) throws Exception {
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
-            MailgridConfig config = options.load(overrides);
-            try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
-                    BrokerManagement management = BrokerManagement.connect(config)) {
-                return action.run(new DeadLetters(factory, management));
-            } catch (BrokerUnavailableException e) {
-                System.err.println("mailgrid dlq " + command + ": " + e.getMessage());
-                return MailgridCommand.EXIT_FAILURE;
-            } catch (JMSException | JMSRuntimeException | IllegalStateException e) {
-                System.err.println("mailgrid dlq " + command + ": broker at " + BrokerConnection.url(config)
-                        + " failed: " + e.getMessage());
-                return MailgridCommand.EXIT_FAILURE;
-            }
-        }
-    }
-
-    /** What a subcommand does with the dead letters. */
-    interface Action {
-        int run(DeadLetters deadLetters) throws Exception;
+    /** Runs a dlq subcommand on the dead letters, with the operator's login. */
+    static int onDeadLetters(OperatorConnection connection, String command, OperatorConnection.Action<DeadLetters> action)
+            throws Exception {
+        return connection.run("dlq " + command, DeadLetters::new, action);
     }
 
     /** Which mails: ids, or a filter, or --all. */
     static final class Selection {
-        @Parameters(paramLabel = "ID", arity = "0..*", description = "Mail ids (see dlq list)")
-        List<String> mailIds = new ArrayList<>();
+        @Mixin
+        MailSelection mails;
 
         @Option(names = "--from", paramLabel = "ADDRESS", description = "Mails with this envelope sender")
         String from;
@@ -86,18 +48,15 @@ public final class DlqCommand implements Runnable {
         @Option(names = "--failed-in", paramLabel = "QUEUE", description = "Mails that failed in this queue, e.g. mailgrid.outbound.a")
         String failedIn;
 
-        @Option(names = "--all", description = "Every dead letter")
-        boolean all;
-
         DeadLetters.Filter filter() {
-            return new DeadLetters.Filter(List.copyOf(mailIds), from, failedIn, all);
+            return new DeadLetters.Filter(mails.mailIds(), from, failedIn, mails.all());
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first (all, or those selected).")
     static final class ListCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Mixin
         Selection selection;
@@ -107,7 +66,7 @@ public final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("list", dlq -> {
+            return onDeadLetters(connection, "list", dlq -> {
                 DeadLetters.Filter f = selection.filter();
                 boolean none = f.mailIds().isEmpty() && f.from() == null && f.failedQueue() == null;
                 List<DeadLetters.Entry> entries = dlq.list(none ? new DeadLetters.Filter(List.of(), null, null, true) : f);
@@ -134,20 +93,16 @@ public final class DlqCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a dead letter's properties: why it failed, where.")
     static final class ShowCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Parameters(paramLabel = "ID", description = "Mail id (see dlq list)")
         String mailId;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("show", dlq -> {
-                Optional<Map<String, Object>> properties = dlq.show(mailId);
-                if (properties.isEmpty()) {
-                    System.err.println("mailgrid dlq show: no mail " + mailId + " in " + Queues.DLQ);
-                    return MailgridCommand.EXIT_FAILURE;
-                }
-                properties.get().forEach((name, value) ->
+            return onDeadLetters(connection, "show", dlq -> {
+                Map<String, Object> properties = dlq.show(mailId).orElseThrow(() -> new NoSuchMailException(mailId, Queues.DLQ));
+                properties.forEach((name, value) ->
                         System.out.println(name + ": " + ControlCharacters.escape(String.valueOf(value))));
                 return 0;
             });
@@ -158,22 +113,21 @@ public final class DlqCommand implements Runnable {
             description = "Send dead letters back to the queue they failed in, with a fresh attempt count.")
     static final class RetryCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Mixin
         Selection selection;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("retry", dlq -> {
+            return onDeadLetters(connection, "retry", dlq -> {
                 DeadLetters.Retried retried = dlq.retry(selection.filter());
-                retried.byQueue().forEach((queue, count) -> System.out.println("Retried " + count + " mail(s) to " + queue));
-                retried.leftBehind().forEach((id, why) -> System.err.println("mailgrid dlq retry: left " + id + ": " + why));
-                if (retried.total() == 0) {
-                    System.err.println("mailgrid dlq retry: no such mail in " + Queues.DLQ);
-                    return MailgridCommand.EXIT_FAILURE;
-                }
-                return retried.leftBehind().isEmpty() ? 0 : MailgridCommand.EXIT_FAILURE;
+                EachSelected tally = new EachSelected("dlq retry", Queues.DLQ).each(retried.byQueue().entrySet(), queue -> {
+                    System.out.println("Retried " + queue.getValue() + " mail(s) to " + queue.getKey());
+                    return queue.getValue();
+                });
+                retried.leftBehind().forEach((id, why) -> tally.refuse("left " + id + ": " + why));
+                return tally.exit();
             });
         }
     }
@@ -181,14 +135,14 @@ public final class DlqCommand implements Runnable {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete dead letters for good.")
     static final class DeleteCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Mixin
         Selection selection;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("delete", dlq -> {
+            return onDeadLetters(connection, "delete", dlq -> {
                 int deleted = dlq.delete(selection.filter());
                 System.out.println("Deleted " + deleted + " mail(s) from " + Queues.DLQ);
                 return deleted == 0 ? MailgridCommand.EXIT_FAILURE : 0;

@@ -1,7 +1,6 @@
 package io.mailgrid.node.cli;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import io.mailgrid.cluster.ClusterSettingsCatalog;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.Membership;
@@ -55,21 +53,18 @@ final class ForgetCommand implements Callable<Integer> {
         Map<String, String> overrides = new HashMap<>();
         overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
         MailgridConfig config = options.load(overrides);
-        Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
+        Clock clock = Clock.systemUTC();
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
-                ClusterWatch watch = ClusterWatch.start(factory, config.duration(ClusterSettingsCatalog.HEARTBEAT_INTERVAL),
-                        timeout, Clock.systemUTC())) {
-            Optional<Membership.Peer> known = watch.awaitSettled().stream()
-                    .filter(p -> p.last().node().equals(node)).findFirst();
+                ClusterWatch watch = ClusterWatch.start(factory, config, clock)) {
+            watch.awaitSettled();
+            Optional<Membership.Peer> known = watch.node(node);
             if (known.isEmpty()) {
                 return refuse("no node named " + node + " in " + Queues.STATUS);
             }
             Membership.Peer peer = known.get();
-            boolean gone = peer.state() == PeerState.DOWN
-                    || peer.state() == PeerState.LEAVING && peer.age(Clock.systemUTC().instant()).compareTo(timeout) >= 0;
-            if (!gone) {
-                return refuse(node + " is " + peer.state() + " (a heartbeat arrived " + peer.age(Clock.systemUTC().instant())
+            if (watch.shown(peer) != PeerState.DOWN) {
+                return refuse(node + " is " + peer.state() + " (a heartbeat arrived " + peer.age(clock.instant())
                         .toMillis() + " ms ago): only a node that is DOWN can be forgotten; stop it first");
             }
             Map<String, Long> holding = QueueDepths.of(management, List.of(Queues.mailbox(node), Queues.outbound(node)));

@@ -71,11 +71,11 @@ public final class Quarantine {
     }
 
     /** The mail is not (or no longer) in the quarantine. */
-    public static final class NotInQuarantineException extends Exception {
+    public static final class NotInQuarantineException extends NoSuchMailException {
         private static final long serialVersionUID = 1L;
 
         NotInQuarantineException(String mailId) {
-            super("no mail " + mailId + " in " + Queues.QUARANTINE);
+            super(mailId, Queues.QUARANTINE);
         }
     }
 

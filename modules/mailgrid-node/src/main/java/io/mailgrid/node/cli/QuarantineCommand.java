@@ -8,32 +8,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-
-import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
-
-
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import io.mailgrid.core.BrokerConnection;
-import io.mailgrid.core.BrokerManagement;
-import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.ControlCharacters;
-import io.mailgrid.core.CoreSettingsCatalog;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
-import io.mailgrid.node.cli.QuarantineSelection;
 
 /** {@code mailgrid quarantine list|show|release|delete}: the operator's view of mailgrid.quarantine. */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
@@ -51,39 +36,12 @@ final class QuarantineCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Options every quarantine command shares. */
-    static final class Connection {
-        @Mixin
-        MailgridCommand.ConfigOptions options;
-
-        @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
-        String broker;
-
-        /** Runs the action against the quarantine; maps broker and lookup failures to exit codes. */
-        int run(String command, Action action) throws Exception {
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
-            MailgridConfig config = options.load(overrides);
-            try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
-                    BrokerManagement management = BrokerManagement.connect(config)) {
-                return action.run(new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator()));
-            } catch (Quarantine.NotInQuarantineException e) {
-                System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
-                return MailgridCommand.EXIT_FAILURE;
-            } catch (BrokerUnavailableException e) {
-                System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
-                return MailgridCommand.EXIT_FAILURE;
-            } catch (JMSException | JMSRuntimeException e) {
-                System.err.println("mailgrid quarantine " + command + ": broker at " + BrokerConnection.url(config)
-                        + " failed: " + e.getMessage());
-                return MailgridCommand.EXIT_FAILURE;
-            }
-        }
-    }
-
-    /** What a subcommand does with the quarantine. */
-    interface Action {
-        int run(Quarantine quarantine) throws Exception;
+    /** Runs a quarantine subcommand on the quarantine, with the operator's login. */
+    static int onQuarantine(OperatorConnection connection, String command, OperatorConnection.Action<Quarantine> action)
+            throws Exception {
+        return connection.run("quarantine " + command,
+                (factory, management) -> new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator()),
+                action);
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -91,7 +49,7 @@ final class QuarantineCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List quarantined mails, oldest first.")
     static final class ListCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Mixin
         QuarantineSelection selection;
@@ -101,7 +59,7 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("list", quarantine -> {
+            return onQuarantine(connection, "list", quarantine -> {
                 Instant now = Instant.now();
                 List<Quarantine.Entry> entries = quarantine.list().stream().filter(e -> selection.matches(e, now)).toList();
                 if (json) {
@@ -139,14 +97,14 @@ final class QuarantineCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a quarantined mail's properties and headers.")
     static final class ShowCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Parameters(paramLabel = "ID", description = "Mail id (see quarantine list)")
         String mailId;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("show", quarantine -> {
+            return onQuarantine(connection, "show", quarantine -> {
                 Optional<Quarantine.Details> details = quarantine.show(mailId);
                 if (details.isEmpty()) {
                     throw new Quarantine.NotInQuarantineException(mailId);
@@ -164,7 +122,7 @@ final class QuarantineCommand implements Runnable {
             description = "Deliver a quarantined mail as it is (stamped X-Mailgrid-Released), or with --recheck run it through the policy chain again.")
     static final class ReleaseCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Option(names = "--recheck", description = "Send the mail back to its origin's mailbox to be checked again")
         boolean recheck;
@@ -174,7 +132,7 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("release", quarantine -> each(quarantine, selection, "release", mailId -> {
+            return onQuarantine(connection, "release", quarantine -> each(quarantine, selection, "release", mailId -> {
                 Quarantine.Entry entry = quarantine.release(mailId, recheck);
                 System.out.println(recheck
                         ? "Re-queued " + mailId + " to " + Queues.mailbox(entry.origin()) + " for a new check (generation "
@@ -188,14 +146,14 @@ final class QuarantineCommand implements Runnable {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a quarantined mail for good.")
     static final class DeleteCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Mixin
         QuarantineSelection selection;
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("delete", quarantine -> each(quarantine, selection, "delete", mailId -> {
+            return onQuarantine(connection, "delete", quarantine -> each(quarantine, selection, "delete", mailId -> {
                 Quarantine.Entry entry = quarantine.delete(mailId);
                 System.out.println("Deleted " + mailId + " (" + entry.verdict() + ")");
             }));
@@ -215,32 +173,22 @@ final class QuarantineCommand implements Runnable {
         if (selection.isEmpty()) {
             throw new IllegalArgumentException("name mail ids, a filter (--verdict, --from, --to, --older-than) or --all");
         }
-        List<String> ids = new ArrayList<>(selection.mailIds());
+        List<String> ids = selection.mailIds();
         if (selection.filters()) {
             Instant now = Instant.now();
             ids = quarantine.list().stream().filter(e -> selection.matches(e, now)).map(Quarantine.Entry::mailId).distinct().toList();
         }
-        if (ids.isEmpty()) {
-            System.err.println("mailgrid quarantine " + command + ": no such mail in " + Queues.QUARANTINE);
-            return MailgridCommand.EXIT_FAILURE;
-        }
-        int exit = 0;
-        for (String id : ids) {
-            try {
-                action.handle(id);
-            } catch (Quarantine.NotInQuarantineException e) {
-                System.err.println("mailgrid quarantine " + command + ": " + e.getMessage());
-                exit = MailgridCommand.EXIT_FAILURE;
-            }
-        }
-        return exit;
+        return new EachSelected("quarantine " + command, Queues.QUARANTINE).each(ids, id -> {
+            action.handle(id);
+            return 1;
+        }).exit();
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write a quarantined mail as it arrived (the original .eml) to a file or standard output, without taking it.")
     static final class ExportCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        OperatorConnection connection;
 
         @Parameters(paramLabel = "ID", description = "Mail id (see quarantine list)")
         String mailId;
@@ -250,7 +198,7 @@ final class QuarantineCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.run("export", quarantine -> {
+            return onQuarantine(connection, "export", quarantine -> {
                 byte[] mail = quarantine.original(mailId).orElseThrow(() -> new Quarantine.NotInQuarantineException(mailId));
                 if (output == null) {
                     if (System.console() != null) {

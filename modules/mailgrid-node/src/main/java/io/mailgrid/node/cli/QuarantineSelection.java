@@ -2,13 +2,11 @@ package io.mailgrid.node.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 
 /**
  * Which quarantined mails a command acts on: ids, or filters (verdict, sender, recipient, age), or
@@ -17,8 +15,8 @@ import picocli.CommandLine.Parameters;
  */
 public final class QuarantineSelection {
 
-    @Parameters(paramLabel = "ID", arity = "0..*", description = "Mail ids (see quarantine list)")
-    List<String> mailIds = new ArrayList<>();
+    @Mixin
+    MailSelection mails;
 
     @Option(names = "--verdict", paramLabel = "VERDICT", description = "Mails with this verdict, e.g. INFECTED")
     String verdict;
@@ -32,27 +30,24 @@ public final class QuarantineSelection {
     @Option(names = "--older-than", paramLabel = "DURATION", description = "Mails quarantined longer ago than this, e.g. 7d, 12h")
     String olderThan;
 
-    @Option(names = "--all", description = "Every quarantined mail")
-    boolean all;
-
     /** No selection at all (a list shows everything; release and delete refuse). */
     public boolean isEmpty() {
-        return mailIds.isEmpty() && !filters();
+        return mails.mailIds.isEmpty() && !filters();
     }
 
     /** The mail ids given. */
     public List<String> mailIds() {
-        return List.copyOf(mailIds);
+        return mails.mailIds();
     }
 
     /** Whether a filter or --all was given (beside or instead of ids). */
     public boolean filters() {
-        return verdict != null || from != null || to != null || olderThan != null || all;
+        return verdict != null || from != null || to != null || olderThan != null || mails.all();
     }
 
     /** Whether the mail is selected, {@code now} being the time the command runs. */
     public boolean matches(Quarantine.Entry entry, Instant now) {
-        if (!mailIds.isEmpty() && !mailIds.contains(entry.mailId())) {
+        if (!mails.mailIds.isEmpty() && !mails.mailIds.contains(entry.mailId())) {
             return false;
         }
         if (verdict != null && !verdict.equalsIgnoreCase(String.valueOf(entry.verdict()))) {

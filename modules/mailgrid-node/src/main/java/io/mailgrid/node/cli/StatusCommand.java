@@ -3,6 +3,8 @@ package io.mailgrid.node.cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Option;
 
 import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.cluster.ClusterSettingsCatalog;
+import io.mailgrid.core.Ages;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
@@ -158,13 +161,14 @@ final class StatusCommand implements Callable<Integer> {
             return;
         }
         out.println("IN FLIGHT (reserved, not yet committed: the 'dispatched for' view)");
-        out.printf("%-38s %-30s %-16s %s%n", "MAIL ID", "QUEUE", "HELD BY NODE", "SINCE");
+        out.printf("%-38s %-30s %-16s %s%n", "MAIL ID", "QUEUE", "HELD BY NODE", "FOR");
+        Instant now = Clock.systemUTC().instant();
         report.inFlight().forEach(m -> out.printf("%-38s %-30s %-16s %s%n", m.mailId(), m.queue(), m.node(),
-                m.reservedAt() == null ? "" : TIME.format(m.reservedAt())));
+                Ages.since(m.reservedAt(), now)));
     }
 
     private static String age(long millis) {
-        return millis < 60_000 ? String.format("%.1fs ago", millis / 1000.0) : (millis / 60_000) + "m ago";
+        return Ages.of(Duration.ofMillis(millis)) + " ago";
     }
 
     private static String checks(Map<String, Boolean> checks) {

@@ -11,6 +11,7 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.Ages;
 import io.mailgrid.core.MailProperty;
 
 /**
@@ -40,9 +41,9 @@ public final class QuarantineExpiry implements Processor {
         Map<String, Object> properties = in.getHeaders();
         LOG.info("Mail {} removed from the quarantine after the retention of {}: message-id {}, verdict {} ({}),"
                 + " quarantined {} ago by {}", MailLog.text(properties.get(MailProperty.MAIL_ID)),
-                format(retention), MailLog.messageId(in.getMandatoryBody(byte[].class)),
+                Ages.of(retention), MailLog.messageId(in.getMandatoryBody(byte[].class)),
                 MailLog.text(properties.get(MailProperty.VERDICT)), MailLog.text(properties.get(MailProperty.REASON)),
-                format(age(properties)), MailLog.text(properties.get(MailProperty.PROCESSED_BY)));
+                Ages.of(age(properties)), MailLog.text(properties.get(MailProperty.PROCESSED_BY)));
         // logged: acknowledging it is the removal
         CommitGuard.handedOn(exchange);
     }
@@ -55,20 +56,5 @@ public final class QuarantineExpiry implements Processor {
         }
         Duration age = Duration.between(Instant.ofEpochMilli(millis.longValue()), clock.instant());
         return age.isNegative() ? Duration.ZERO : age;
-    }
-
-    /** A duration as an admin writes it: 30d, 12h, 2s; two units where the second matters (1d 4h). */
-    static String format(Duration duration) {
-        long days = duration.toDays();
-        if (days > 0) {
-            return days + "d" + (duration.toHoursPart() > 0 ? " " + duration.toHoursPart() + "h" : "");
-        }
-        if (duration.toHours() > 0) {
-            return duration.toHours() + "h" + (duration.toMinutesPart() > 0 ? " " + duration.toMinutesPart() + "m" : "");
-        }
-        if (duration.toMinutes() > 0) {
-            return duration.toMinutes() + "m" + (duration.toSecondsPart() > 0 ? " " + duration.toSecondsPart() + "s" : "");
-        }
-        return duration.toSeconds() > 0 || duration.isZero() ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 }

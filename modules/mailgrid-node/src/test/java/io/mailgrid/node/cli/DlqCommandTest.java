@@ -46,8 +46,8 @@ class DlqCommandTest {
                     .contains("2 mail(s) in mailgrid.dlq");
             assertThat(TestNode.runCommand("dlq", "show", first, "--broker", url))
                     .contains(MailProperty.FAILED_QUEUE + ": mailgrid.mailbox.a").contains("scanner exploded");
-            assertThat(StatusExitCodeTest.run("dlq", "show", "no-such-mail", "--broker", url).exit()).isEqualTo(1);
-            assertThat(StatusExitCodeTest.run("dlq", "retry", "--broker", url).exit())
+            assertThat(TestNode.run("dlq", "show", "no-such-mail", "--broker", url).exit()).isEqualTo(1);
+            assertThat(TestNode.run("dlq", "retry", "--broker", url).exit())
                     .as("retry without ids, filter or --all").isEqualTo(MailgridCommand.EXIT_USAGE);
 
             poisoned.set(false);
@@ -56,7 +56,7 @@ class DlqCommandTest {
             assertThat(a.outbox().mails().get(0).stamp("Id")).contains(first);
             assertThat(a.outbox().mails().get(0).stamp("Attempt")).as("a fresh attempt count").contains("1");
             assertThat(a.depth(Queues.DLQ)).isEqualTo(1);
-            assertThat(StatusExitCodeTest.run("dlq", "retry", first, "--broker", url).exit()).as("already retried").isEqualTo(1);
+            assertThat(TestNode.run("dlq", "retry", first, "--broker", url).exit()).as("already retried").isEqualTo(1);
 
             assertThat(TestNode.runCommand("dlq", "delete", "--all", "--broker", url)).contains("Deleted 1 mail(s)");
             assertThat(a.depth(Queues.DLQ)).isZero();

@@ -38,11 +38,4 @@ class QuarantineNoticeTest {
         assertThat(QuarantineNotice.wanted(Map.of(MailProperty.MAIL_FROM, "a@example.com", MailProperty.SOURCE, "smtp"))).isTrue();
     }
 
-    @Test
-    void durationsShouldReadAsAnAdminWritesThem() {
-        assertThat(QuarantineExpiry.format(java.time.Duration.ofDays(30))).isEqualTo("30d");
-        assertThat(QuarantineExpiry.format(java.time.Duration.ofHours(28))).isEqualTo("1d 4h");
-        assertThat(QuarantineExpiry.format(java.time.Duration.ofSeconds(2))).isEqualTo("2s");
-        assertThat(QuarantineExpiry.format(java.time.Duration.ofMillis(1500))).isEqualTo("1s");
-    }
 }

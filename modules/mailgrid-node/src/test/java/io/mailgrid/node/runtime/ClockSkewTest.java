@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.AdviceWith;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mailgrid.node.cli.StatusExitCodeTest;
 import io.mailgrid.cluster.Heartbeat;
 import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.NodeState;
@@ -70,9 +71,10 @@ class ClockSkewTest {
     }
 
     @Test
-    void maintenanceOnShouldWaitForTheInFlightMailOfANodeWhoseClockIsBehind() throws Exception {
+    void maintenanceOnShouldWaitForTheInFlightMailOfANodeWhoseClockIsBehindAndSayWhatItStillHolds() throws Exception {
         Steps.Holding hold = Steps.holding();
-        try (TestNode a = TestNode.start(TestHome.config("a", dir, TestHome.freePort(), Map.of()),
+        // a grace period longer than the test: the node finishes the held mail instead of returning it
+        try (TestNode a = TestNode.start(TestHome.config("a", dir, TestHome.freePort(), Map.of(NodeSettingsCatalog.SHUTDOWN_GRACE, "60s")),
                 Clock.offset(Clock.systemUTC(), SKEW.negated()))) {
             AdviceWith.adviceWith(a.node.camel(), "policy-chain", route -> route.weaveAddFirst().process(hold));
             a.publish(TestMail.to("bob@example.com"));
@@ -81,21 +83,32 @@ class ClockSkewTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             CompletableFuture<Integer> maintenance = CompletableFuture.supplyAsync(() -> capturing(out,
                     () -> MailgridCommand.execute("maintenance", "a", "on", "--wait", "30s", "--broker", a.brokerUrl())));
-            await().atMost(WAIT).until(() -> a.node.cluster().state() == io.mailgrid.cluster.NodeState.MAINTENANCE);
+            // while it waits the command says what the node still holds (issue 13); the node stays UP until it is done
+            await().atMost(WAIT).untilAsserted(() -> assertThat(answer(out)).as(out.toString(StandardCharsets.UTF_8))
+                    .anyMatch(line -> line.matches("waited \\d+ s of 30 s: a UP \\(entering maintenance: finishing in-flight"
+                            + " mails\\), 1 mail\\(s\\) reserved, 1 in mailgrid\\.mailbox\\.a")));
             boolean doneWhileMailInFlight = maintenance.isDone();
             hold.release();
 
             assertThat(maintenance.get()).isZero();
-            // the node's log shares System.out: the command's own answer is the line about "a is"
-            assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("a is")))
-                    .singleElement().asString().startsWith("a is MAINTENANCE");
+            List<String> answer = answer(out).toList();
+            assertThat(answer.stream().filter(line -> line.startsWith("a is"))).singleElement().asString()
+                    .startsWith("a is MAINTENANCE after ");
+            assertThat(answer).last().asString().startsWith("a is");
+            // not on a terminal (as here) a line per change only: not one per heartbeat
+            assertThat(answer).as(String.join("\n", answer)).hasSizeBetween(2, 4);
             assertThat(doneWhileMailInFlight).as("returned while the node still held a mail").isFalse();
         }
     }
 
+    /** The command's own lines: the node's log shares System.out. */
+    private static Stream<String> answer(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("waited ") || line.startsWith("a is"));
+    }
+
     private static JsonNode statusOf(TestNode a, String node) throws Exception {
         // a DOWN node makes status exit non-zero (4): the JSON is what counts here
-        String printed = StatusExitCodeTest.run("status", "--json", "--broker", a.brokerUrl()).out();
+        String printed = TestNode.run("status", "--json", "--broker", a.brokerUrl()).out();
         // the node's log lines go to the same System.out: the JSON is the line that starts with {
         String json = printed.lines().filter(line -> line.startsWith("{")).findFirst().orElseThrow();
         JsonNode status = new ObjectMapper().readTree(json);

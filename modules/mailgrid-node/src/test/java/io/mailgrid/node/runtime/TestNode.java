@@ -121,17 +121,28 @@ public final class TestNode implements AutoCloseable {
         return messages;
     }
 
-    /** Runs the command line in this JVM, expects exit code 0, and returns what it printed. */
-    public static String runCommand(String... args) {
+    /** What a command printed on standard output, and its exit code. */
+    public record Run(int exit, String out) {
+    }
+
+    /** Runs the command line in this JVM and returns its exit code and what it printed on standard output. */
+    public static Run run(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(MailgridCommand.execute(args)).as(String.join(" ", args)).isZero();
+            int exit = MailgridCommand.execute(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
         }
-        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs the command line in this JVM, expects exit code 0, and returns what it printed. */
+    public static String runCommand(String... args) {
+        Run run = run(args);
+        assertThat(run.exit()).as(String.join(" ", args) + " printed:%n%s", run.out()).isZero();
+        return run.out();
     }
 
     @Override
