@@ -3,10 +3,13 @@ package io.mailgrid.broker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -23,6 +26,7 @@ import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.DevelopmentPasswords;
 import io.mailgrid.core.MailgridConfig;
+import io.mailgrid.core.Queues;
 
 /**
  * An Artemis broker inside this JVM, started from {@code broker-config/broker.xml}.
@@ -102,6 +106,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         EmbeddedBroker broker = new EmbeddedBroker(embedded);
         broker.requireAcceptorsStarted(config);
+        broker.retireOldStatusQueue();
         LOG.info("Embedded broker started from {} on {}:{}{}, journal in {}", brokerXml,
                 config.string(CoreSettingsCatalog.BROKER_HOST), config.string(CoreSettingsCatalog.BROKER_PORT),
                 BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", dataDir);
@@ -171,6 +176,30 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new ConfigException(key + ": cannot read " + file);
         }
         return file.toString();
+    }
+
+    /**
+     * A journal written before the status address became multicast (ADR 0030) holds an anycast queue
+     * named {@code mailgrid.status}. Nothing reads it any more (every broker's statuses are in
+     * {@code mailgrid.status.<broker id>}), and its routing type kept broker.xml's multicast address
+     * from deploying (AMQ222274 at every start). Its statuses are stale by definition: it is removed
+     * and the address served as broker.xml says.
+     */
+    private void retireOldStatusQueue() {
+        SimpleString status = SimpleString.of(Queues.STATUS);
+        ActiveMQServer server = server();
+        org.apache.activemq.artemis.core.server.Queue old = server.locateQueue(status);
+        if (old == null || old.getRoutingType() != RoutingType.ANYCAST) {
+            return;
+        }
+        try {
+            server.destroyQueue(status, null, false, true);
+            server.updateAddressInfo(status, EnumSet.of(RoutingType.MULTICAST));
+            LOG.info("Removed the anycast queue {} of an older version: statuses now live in {}.<broker id>", status,
+                    status);
+        } catch (Exception e) {
+            LOG.warn("Could not remove the anycast queue {} of an older version: {}", status, e.toString());
+        }
     }
 
     /** The running Artemis server, for management and tests. */
