@@ -173,6 +173,16 @@ final class Cluster implements AutoCloseable {
         return launchNodeOn(url(), node, routes, jvmProps);
     }
 
+    /**
+     * Waits until {@code observer} knows {@code peer} as UP: seen UP at once, or seen STARTING first
+     * when both started side by side. A test that kills the peer next needs this state: a peer that
+     * dies before the observer heard it is not taken over by it (see the closing note of the round).
+     */
+    static void awaitKnownUp(MailgridProcess observer, String peer) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> observer.currentRun().contains("Peer " + peer + " seen: UP")
+                || observer.currentRun().contains("Peer " + peer + " STARTING -> UP"));
+    }
+
     /** {@link #launchNode} on the broker at {@code brokerUrl} (one of several live brokers of a cluster). */
     MailgridProcess launchNodeOn(String brokerUrl, String node, Path routes, String... jvmProps) {
         List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);

@@ -207,9 +207,7 @@ class ClusterIT {
             MailgridProcess b = cluster.launchNode("b", cluster.routesWithoutLine("no-virus-scan", "check:virus-scan", scanning))
                     .awaitReady();
             a.awaitReady();
-            // b knows a as UP: seen UP at once, or seen STARTING first when both started side by side
-            await().atMost(Duration.ofSeconds(10)).until(() -> b.currentRun().contains("Peer a seen: UP")
-                    || b.currentRun().contains("Peer a STARTING -> UP"));
+            Cluster.awaitKnownUp(b, "a");
 
             a.kill9();
             b.awaitLog("Peer a SUSPECT -> DOWN", Duration.ofSeconds(10));

@@ -37,8 +37,9 @@ class SmtpResendIT {
         try (Cluster cluster = new Cluster(dir, "smtp-resend")) {
             cluster.startBroker();
             MailgridProcess a = cluster.launchNode("a", TestHome.routes(), "mailgrid.smtp.port=" + smtpA);
-            cluster.launchNode("b", TestHome.routes(), "mailgrid.smtp.port=" + smtpB).awaitReady();
+            MailgridProcess b = cluster.launchNode("b", TestHome.routes(), "mailgrid.smtp.port=" + smtpB).awaitReady();
             a.awaitReady();
+            Cluster.awaitKnownUp(b, "a"); // b takes over a's mail after the kill only if it heard a before it
             TestMail mail = TestMail.to("bob@example.com").subject("stored, then the node died");
 
             try (SmtpConversation toA = SmtpConversation.open(smtpA)) {
