@@ -119,7 +119,7 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** {@link #shown(Membership.Peer)} for a report made at {@code now}. */
     public static PeerState shown(Membership.Peer peer, Duration timeout, Instant now) {
-        return peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0 ? PeerState.DOWN : peer.state();
+        return peer.shown(now, timeout);
     }
 
     /** The heartbeat timeout this watch judges by. */

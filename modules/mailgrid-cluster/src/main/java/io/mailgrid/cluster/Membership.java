@@ -68,6 +68,14 @@ public final class Membership {
             return learnedAge == null ? age(now) : age(now).plus(learnedAge);
         }
 
+        /**
+         * The state to show for it: what its heartbeats say, except that a peer which said LEAVING and
+         * stayed silent for the heartbeat timeout has stopped, and counts as DOWN.
+         */
+        public PeerState shown(Instant now, Duration timeout) {
+            return state == PeerState.LEAVING && age(now).compareTo(timeout) >= 0 ? PeerState.DOWN : state;
+        }
+
         /** Whether a heartbeat of it arrived (rather than only being read from the status queue). */
         public boolean heard() {
             return learnedAge == null;
@@ -144,9 +152,7 @@ public final class Membership {
             return nodes;
         }
         peers.forEach((node, peer) -> {
-            boolean gone = peer.state() == PeerState.DOWN
-                    || peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0;
-            if (gone && peer.silence(now).compareTo(forgetAfter) >= 0) {
+            if (peer.shown(now, timeout) == PeerState.DOWN && peer.silence(now).compareTo(forgetAfter) >= 0) {
                 nodes.add(node);
             }
         });

@@ -56,6 +56,16 @@ class MembershipTest {
     }
 
     @Test
+    void aLeavingPeerShouldShowAsDownOnlyOnceItStayedSilentForTheTimeout() {
+        membership.heard(beat("b", NodeState.LEAVING, 1), T0);
+        Membership.Peer b = membership.peer("b").orElseThrow();
+
+        assertThat(b.shown(T0.plusMillis(2999), Duration.ofSeconds(3))).isEqualTo(PeerState.LEAVING);
+        assertThat(b.shown(T0.plusMillis(3000), Duration.ofSeconds(3))).isEqualTo(PeerState.DOWN);
+        assertThat(b.state()).as("what its heartbeats said is kept").isEqualTo(PeerState.LEAVING);
+    }
+
+    @Test
     void anOlderHeartbeatOfTheSameRunShouldNotOverrideANewerOne() {
         membership.heard(beat("b", NodeState.MAINTENANCE, 5), T0);
         membership.heard(beat("b", NodeState.UP, 4), T0.plusMillis(1));

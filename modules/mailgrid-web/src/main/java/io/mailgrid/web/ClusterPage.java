@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 import io.mailgrid.cluster.ClusterWatch;
 import io.mailgrid.cluster.Heartbeat;
 import io.mailgrid.cluster.Membership;
-import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.Ages;
 
 /**
@@ -67,8 +66,7 @@ public final class ClusterPage implements AutoCloseable {
     }
 
     private String state(Membership.Peer peer, Instant now) {
-        return peer.state() == PeerState.LEAVING && peer.age(now).compareTo(timeout) >= 0 ? PeerState.DOWN.name()
-                : peer.state().name();
+        return peer.shown(now, timeout).name();
     }
 
     /** The queues and reserved mails as the broker reports them now. */

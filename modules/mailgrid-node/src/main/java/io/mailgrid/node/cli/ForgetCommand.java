@@ -1,7 +1,6 @@
 package io.mailgrid.node.cli;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +10,6 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.mailgrid.cluster.ClusterWatch;
@@ -21,7 +19,6 @@ import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
-import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.QueueDepths;
@@ -39,20 +36,15 @@ import io.mailgrid.core.Queues;
 final class ForgetCommand implements Callable<Integer> {
 
     @Mixin
-    MailgridCommand.ConfigOptions options;
+    OperatorConnection login;
 
     @Parameters(index = "0", paramLabel = "NODE", description = "Node name")
     String node;
 
-    @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
-    String broker;
-
     @Override
     public Integer call() throws Exception {
         NodeNames.requireValid(node);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
-        MailgridConfig config = options.load(overrides);
+        MailgridConfig config = login.config();
         Clock clock = Clock.systemUTC();
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);

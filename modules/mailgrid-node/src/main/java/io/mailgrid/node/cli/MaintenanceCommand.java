@@ -3,7 +3,6 @@ package io.mailgrid.node.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +22,6 @@ import io.mailgrid.cluster.PeerState;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
-import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.QueueDepths;
@@ -42,16 +40,13 @@ final class MaintenanceCommand implements Callable<Integer> {
     enum Switch { on, off }
 
     @Mixin
-    MailgridCommand.ConfigOptions options;
+    OperatorConnection login;
 
     @Parameters(index = "0", paramLabel = "NODE", description = "Node name")
     String node;
 
     @Parameters(index = "1", paramLabel = "on|off", description = "on: stop grabbing; off: grab again")
     Switch mode;
-
-    @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
-    String broker;
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s",
             description = "How long to wait for the node to confirm, printing what it still holds meanwhile"
@@ -64,9 +59,7 @@ final class MaintenanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeNames.requireValid(node);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
-        MailgridConfig config = options.load(overrides);
+        MailgridConfig config = login.config();
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
 
         Clock clock = Clock.systemUTC();

@@ -19,7 +19,8 @@ import io.mailgrid.core.MailgridConfig;
 
 /**
  * The options of a command that talks to the broker with the operator's login ({@code --config},
- * {@code -D}, {@code --broker}), and running a dlq or quarantine command on that login: a broker
+ * {@code -D}, {@code --broker}; {@code status}, {@code maintenance}, {@code forget}, {@code dlq},
+ * {@code quarantine}), and running a dlq or quarantine command on that login: a broker
  * that cannot be reached, a failed broker call, or a mail that is not there is one line on standard
  * error and exit code 1.
  */

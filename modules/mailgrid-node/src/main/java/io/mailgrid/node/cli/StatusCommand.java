@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +24,6 @@ import io.mailgrid.core.Ages;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
-import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 
 /** {@code mailgrid status}: queue depths and the mails in flight, per node. */
@@ -42,10 +40,7 @@ final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Mixin
-    MailgridCommand.ConfigOptions options;
-
-    @Option(names = "--broker", paramLabel = "URL", description = "Broker URL (default: the embedded broker's address)")
-    String broker;
+    OperatorConnection login;
 
     @Option(names = "--json", description = "Print one JSON object instead of tables")
     boolean json;
@@ -67,9 +62,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(CoreSettingsCatalog.BROKER_URL, broker);
-        MailgridConfig config = options.load(overrides);
+        MailgridConfig config = login.config();
         if (watch == null) {
             return once(config);
         }
