@@ -146,8 +146,11 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.printf("%-40s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");
-        report.queues().forEach(q -> out.printf("%-40s %9d %9d %9d%n", q.name(), q.waiting(), q.inFlight(), q.consumers()));
+        // as wide as the longest name: a broker's status queue carries its node id (docs/adr/0030)
+        int width = Math.max(40, report.queues().stream().mapToInt(q -> q.name().length()).max().orElse(0));
+        out.printf("%-" + width + "s %9s %9s %9s%n", "QUEUE", "WAITING", "IN FLIGHT", "CONSUMERS");
+        report.queues().forEach(q -> out.printf("%-" + width + "s %9d %9d %9d%n", q.name(), q.waiting(), q.inFlight(),
+                q.consumers()));
         out.println();
         if (report.inFlight().isEmpty()) {
             out.println("No mail in flight.");
