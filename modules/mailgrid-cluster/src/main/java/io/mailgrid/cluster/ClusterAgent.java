@@ -157,16 +157,25 @@ public final class ClusterAgent implements AutoCloseable {
         this.startedAt = clock.millis();
     }
 
-    /** Announces the node, learns the cluster, applies the first plan (own grabber), then ticks. */
+    /**
+     * Announces the node, learns the cluster, applies the first plan (own grabber), then ticks.
+     *
+     * <p>It listens for heartbeats before it reads the status queue, and a node stores its status
+     * before it sends its heartbeat ({@link HeartbeatChannel#publish}): a peer starting at the same
+     * moment is either heard or already in the status read, so it is known even if it dies before its
+     * next heartbeat. Read the other way round, a peer announcing itself between the read and the
+     * subscription was never known, and its mailbox never taken over. A status read after a heartbeat
+     * of the same peer changes nothing ({@link Membership#learned}).
+     */
     public void start() throws Exception {
         heartbeats.publish(heartbeat());
+        heartbeats.listen(this::heard, this::forgottenByOperator);
         Instant now = clock.instant();
         for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, now)) {
             synchronized (this) {
                 membership.learned(status.heartbeat(), status.age(), now).ifPresent(this::logChange);
             }
         }
-        heartbeats.listen(this::heard, this::forgottenByOperator);
         control.listen(settings.name(), this::command);
         apply(plan());
         long period = Math.max(50, interval.toMillis() / 4);
