@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,8 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.CoreSettingsCatalog;
+import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
+import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.testing.TestHome;
 
@@ -69,17 +74,12 @@ class ClusterAgentStartTest {
         int run = NODES.incrementAndGet();
         String a = "a" + run;
         String b = "b" + run;
-        MailgridConfig config = brokerConfig.with(Map.of(CoreSettingsCatalog.NODE_NAME, b,
-                ClusterSettingsCatalog.HEARTBEAT_INTERVAL, INTERVAL.toMillis() + "ms",
-                ClusterSettingsCatalog.HEARTBEAT_TIMEOUT, TIMEOUT.toMillis() + "ms"));
+        MailgridConfig config = settings(b);
         Set<String> grabbed = ConcurrentHashMap.newKeySet();
         try (ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
                 ActiveMQConnectionFactory peerFactory = BrokerConnection.forNode(config)) {
             Runnable announceA = () -> announceOnce(peerFactory, a);
-            ClusterAgent agent = new ClusterAgent(config, new NodeSettings(b, NodeSettings.Role.WORKER, dir.resolve(b)),
-                    new BeforeConnection(factory, moment, announceA), recording(grabbed), idle(),
-                    () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")), "same-policy",
-                    "maildir:" + dir.resolve(b), Clock.systemUTC());
+            ClusterAgent agent = agent(config, new BeforeConnection(factory, moment, announceA), grabbed);
             try {
                 agent.start();
                 if (moment == 5) {
@@ -92,6 +92,59 @@ class ClusterAgentStartTest {
             } finally {
                 agent.close();
             }
+        }
+    }
+
+    /**
+     * On a cluster of live brokers a peer's status reaches b's broker over the cluster bridge, and may arrive
+     * after b read the status queue, while the peer's heartbeat never reached b (its broker did not know of b's
+     * subscription yet). The test stores such a status after b's start, with no heartbeat at all.
+     */
+    @Test
+    void aPeerWhoseStatusArrivesOnlyAfterTheStartShouldBeKnownAndTakenOverWhenItDies() throws Exception {
+        int run = NODES.incrementAndGet();
+        String a = "a" + run;
+        String b = "b" + run;
+        MailgridConfig config = settings(b);
+        Set<String> grabbed = ConcurrentHashMap.newKeySet();
+        try (ActiveMQConnectionFactory factory = BrokerConnection.forNode(config)) {
+            ClusterAgent agent = agent(config, factory, grabbed);
+            try {
+                agent.start();
+                storeStatusOnly(factory, a);
+
+                await().atMost(TIMEOUT.plus(Duration.ofSeconds(5))).until(() -> agent.peers().containsKey(a));
+                await().atMost(TIMEOUT.plus(Duration.ofSeconds(5))).until(() -> PeerState.DOWN.name().equals(agent.peers().get(a)));
+                await().atMost(Duration.ofSeconds(5)).until(() -> grabbed.contains(a));
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    private static MailgridConfig settings(String node) {
+        return brokerConfig.with(Map.of(CoreSettingsCatalog.NODE_NAME, node,
+                ClusterSettingsCatalog.HEARTBEAT_INTERVAL, INTERVAL.toMillis() + "ms",
+                ClusterSettingsCatalog.HEARTBEAT_TIMEOUT, TIMEOUT.toMillis() + "ms"));
+    }
+
+    private static ClusterAgent agent(MailgridConfig config, ConnectionFactory factory, Set<String> grabbed) {
+        String node = config.string(CoreSettingsCatalog.NODE_NAME);
+        return new ClusterAgent(config, new NodeSettings(node, NodeSettings.Role.WORKER, dir.resolve(node)), factory,
+                recording(grabbed), idle(), () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")),
+                "same-policy", "maildir:" + dir.resolve(node), Clock.systemUTC());
+    }
+
+    /** A peer's status as the cluster bridge stores it on this broker: in the status queue, with no heartbeat. */
+    private static void storeStatusOnly(ConnectionFactory factory, String node) {
+        long now = System.currentTimeMillis();
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            TextMessage status = context.createTextMessage(new Heartbeat(node, "worker", NodeState.UP, null, 1, now, now, 0, 4, 0,
+                    Map.of("pass-all", true), "same-policy", null, List.of("pass-all"), Map.of()).toJson());
+            status.setStringProperty(MailProperty.NODE, node);
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createTopic(Queues.STATUS), status);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
         }
     }
 
