@@ -92,6 +92,7 @@ public final class ClusterAgent implements AutoCloseable {
     private volatile Supplier<Map<String, String>> checkVersions = Map::of;
     private final Clock clock;
     private final Duration interval;
+    private final Duration timeout;
     private final int capacity;
     private final String deliveryTarget;
     private final boolean helpPeers;
@@ -108,6 +109,12 @@ public final class ClusterAgent implements AutoCloseable {
     private final ScheduledExecutorService applier = Executors.newSingleThreadScheduledExecutor(
             task -> daemon(task, "mailgrid-takeover"));
     private final long startedAt;
+    /**
+     * When the status queue is read once more after the start, or null once it was: on a cluster of live
+     * brokers a peer's status is bridged to this node's broker and may arrive after the first read, while
+     * the peer's heartbeat never came here (docs/adr/0007).
+     */
+    private volatile Instant readStatusAgainAt;
 
     private long sequence;
     private volatile boolean maintenanceRequested;
@@ -144,7 +151,7 @@ public final class ClusterAgent implements AutoCloseable {
         this.helpers = config.integer(ClusterSettingsCatalog.HELPERS, 0);
         this.takeoverOnDrift = config.bool(ClusterSettingsCatalog.CLUSTER_TAKEOVER_ON_DRIFT);
         this.required = required;
-        Duration timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
+        this.timeout = config.duration(ClusterSettingsCatalog.HEARTBEAT_TIMEOUT);
         this.forgetAfter = config.duration(ClusterSettingsCatalog.CLUSTER_FORGET_AFTER);
         if (!forgetAfter.isZero() && forgetAfter.compareTo(timeout) <= 0) {
             throw new ConfigException(ClusterSettingsCatalog.CLUSTER_FORGET_AFTER + ": must be 0 (never) or longer than "
@@ -157,16 +164,22 @@ public final class ClusterAgent implements AutoCloseable {
         this.startedAt = clock.millis();
     }
 
-    /** Announces the node, learns the cluster, applies the first plan (own grabber), then ticks. */
+    /**
+     * Announces the node, learns the cluster, applies the first plan (own grabber), then ticks.
+     *
+     * <p>It listens for heartbeats before it reads the status queue, and a node stores its status
+     * before it sends its heartbeat ({@link HeartbeatChannel#publish}): a peer starting at the same
+     * moment is either heard or already in the status read, so it is known even if it dies before its
+     * next heartbeat. Read the other way round, a peer announcing itself between the read and the
+     * subscription was never known, and its mailbox never taken over. A status read after a heartbeat
+     * of the same peer changes nothing ({@link Membership#learned}). The status queue is read once more
+     * a heartbeat timeout after the start, for statuses bridged from another broker of a cluster.
+     */
     public void start() throws Exception {
         heartbeats.publish(heartbeat());
-        Instant now = clock.instant();
-        for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, now)) {
-            synchronized (this) {
-                membership.learned(status.heartbeat(), status.age(), now).ifPresent(this::logChange);
-            }
-        }
         heartbeats.listen(this::heard, this::forgottenByOperator);
+        learnFromStatusQueue();
+        readStatusAgainAt = clock.instant().plus(timeout);
         control.listen(settings.name(), this::command);
         apply(plan());
         long period = Math.max(50, interval.toMillis() / 4);
@@ -184,10 +197,30 @@ public final class ClusterAgent implements AutoCloseable {
         return state;
     }
 
+    /** Learns the peers in the status queue that are not known yet (a known peer stays as it is). */
+    private void learnFromStatusQueue() {
+        Instant now = clock.instant();
+        for (HeartbeatChannel.Status status : HeartbeatChannel.readStatus(factory, now)) {
+            synchronized (this) {
+                membership.learned(status.heartbeat(), status.age(), now).ifPresent(this::logChange);
+            }
+        }
+    }
+
     private long ticks;
 
     private void tick() {
         try {
+            Instant again = readStatusAgainAt;
+            if (again != null && !clock.instant().isBefore(again)) {
+                readStatusAgainAt = null;
+                try {
+                    learnFromStatusQueue();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not read the status queue again after the start (peers that die unheard stay unknown): {}",
+                            e.toString());
+                }
+            }
             synchronized (this) {
                 membership.evaluate(clock.instant()).forEach(this::logChange);
             }

@@ -50,7 +50,12 @@ public final class HeartbeatChannel implements AutoCloseable {
         this.factory = factory;
     }
 
-    /** Sends a heartbeat: non-persistent to the multicast address, persistent to the status queue. */
+    /**
+     * Sends a heartbeat: persistent to the status queue, then non-persistent to the multicast address.
+     * The status first: once the (blocking) persistent send returns it is in the queue, so a node that
+     * subscribed too late for the heartbeat finds the status when it reads the queue afterwards
+     * ({@link ClusterAgent#start}).
+     */
     public synchronized void publish(Heartbeat heartbeat) {
         try {
             if (publishing == null) {
@@ -59,10 +64,10 @@ public final class HeartbeatChannel implements AutoCloseable {
             }
             TextMessage beat = publishing.createTextMessage(heartbeat.withBroker(connectedBroker(publishing)).toJson());
             beat.setStringProperty(MailProperty.NODE, heartbeat.node());
-            publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .send(publishing.createTopic(Queues.HEARTBEAT), beat);
             publishing.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
                     .send(publishing.createTopic(Queues.STATUS), beat);
+            publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                    .send(publishing.createTopic(Queues.HEARTBEAT), beat);
             if (publishFailing) {
                 LOG.info("Heartbeats are published again");
                 publishFailing = false;

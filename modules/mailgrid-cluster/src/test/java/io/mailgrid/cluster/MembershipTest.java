@@ -100,6 +100,22 @@ class MembershipTest {
     }
 
     @Test
+    void aStatusReadAfterAHeartbeatOfThePeerShouldNotMoveItBack() {
+        // the agent listens before it reads the status queue: the read may bring an older status, or one of a previous run
+        membership.heard(beat("b", NodeState.MAINTENANCE, 9), T0.plusMillis(100));
+        Heartbeat previousRun = new Heartbeat("b", "worker", NodeState.LEAVING, null, 300, 1, T0.toEpochMilli(), 0, 4, 0,
+                Map.of(), "hash", null);
+
+        assertThat(membership.learned(beat("b", NodeState.UP, 8), Duration.ofMillis(50), T0)).isEmpty();
+        assertThat(membership.learned(previousRun, Duration.ofMinutes(1), T0)).isEmpty();
+        Membership.Peer b = membership.peer("b").orElseThrow();
+        assertThat(b.state()).isEqualTo(PeerState.MAINTENANCE);
+        assertThat(b.last().sequence()).isEqualTo(9);
+        assertThat(b.heard()).isTrue();
+        assertThat(b.lastSeen()).isEqualTo(T0.plusMillis(100));
+    }
+
+    @Test
     void aPeerWhoseClockIsAheadOrBehindShouldBeJudgedByWhenItsHeartbeatsArrive() {
         Heartbeat behind = new Heartbeat("b", "worker", NodeState.UP, null, 1, 1000, T0.minusSeconds(5).toEpochMilli(),
                 0, 4, 0, Map.of(), "hash", null);

@@ -250,29 +250,31 @@ class SmtpRelayDeliveryTest {
 
     @Test
     void aRelayUrlThatIsNotSmtpShouldFailNamingTheKey() {
-        MailgridConfig config = MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "http://x:25",
-                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s", DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "8",
-                DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "10s"));
-
-        assertThatThrownBy(() -> SmtpRelayDelivery.from(config, 3)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY);
-        assertThat(SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025"), 3).describe())
+        assertRefusedNaming(DeliverySettingsCatalog.DELIVERY_RELAY, relaySettingsWith(DeliverySettingsCatalog.DELIVERY_RELAY, "http://x:25"));
+        assertThat(SmtpRelayDelivery.from(relaySettingsWith(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025"), 3).describe())
                 .isEqualTo("SMTP relay 127.0.0.1:10025");
-        assertThat(SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://relay.example.net"), 3).describe())
+        assertThat(SmtpRelayDelivery.from(relaySettingsWith(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://relay.example.net"), 3).describe())
                 .isEqualTo("SMTP relay relay.example.net:25");
     }
 
     @Test
     void aNegativeNumberOfKeptConnectionsShouldFailNamingTheKey() {
-        MailgridConfig config = MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025",
-                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s", DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "-1",
-                DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "10s"));
+        assertRefusedNaming(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS,
+                relaySettingsWith(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "-1"));
+        assertRefusedNaming(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME,
+                relaySettingsWith(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "soon"));
+    }
 
-        assertThatThrownBy(() -> SmtpRelayDelivery.from(config, 3)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS);
-        assertThatThrownBy(() -> SmtpRelayDelivery.from(config.with(DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "8")
-                .with(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "soon"), 3)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME);
+    /** Good relay settings (relay, timeout, kept connections, idle time) with one value changed. */
+    private static MailgridConfig relaySettingsWith(String key, String value) {
+        return MailgridConfig.of(Map.of(DeliverySettingsCatalog.DELIVERY_RELAY, "smtp://127.0.0.1:10025",
+                DeliverySettingsCatalog.DELIVERY_RELAY_TIMEOUT, "1s", DeliverySettingsCatalog.DELIVERY_RELAY_CONNECTIONS, "8",
+                DeliverySettingsCatalog.DELIVERY_RELAY_IDLE_TIME, "10s")).with(key, value);
+    }
+
+    /** The relay is refused at start-up with a message naming the bad key. */
+    private static void assertRefusedNaming(String key, MailgridConfig settings) {
+        assertThatThrownBy(() -> SmtpRelayDelivery.from(settings, 3)).isInstanceOf(ConfigException.class).hasMessageContaining(key);
     }
 
     // --- connections kept between mails (docs/adr/0044) ---

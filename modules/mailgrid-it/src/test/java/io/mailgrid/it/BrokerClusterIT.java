@@ -124,10 +124,7 @@ class BrokerClusterIT {
             sent.addAll(helped);
             List<String> onBackup = cluster.publish("a", 80, "broker-failover");
             sent.addAll(onBackup);
-            int beforeBrokerKill = cluster.outbox("a").count();
-            assertThat(cluster.commandOn(urlA, "maintenance", "a", "off", "--wait", "0")).isZero();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> cluster.outbox("a").count() >= beforeBrokerKill + 20);
+            resumeUntilItDelivers(cluster, urlA, "a", 20);
             brokerA.kill9();
             long brokerKilledAt = System.nanoTime();
             backupA.awaitLog("AMQ221007: Server is now active", Duration.ofSeconds(30));
@@ -147,10 +144,7 @@ class BrokerClusterIT {
             assertThat(cluster.commandOn(haUrlA, "maintenance", "a", "on")).isZero();
             sent.addAll(cluster.publish("a", 200, "cross-broker"));
             assertThat(cluster.depth(onA, Queues.mailbox("a"))).as("the backlog waits on broker A's backup").isEqualTo(200);
-            int before = cluster.outbox("a").count();
-            assertThat(cluster.commandOn(haUrlA, "maintenance", "a", "off", "--wait", "0")).isZero();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> cluster.outbox("a").count() >= before + 20);
+            resumeUntilItDelivers(cluster, haUrlA, "a", 20);
             a.kill9();
             long killedAt = System.nanoTime();
             // every broker's status queue holds a's last status (docs/adr/0030): status through either broker shows a DOWN
@@ -179,6 +173,17 @@ class BrokerClusterIT {
             }
             System.out.printf("Broker cluster: whole test %.1f s%n", (System.nanoTime() - began) / 1e9);
         }
+    }
+
+    /**
+     * Takes {@code node} out of maintenance through the broker at {@code url} (without waiting) and waits until
+     * it has delivered {@code mails} more: it is in the middle of its backlog, the moment to kill something.
+     */
+    private static void resumeUntilItDelivers(Cluster cluster, String url, String node, int mails) {
+        int before = cluster.outbox(node).count();
+        assertThat(cluster.commandOn(url, "maintenance", node, "off", "--wait", "0")).isZero();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cluster.outbox(node).count() >= before + mails);
     }
 
     private static long processed(StatusReport status, String node) {

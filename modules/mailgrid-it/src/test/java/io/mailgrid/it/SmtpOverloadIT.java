@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailgrid.testing.ClientPace;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;
 import io.mailgrid.testing.SmtpConversation;
@@ -112,6 +113,7 @@ class SmtpOverloadIT {
     /** Sends one mail as an MTA does: a temporary failure means another try shortly. */
     private void sendUntilAccepted(String clientAddress, int port, TestMail mail, byte[] body) {
         long deadline = System.nanoTime() + RUN.toNanos();
+        ClientPace retry = ClientPace.every(Duration.ofMillis(300)); // an MTA's "again shortly", at most
         while (System.nanoTime() < deadline) {
             if (!node.isAlive()) {
                 throw new AssertionError("the node died; log " + node);
@@ -135,28 +137,30 @@ class SmtpOverloadIT {
                 // refused or reset connection: the node is busy (or gone: the test checks that separately)
             }
             tempFailures.incrementAndGet();
-            pause(300);
+            retry.next();
         }
         throw new AssertionError("mail " + mail.messageId() + " not accepted within " + RUN);
     }
 
     /** A client that starts a mail and then sends one byte a second, for as long as the test attacks. */
     private void trickle(int port) {
+        ClientPace reconnect = ClientPace.every(Duration.ofMillis(500));
         while (attacking.get()) {
             try (SmtpConversation smtp = SmtpConversation.openFrom("127.0.0.2", port)) {
                 if (smtp.greeting().startsWith("220") && smtp.send("EHLO slow.example.net").startsWith("250")
                         && smtp.send("MAIL FROM:<slow@example.com>").startsWith("250")
                         && smtp.send("RCPT TO:<bob@example.com>").startsWith("250")
                         && smtp.send("DATA").startsWith("354")) {
+                    ClientPace byteASecond = ClientPace.every(Duration.ofSeconds(1));
                     while (attacking.get()) {
                         smtp.sendRaw(new byte[] {'x'});
-                        pause(1000);
+                        byteASecond.next();
                     }
                 }
             } catch (RuntimeException e) {
                 // the server closed the connection: start again
             }
-            pause(500);
+            reconnect.next();
         }
     }
 
@@ -182,15 +186,6 @@ class SmtpOverloadIT {
             return line.map(l -> l.substring(6).trim()).orElse("?");
         } catch (IOException e) {
             return "?";
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

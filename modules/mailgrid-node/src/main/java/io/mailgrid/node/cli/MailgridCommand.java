@@ -27,13 +27,10 @@ import io.mailgrid.node.cli.DlqCommand;
 /** The {@code mailgrid} command line: run a node, a broker, submit mail, show status, forget a node, handle the quarantine. */
 @Command(name = "mailgrid", mixinStandardHelpOptions = true, version = "Mailgrid 0.1.0",
         description = "Clustered mail-policy processing on Apache Artemis and Apache Camel.",
-        // bench is its own program (module mailgrid-bench) that the checkout's launcher starts instead
-        footer = {"", "From a checkout, ./mailgrid bench [--help] runs the benchmark (BENCHMARKS.md).",
-                "It starts its own broker and node processes.",
-                "Shell completion (bash, zsh): source <(./mailgrid generate-completion)"},
+        footer = {"", "Shell completion (bash, zsh): source <(./mailgrid generate-completion)"},
         subcommands = {RunCommand.class, BrokerCommand.class, SubmitCommand.class, StatusCommand.class,
                 MaintenanceCommand.class, ForgetCommand.class, QuarantineCommand.class, DlqCommand.class, MergeBrokerConfigCommand.class,
-                HashPasswordCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                HashPasswordCommand.class, BenchCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class MailgridCommand implements Runnable {
 
     /** Exit code for bad settings or arguments. */
