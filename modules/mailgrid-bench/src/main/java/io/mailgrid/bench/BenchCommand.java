@@ -47,7 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
     String size;
 
     @Option(names = "--warmup", defaultValue = "" + Bench.WARMUP_MAILS,
-            description = "Mails sent before each measured run and not counted: JIT compilation, connections (default ${DEFAULT-VALUE})")
+            description = "Mails sent before each measured run and not counted: JIT compilation, connections; at most --mails"
+                    + " (default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--producers", defaultValue = "4", description = "Concurrent ingress clients (default ${DEFAULT-VALUE})")
