@@ -46,7 +46,7 @@ final class BenchScanners implements AutoCloseable {
                     return chain;
                 }
             }
-            throw new IllegalArgumentException("unknown scanner '" + label + "': clamd or exec");
+            throw new IllegalArgumentException("unknown scanner '" + label + "': clamd, exec or pass-all");
         }
     }
 

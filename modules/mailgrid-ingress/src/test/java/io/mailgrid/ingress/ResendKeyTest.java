@@ -57,4 +57,82 @@ class ResendKeyTest {
         assertThat(ResendKey.messageId(MailBody.of("Subject: x\nMessage-Id: <lf@example.com>\n\nbody\n".getBytes(StandardCharsets.US_ASCII))))
                 .contains("<lf@example.com>");
     }
+
+    @Test
+    void readingTheMessageIdShouldNotSearchTheClassPathForEveryMail() {
+        // Jakarta Mail's InternetHeaders looked up its StreamProvider with a ServiceLoader on every call:
+        // a walk over every jar of the class path per received mail, a quarter of the node's CPU on SMTP in
+        CountingLoader loader = new CountingLoader(Thread.currentThread().getContextClassLoader());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            assertThat(ResendKey.messageId(MailBody.of("Message-ID: <1@example.com>\r\n\r\nHi\r\n".getBytes(StandardCharsets.US_ASCII))))
+                    .contains("<1@example.com>");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+        assertThat(loader.lookups).as("class path lookups for one mail").isEmpty();
+    }
+
+    @Test
+    void theMessageIdShouldBeReadAsJakartaMailReadsItSoKeysStayTheSameAcrossVersions() throws Exception {
+        // nodes of the version before read the Message-ID with Jakarta Mail's InternetHeaders; a mail resent
+        // to a node of either version must get the same key
+        List<String> mails = List.of(
+                "Message-ID: <plain@example.com>\r\n\r\nbody\r\n",
+                "Subject: x\nMessage-Id: <lf@example.com>\n\nbody\n",
+                "Subject: x\rMessage-Id: <cr@example.com>\r\rbody\r",
+                "message-id:\r\n <folded@example.com>\r\n\r\n",
+                "Message-ID: <a\r\n\t@b.example>  \r\nSubject: y\r\n\r\n",
+                "Message-ID : <space-before-colon@example.com>\r\n\r\n",
+                "Message-ID:<no-space@example.com>\r\n\r\n",
+                "Message-ID: <first@example.com>\r\nMessage-ID: <second@example.com>\r\n\r\n",
+                "Message-ID:\r\nMessage-ID: <second-after-empty@example.com>\r\n\r\n",
+                "Message-ID: <ünïcode@exämple.com>\r\n\r\n",
+                "Message-ID: <8bit-\u00ff\u00fe@example.com>\r\n\r\n",
+                "X-No-Colon-Line\r\nMessage-ID: <after-junk@example.com>\r\n\r\n",
+                " Message-ID: <leading-space@example.com>\r\n\r\n",
+                "Subject: a\r\n folded subject\r\nMessage-ID: <after-fold@example.com>\r\n",
+                "Subject: no blank line\r\nMessage-ID: <at-end@example.com>",
+                "Subject: x\r\n\r\nMessage-ID: <in-body@example.com>\r\n",
+                "Message-ID:   \r\n\r\n",
+                "Message-ID: <tabs@example.com>\t\t\r\n\r\n",
+                "Message-IDs: <not-it@example.com>\r\nMessage-ID: <it@example.com>\r\n\r\n",
+                "");
+        for (String mail : mails) {
+            for (java.nio.charset.Charset charset : List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+                byte[] bytes = mail.getBytes(charset);
+                assertThat(ResendKey.messageId(MailBody.of(bytes))).as("%s in %s", mail, charset).isEqualTo(jakartaMail(bytes));
+            }
+        }
+    }
+
+    /** What the version before read: Jakarta Mail's InternetHeaders, unfolded and trimmed. */
+    private static Optional<String> jakartaMail(byte[] mail) throws Exception {
+        String value = new jakarta.mail.internet.InternetHeaders(new java.io.ByteArrayInputStream(mail), true)
+                .getHeader("Message-ID", null);
+        String id = value == null ? "" : jakarta.mail.internet.MimeUtility.unfold(value).trim();
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /** A class loader that records every resource search made through it. */
+    private static final class CountingLoader extends ClassLoader {
+        final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CountingLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+            lookups.add(name);
+            return super.getResources(name);
+        }
+
+        @Override
+        public java.net.URL getResource(String name) {
+            lookups.add(name);
+            return super.getResource(name);
+        }
+    }
 }

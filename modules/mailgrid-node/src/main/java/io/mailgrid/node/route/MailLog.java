@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ final class MailLog {
     /** How far into a mail its header block is looked for. */
     private static final int HEADER_LIMIT = 64 * 1024;
     private static final int FIELD_LIMIT = 256;
+    /** A line break that folds a field (compiled once: this runs for every delivered mail). */
+    private static final Pattern FOLD = Pattern.compile("\r?\n[ \t]+");
+    private static final Pattern LINE = Pattern.compile("\r?\n");
     /** The key of the next hop's reply among a delivered line's key-value pairs (a JSON field). */
     static final String NEXT_HOP_REPLY = "next_hop_reply";
 
@@ -61,8 +65,8 @@ final class MailLog {
         if (end < 0) {
             end = headers.indexOf("\n\n");
         }
-        String block = (end < 0 ? headers : headers.substring(0, end)).replaceAll("\r?\n[ \t]+", " ");
-        for (String line : block.split("\r?\n")) {
+        String block = FOLD.matcher(end < 0 ? headers : headers.substring(0, end)).replaceAll(" ");
+        for (String line : LINE.split(block)) {
             if (line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
                 String value = line.substring(name.length() + 1).strip();
                 return value.isEmpty() ? "-" : ControlCharacters.escape(value.length() > FIELD_LIMIT ? value.substring(0, FIELD_LIMIT) : value);
