@@ -7,12 +7,16 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -97,6 +101,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             placeholders(config, dataDir).forEach(System::setProperty);
             try {
                 embedded.createActiveMQServer();
+                chooseJournal(embedded.getActiveMQServer().getConfiguration(), AioJournal::unavailable);
                 embedded.getActiveMQServer().registerBrokerPlugin(new FailedConnectionGuard());
                 embedded.start();
             } catch (Exception e) {
@@ -107,10 +112,25 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedBroker broker = new EmbeddedBroker(embedded);
         broker.requireAcceptorsStarted(config);
         broker.retireOldStatusQueue();
-        LOG.info("Embedded broker started from {} on {}:{}{}, journal in {}", brokerXml,
+        LOG.info("Embedded broker started from {} on {}:{}{}, journal ({}) in {}", brokerXml,
                 config.string(CoreSettingsCatalog.BROKER_HOST), config.string(CoreSettingsCatalog.BROKER_PORT),
-                BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", dataDir);
+                BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", broker.server().getConfiguration().getJournalType(), dataDir);
         return broker;
+    }
+
+    /**
+     * Where broker.xml asks for the AIO journal and it cannot run here, the NIO journal, with one line
+     * saying why (Artemis would fall back too, but its AMQ222018 only says "install LibAIO", which is
+     * rarely the reason: docs/adr/0040).
+     */
+    static void chooseJournal(Configuration brokerConfig, Function<Path, Optional<String>> aioUnavailable) {
+        if (brokerConfig.getJournalType() != JournalType.ASYNCIO) {
+            return;
+        }
+        aioUnavailable.apply(brokerConfig.getJournalLocation().toPath()).ifPresent(reason -> {
+            LOG.info("Journal on NIO instead of AIO: {}", reason);
+            brokerConfig.setJournalType(JournalType.NIO);
+        });
     }
 
     /** The role broker.xml grants a login's permissions to. */
