@@ -119,18 +119,18 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Where broker.xml asks for the AIO journal and it cannot run here, the NIO journal, with one line
-     * saying why (Artemis would fall back too, but its AMQ222018 only says "install LibAIO", which is
-     * rarely the reason: docs/adr/0040).
+     * Where the AIO journal cannot run here, the NIO journal and one line saying why. Artemis falls
+     * back too, but says only "install LibAIO" (AMQ222018, while it parses broker.xml, when its native
+     * library did not load), which is rarely the reason (docs/adr/0040); a file system without
+     * O_DIRECT it only finds at start.
      */
     static void chooseJournal(Configuration brokerConfig, Function<Path, Optional<String>> aioUnavailable) {
-        if (brokerConfig.getJournalType() != JournalType.ASYNCIO) {
-            return;
+        Optional<String> reason = aioUnavailable.apply(brokerConfig.getJournalLocation().toPath());
+        if (reason.isEmpty()) {
+            return; // AIO can run: the journal is what broker.xml says
         }
-        aioUnavailable.apply(brokerConfig.getJournalLocation().toPath()).ifPresent(reason -> {
-            LOG.info("Journal on NIO instead of AIO: {}", reason);
-            brokerConfig.setJournalType(JournalType.NIO);
-        });
+        brokerConfig.setJournalType(JournalType.NIO);
+        LOG.info("Journal on NIO, AIO cannot run here: {}", reason.get());
     }
 
     /** The role broker.xml grants a login's permissions to. */

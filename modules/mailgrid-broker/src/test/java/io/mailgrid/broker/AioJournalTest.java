@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,18 +56,21 @@ class AioJournalTest {
             EmbeddedBroker.chooseJournal(brokerConfig, journal -> Optional.of("the file system of " + journal + " has no O_DIRECT"));
 
             assertThat(brokerConfig.getJournalType()).isEqualTo(JournalType.NIO);
-            assertThat(log.mentioning("Journal on NIO instead of AIO: the file system of ")).hasSize(1);
+            assertThat(log.mentioning("Journal on NIO, AIO cannot run here: the file system of ")).hasSize(1);
         }
     }
 
     @Test
-    void aBrokerConfiguredForNioShouldNotBeProbedForAio() {
-        Configuration brokerConfig = new ConfigurationImpl().setJournalType(JournalType.NIO);
+    void whereAioCanRunTheJournalShouldBeWhatBrokerXmlSaysWithoutALine() {
+        for (JournalType configured : List.of(JournalType.ASYNCIO, JournalType.NIO)) {
+            Configuration brokerConfig = new ConfigurationImpl().setJournalType(configured);
 
-        EmbeddedBroker.chooseJournal(brokerConfig, journal -> {
-            throw new AssertionError("probed " + journal);
-        });
+            try (LogCapture log = LogCapture.of(EmbeddedBroker.class.getName())) {
+                EmbeddedBroker.chooseJournal(brokerConfig, journal -> Optional.empty());
 
-        assertThat(brokerConfig.getJournalType()).isEqualTo(JournalType.NIO);
+                assertThat(brokerConfig.getJournalType()).isEqualTo(configured);
+                assertThat(log.lines()).isEmpty();
+            }
+        }
     }
 }
