@@ -47,7 +47,7 @@ final class AioJournal {
             return Optional.of("cannot create " + journalDir + ": " + e.getMessage());
         }
         if (!AIOSequentialFileFactory.isSupported(journalDir.toFile())) {
-            return Optional.of("the file system of " + journalDir + " does not support direct I/O (O_DIRECT; tmpfs does not)");
+            return Optional.of("the file system of " + journalDir + " does not support direct I/O (O_DIRECT; tmpfs before Linux 6.6 does not)");
         }
         return Optional.empty();
     }

@@ -125,6 +125,9 @@ public final class EmbeddedBroker implements AutoCloseable {
      * O_DIRECT it only finds at start.
      */
     static void chooseJournal(Configuration brokerConfig, Function<Path, Optional<String>> aioUnavailable) {
+        if (brokerConfig.getJournalType() == JournalType.MAPPED) {
+            return; // broker.xml chose memory-mapped files, which need no libaio
+        }
         Optional<String> reason = aioUnavailable.apply(brokerConfig.getJournalLocation().toPath());
         if (reason.isEmpty()) {
             return; // AIO can run: the journal is what broker.xml says

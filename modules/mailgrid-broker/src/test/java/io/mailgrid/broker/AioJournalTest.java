@@ -73,4 +73,13 @@ class AioJournalTest {
             }
         }
     }
+
+    @Test
+    void aBrokerXmlThatChoseMappedFilesShouldKeepThem() {
+        Configuration brokerConfig = new ConfigurationImpl().setJournalType(JournalType.MAPPED);
+
+        EmbeddedBroker.chooseJournal(brokerConfig, journal -> Optional.of("no libaio"));
+
+        assertThat(brokerConfig.getJournalType()).isEqualTo(JournalType.MAPPED);
+    }
 }
