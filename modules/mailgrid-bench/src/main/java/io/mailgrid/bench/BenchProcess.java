@@ -38,6 +38,8 @@ final class BenchProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs every process
         command.add("-Dmailgrid.http.port=0"); // several nodes on one machine: not all on the default port
+        // the launcher's directory of Artemis's native library: the broker's journal on AIO as ./mailgrid runs it
+        command.add("-Djava.library.path=" + System.getProperty("java.library.path"));
         command.addAll(jvmOptions);
         command.add("-D" + MailgridHome.HOME_PROPERTY + "=" + MailgridHome.fromSystem().path());
         command.add("-cp");

@@ -7,12 +7,16 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -97,6 +101,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             placeholders(config, dataDir).forEach(System::setProperty);
             try {
                 embedded.createActiveMQServer();
+                chooseJournal(embedded.getActiveMQServer().getConfiguration(), AioJournal::unavailable);
                 embedded.getActiveMQServer().registerBrokerPlugin(new FailedConnectionGuard());
                 embedded.start();
             } catch (Exception e) {
@@ -107,10 +112,28 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedBroker broker = new EmbeddedBroker(embedded);
         broker.requireAcceptorsStarted(config);
         broker.retireOldStatusQueue();
-        LOG.info("Embedded broker started from {} on {}:{}{}, journal in {}", brokerXml,
+        LOG.info("Embedded broker started from {} on {}:{}{}, journal ({}) in {}", brokerXml,
                 config.string(CoreSettingsCatalog.BROKER_HOST), config.string(CoreSettingsCatalog.BROKER_PORT),
-                BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", dataDir);
+                BrokerConnection.tlsEnabled(config) ? " (TLS)" : "", broker.server().getConfiguration().getJournalType(), dataDir);
         return broker;
+    }
+
+    /**
+     * Where the AIO journal cannot run here, the NIO journal and one line saying why. Artemis falls
+     * back too, but says only "install LibAIO" (AMQ222018, while it parses broker.xml, when its native
+     * library did not load), which is rarely the reason (docs/adr/0040); a file system without
+     * O_DIRECT it only finds at start.
+     */
+    static void chooseJournal(Configuration brokerConfig, Function<Path, Optional<String>> aioUnavailable) {
+        if (brokerConfig.getJournalType() == JournalType.MAPPED) {
+            return; // broker.xml chose memory-mapped files, which need no libaio
+        }
+        Optional<String> reason = aioUnavailable.apply(brokerConfig.getJournalLocation().toPath());
+        if (reason.isEmpty()) {
+            return; // AIO can run: the journal is what broker.xml says
+        }
+        brokerConfig.setJournalType(JournalType.NIO);
+        LOG.info("Journal on NIO, AIO cannot run here: {}", reason.get());
     }
 
     /** The role broker.xml grants a login's permissions to. */

@@ -81,6 +81,11 @@ class ReleaseArchiveIT {
                 assertThat(node.isAlive()).as("node exited; log:%n%s", read(log)).isTrue();
                 return read(log).contains("ready");
             });
+            if (Files.exists(Path.of("/lib/x86_64-linux-gnu/libaio.so.1")) && "amd64".equals(System.getProperty("os.arch"))
+                    && !read(log).contains("Journal on NIO, AIO cannot run here: the file system")) {
+                // the archive's native/ directory and bin/mailgrid's java.library.path (docs/adr/0040)
+                assertThat(read(log)).as("the embedded broker's journal").contains("journal (ASYNCIO)");
+            }
             TestMail mail = TestMail.to("bob@example.com").subject("from the release archive");
             Path eml = dir.resolve("mail.eml");
             Files.write(eml, mail.bytes());
