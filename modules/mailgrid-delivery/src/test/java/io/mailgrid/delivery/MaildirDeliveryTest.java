@@ -8,11 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailProperty;
+import io.mailgrid.testing.TestClock;
 
 class MaildirDeliveryTest {
 
@@ -242,7 +240,7 @@ class MaildirDeliveryTest {
 
     @Test
     void aDayWithoutDeliveriesForTheRetentionShouldBePrunedAndARecentOneKept() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-11-25T12:00:00Z"));
         MaildirDelivery delivery = new MaildirDelivery(maildir, new MaildirDelivery.Options(false, Duration.ofDays(30), clock));
         byte[] mail = "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         Envelope old = Envelope.received("a", "x@example.com", List.of("y@example.com"), "test",
@@ -319,34 +317,6 @@ class MaildirDeliveryTest {
     private long leftoverCopies() throws IOException {
         try (Stream<Path> files = Files.walk(maildir.resolve("mailgrid/delivered"))) {
             return files.filter(f -> f.getFileName().toString().contains("+") && Files.isRegularFile(f)).count();
-        }
-    }
-
-    /** A clock the test moves. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant value) {
-            now = value;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 

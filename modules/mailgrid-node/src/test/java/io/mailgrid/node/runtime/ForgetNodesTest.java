@@ -3,9 +3,6 @@ package io.mailgrid.node.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,18 +60,18 @@ class ForgetNodesTest {
             lastHeartbeat(a, "full", Duration.ofSeconds(30), "virus-scan");
             publishTo(a, "full", "virus-scan");
 
-            Result up = forget(a, "a");
+            TestNode.Run up = forget(a, "a");
             assertThat(up.exit()).isEqualTo(MailgridCommand.EXIT_FAILURE);
             assertThat(up.err()).contains("a is UP");
-            Result holding = forget(a, "full");
+            TestNode.Run holding = forget(a, "full");
             assertThat(holding.exit()).isEqualTo(MailgridCommand.EXIT_FAILURE);
             assertThat(holding.err()).contains("mailgrid.mailbox.full holds 1 mail");
-            Result unknown = forget(a, "never");
+            TestNode.Run unknown = forget(a, "never");
             assertThat(unknown.exit()).isEqualTo(MailgridCommand.EXIT_FAILURE);
             assertThat(unknown.err()).contains("no node named never");
 
             await().atMost(WAIT).until(() -> a.node.cluster().peers().containsKey("old"));
-            Result old = forget(a, "old");
+            TestNode.Run old = forget(a, "old");
             assertThat(old.exit()).as(old.err()).isZero();
             assertThat(old.out()).contains("Forgot old");
             assertThat(statusQueueNodes(a)).doesNotContain("old").contains("a", "full");
@@ -83,25 +80,8 @@ class ForgetNodesTest {
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result forget(TestNode a, String node) {
-        synchronized (ForgetNodesTest.class) {
-            PrintStream out = System.out;
-            PrintStream err = System.err;
-            ByteArrayOutputStream o = new ByteArrayOutputStream();
-            ByteArrayOutputStream e = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            try {
-                int exit = MailgridCommand.execute("forget", node, "--broker", a.brokerUrl());
-                return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(out);
-                System.setErr(err);
-            }
-        }
+    private static TestNode.Run forget(TestNode a, String node) {
+        return TestNode.run("forget", node, "--broker", a.brokerUrl());
     }
 
     /** The last heartbeat a node (requiring these checks) left in mailgrid.status before it died {@code ago}. */

@@ -121,27 +121,34 @@ public final class TestNode implements AutoCloseable {
         return messages;
     }
 
-    /** What a command printed on standard output, and its exit code. */
-    public record Run(int exit, String out) {
+    /** What a command printed on standard output and standard error, and its exit code. */
+    public record Run(int exit, String out, String err) {
     }
 
-    /** Runs the command line in this JVM and returns its exit code and what it printed on standard output. */
-    public static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    /**
+     * Runs the command line in this JVM and returns its exit code and what it printed. One command at a
+     * time: the streams it prints to are the JVM's.
+     */
+    public static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
         try {
             int exit = MailgridCommand.execute(args);
-            return new Run(exit, captured.toString(StandardCharsets.UTF_8));
+            return new Run(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setOut(original);
+            System.setOut(out);
+            System.setErr(err);
         }
     }
 
     /** Runs the command line in this JVM, expects exit code 0, and returns what it printed. */
     public static String runCommand(String... args) {
         Run run = run(args);
-        assertThat(run.exit()).as(String.join(" ", args) + " printed:%n%s", run.out()).isZero();
+        assertThat(run.exit()).as(String.join(" ", args) + " printed:%n%s%s", run.out(), run.err()).isZero();
         return run.out();
     }
 
