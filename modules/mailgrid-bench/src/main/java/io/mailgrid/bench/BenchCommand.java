@@ -146,11 +146,11 @@ public final class BenchCommand implements Callable<Integer> {
         List<Bench.PipelineResult> halfLoads = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             if (chosen.contains("raw")) {
-                log.printf("[run %d] raw broker, %d x %s ...%n", r + 1, mails, size);
+                log.printf("[run %d] raw broker, %d x %s ...%n", r + 1, mails, size == null ? "20k" : size);
                 raw.add(bench.rawBroker(8)); // as many consumers as a node has grabbers
             }
             if (chosen.contains("pipeline") || chosen.contains("latency")) {
-                log.printf("[run %d] pipeline, 1 node, %d x %s via %s ...%n", r + 1, mails, size, ingress);
+                log.printf("[run %d] pipeline, 1 node, %d x %s via %s ...%n", r + 1, mails, size == null ? "20k" : size, ingress);
                 Bench.PipelineResult max = bench.pipeline("pipeline", 1, mails, 0, 0);
                 pipelines.add(max);
                 if (chosen.contains("latency")) {

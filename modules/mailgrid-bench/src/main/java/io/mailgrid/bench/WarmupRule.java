@@ -13,9 +13,9 @@ import java.util.Locale;
  *
  * <p>A fixed count of mails warms a fast machine more than a slow one (fewer mails per second, the
  * same count, less JIT compilation done), so by default ({@code --warmup auto}) the warm-up goes on
- * in rounds until a round's CPU per mail stays within {@link #TOLERANCE} of the round before (the
- * JIT stopped making the per-mail path cheaper), after at least {@link #MIN_MAILS} and at most
- * {@link #MAX_MAILS} mails or {@link #MAX_TIME}. {@code --warmup N} is one round of exactly N mails,
+ * in doubling rounds ({@link #nextRound()}) until a round's CPU per mail stays within
+ * {@link #TOLERANCE} of the round before (the JIT stopped making the per-mail path cheaper), after
+ * at least {@link #MIN_MAILS} and at most {@link #MAX_MAILS} mails or {@link #MAX_TIME}. {@code --warmup N} is one round of exactly N mails,
  * as before this rule, for comparisons with earlier figures and for quick runs.
  */
 final class WarmupRule {
@@ -32,7 +32,7 @@ final class WarmupRule {
         GAVE_UP_AT_MAXIMUM
     }
 
-    /** Mails per adaptive round: enough for CPU seconds read at 10 ms resolution to mean something. */
+    /** Mails of the first two adaptive rounds: enough for CPU seconds read at 10 ms resolution to mean something. */
     static final int ROUND_MAILS = 1000;
     /** No adaptive warm-up is shorter than the fixed one it replaced. */
     static final int MIN_MAILS = 1500;
@@ -121,9 +121,16 @@ final class WarmupRule {
         return new WarmupRule(Setting.AUTO, roundMails, minMails, maxMails, maxTime, tolerance, clock);
     }
 
-    /** Mails of the next round; 0 once the rule has decided. */
+    /**
+     * Mails of the next round, 0 once the rule has decided: the first two rounds have the round
+     * size, every later one as many mails as all before it. The JIT compiles a method after a count
+     * of calls, so what it still gains falls with each doubling of the mails, not each thousand:
+     * equal rounds of 1000 came within 10 % of each other after 3000 mails while the CPU per mail
+     * was still falling by a third (measured: pipeline rounds 18.5, 11.0, 10.0 ms, then 7.1 ms
+     * over the 6000 measured mails).
+     */
     int nextRound() {
-        return verdict == Verdict.AGAIN ? Math.min(roundMails, maxMails - sent) : 0;
+        return verdict == Verdict.AGAIN ? Math.min(Math.max(roundMails, sent), maxMails - sent) : 0;
     }
 
     /** The round just sent: its mails, and the CPU seconds the measured processes used for them. */

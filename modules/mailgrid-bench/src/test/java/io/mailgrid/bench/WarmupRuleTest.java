@@ -34,9 +34,23 @@ class WarmupRuleTest {
         assertThat(feed(rule, 3.2)).isEqualTo(Verdict.WARM);
 
         assertThat(rule.nextRound()).isZero();
-        assertThat(rule.summary().mails()).isEqualTo(5000);
+        assertThat(rule.summary().mails()).isEqualTo(16_000);
         assertThat(rule.summary().outcome()).isEqualTo(Verdict.WARM);
         assertThat(rule.summary().roundCpuMsPerMail()).containsExactly(9.0, 6.0, 4.5, 3.4, 3.2);
+    }
+
+    @Test
+    void eachRoundAfterTheSecondShouldBeAsLargeAsAllBeforeIt() {
+        WarmupRule rule = WarmupRule.adaptive(clock);
+        StringBuilder rounds = new StringBuilder();
+        double ms = 100;
+        while (rule.nextRound() > 0) {
+            rounds.append(rule.nextRound()).append(' ');
+            ms *= 0.5;
+            feed(rule, ms);
+        }
+
+        assertThat(rounds.toString().trim()).isEqualTo("1000 1000 2000 4000 8000 14000");
     }
 
     @Test
@@ -55,7 +69,7 @@ class WarmupRuleTest {
         // noise: a round 12 % above the one before is not "stopped falling"; the next one within 10 % is
         assertThat(feed(rule, 5.0, 3.5, 3.92)).isEqualTo(Verdict.AGAIN);
         assertThat(feed(rule, 3.6)).isEqualTo(Verdict.WARM);
-        assertThat(rule.summary().mails()).isEqualTo(4000);
+        assertThat(rule.summary().mails()).isEqualTo(8000);
     }
 
     @Test
@@ -64,7 +78,7 @@ class WarmupRuleTest {
 
         assertThat(feed(rule, 2.0, 2.0)).isEqualTo(Verdict.AGAIN); // 1000 mails: below the minimum
         assertThat(feed(rule, 2.0)).isEqualTo(Verdict.WARM);
-        assertThat(rule.summary().mails()).isEqualTo(1500);
+        assertThat(rule.summary().mails()).isEqualTo(2000);
     }
 
     @Test
@@ -102,7 +116,7 @@ class WarmupRuleTest {
         assertThat(feed(rule, 6.0)).isEqualTo(Verdict.AGAIN);
         clock.advance(Duration.ofSeconds(70)); // 3 min 30 s since the start
         assertThat(feed(rule, 4.0)).isEqualTo(Verdict.GAVE_UP_AT_MAXIMUM);
-        assertThat(rule.summary().mails()).isEqualTo(3000);
+        assertThat(rule.summary().mails()).isEqualTo(4000);
     }
 
     @Test
