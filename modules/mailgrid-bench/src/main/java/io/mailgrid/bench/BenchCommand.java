@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "auto", converter = WarmupConverter.class, paramLabel = "auto|N",
             description = "Mails sent before each measured run and not counted (JIT compilation, connections): auto = rounds of "
-                    + WarmupRule.ROUND_MAILS + " until a round's CPU per mail is within 10 %% of the round before ("
+                    + WarmupRule.ROUND_MAILS + ", " + WarmupRule.ROUND_MAILS + ", then doubling, until a round's CPU per mail is within 10 %% of the round before ("
                     + WarmupRule.MIN_MAILS + " to " + WarmupRule.MAX_MAILS + " mails, at most 3 min); N = exactly N mails, "
                     + "at most --mails, as before ADR 0043 (default ${DEFAULT-VALUE})")
     WarmupRule.Setting warmup;
@@ -291,7 +291,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** How the run warmed up, and the CPU per mail of its last rounds: a reader sees the JIT settle. */
-    private static String warmupLine(WarmupRule.Summary warmup) {
+    static String warmupLine(WarmupRule.Summary warmup) {
         List<Double> rounds = warmup.roundCpuMsPerMail();
         String last = rounds.subList(Math.max(0, rounds.size() - 6), rounds.size()).toString();
         String outcome = switch (warmup.outcome()) {
@@ -339,7 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void print(PrintStream out, Map<String, Object> result) {
+    static void print(PrintStream out, Map<String, Object> result) {
         out.println();
         out.println("Machine: " + result.get("machine"));
         out.println("Settings: " + result.get("settings"));
