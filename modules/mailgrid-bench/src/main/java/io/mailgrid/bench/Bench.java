@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,7 +114,7 @@ final class Bench {
      * @param scenarioMails the run's measured mails: a fixed count is at most this, as it always was
      */
     private WarmupRule.Summary warmUp(int scenarioMails, WarmupRound round, CpuMeter cpu) throws Exception {
-        WarmupRule rule = warmup.start(scenarioMails, java.time.Clock.systemUTC());
+        WarmupRule rule = warmup.start(scenarioMails, Clock.systemUTC());
         for (int mails = rule.nextRound(); mails > 0; mails = rule.nextRound()) {
             double before = cpu.seconds();
             round.send(mails);
@@ -379,6 +380,7 @@ final class Bench {
                 while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
                     BenchProcess.pause(5);
                 }
+                warm.markAllRead();
             }, run::cpuSecondsNow);
             Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList(), warmed);
             Map<String, Double> cpuBefore = run.cpuNow();
