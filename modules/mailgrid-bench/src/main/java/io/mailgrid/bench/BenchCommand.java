@@ -300,8 +300,8 @@ public final class BenchCommand implements Callable<Integer> {
             case GAVE_UP_AT_MAXIMUM -> "MAXIMUM HIT before the CPU per mail settled";
             case AGAIN -> "unfinished";
         };
-        return String.format("warm-up %d mails (%s); CPU ms per mail of the %s rounds: %s", warmup.mails(), outcome,
-                rounds.size() > 6 ? "last 6 of " + rounds.size() : String.valueOf(rounds.size()), last);
+        return String.format("warm-up %d mails (%s); CPU ms per mail by round%s: %s", warmup.mails(), outcome,
+                rounds.size() > 6 ? " (last 6 of " + rounds.size() + ")" : "", last);
     }
 
     private static Bench.ScannerResult medianByRate(List<Bench.ScannerResult> results) {

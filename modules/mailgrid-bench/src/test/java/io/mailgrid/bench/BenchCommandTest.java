@@ -63,7 +63,7 @@ class BenchCommandTest {
         String tables = bytes.toString(StandardCharsets.UTF_8);
         assertThat(tables).contains("warm-up 4000 mails (warm").contains("[15.3, 8.3, 7.9]");
         assertThat(tables).contains("warm-up 30000 mails (MAXIMUM HIT")
-                .contains("last 6 of 7 rounds: [12.89, 9.89, 6.7, 4.02, 2.9, 2.8]");
+                .contains("by round (last 6 of 7): [12.89, 9.89, 6.7, 4.02, 2.9, 2.8]");
         assertThat(tables).containsPattern("CPU ms per mail: \\{[^}]*n1=1.31[^}]*}").contains("all=2.69");
     }
 }
