@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,31 +66,77 @@ final class Bench {
 
     /** Figures of one pipeline run. */
     record PipelineResult(int nodes, int mails, double mailsPerSecond, Map<String, Double> latencyMs,
-            List<ProcessFigures> processes, int lost, int duplicates) {
+            List<ProcessFigures> processes, Map<String, Double> cpuMsPerMail, int lost, int duplicates,
+            WarmupRule.Summary warmup) {
+    }
+
+    /** Figures of one raw broker run: the broker process and the bench's own JVM (its producers and consumers). */
+    record RawResult(double mailsPerSecond, List<ProcessFigures> processes, Map<String, Double> cpuMsPerMail,
+            WarmupRule.Summary warmup) {
     }
 
     /** CPU and memory of one process over a run. */
     record ProcessFigures(String name, double cpuSeconds, double peakRssMib) {
     }
 
-    /** Mails sent (and delivered) before every measured run, unless {@code --warmup} says otherwise. */
-    static final int WARMUP_MAILS = 1500;
-
     private final Settings settings;
     private final MailgridHome home = MailgridHome.fromSystem();
     private int runCounter;
 
-    /** Mails of each warm-up: JIT compilation and connections are not part of the measured figures. */
-    private int warmupMails = WARMUP_MAILS;
+    /** How each run warms up: JIT compilation and connections are not part of the measured figures (ADR 0043). */
+    private WarmupRule.Setting warmup = WarmupRule.Setting.AUTO;
 
     Bench(Settings settings) {
         this.settings = settings;
     }
 
-    /** Sets the mails of each warm-up (--warmup). */
-    Bench warmup(int mails) {
-        this.warmupMails = mails;
+    /** Sets how each run warms up (--warmup). */
+    Bench warmup(WarmupRule.Setting setting) {
+        this.warmup = setting;
         return this;
+    }
+
+    /** One warm-up round: sends this many mails and returns once each has its outcome. */
+    @FunctionalInterface
+    interface WarmupRound {
+        void send(int mails) throws Exception;
+    }
+
+    /** What the warm-up rule measures: CPU seconds so far of the processes a run measures. */
+    @FunctionalInterface
+    interface CpuMeter {
+        double seconds();
+    }
+
+    /**
+     * Warm-up rounds until the rule says the processes are warm (or an exact count was sent).
+     *
+     * @param scenarioMails the run's measured mails: a fixed count is at most this, as it always was
+     */
+    private WarmupRule.Summary warmUp(int scenarioMails, WarmupRound round, CpuMeter cpu) throws Exception {
+        WarmupRule rule = warmup.start(scenarioMails, Clock.systemUTC());
+        for (int mails = rule.nextRound(); mails > 0; mails = rule.nextRound()) {
+            double before = cpu.seconds();
+            round.send(mails);
+            rule.after(mails, cpu.seconds() - before);
+        }
+        return rule.summary();
+    }
+
+    /** CPU ms per measured mail of each process, and of all together. */
+    static Map<String, Double> cpuMsPerMail(List<ProcessFigures> processes, int mails) {
+        Map<String, Double> cpuPerMail = new LinkedHashMap<>();
+        double total = 0;
+        for (ProcessFigures process : processes) {
+            cpuPerMail.put(process.name(), Stats.round(process.cpuSeconds() * 1000 / mails, 2));
+            total += process.cpuSeconds();
+        }
+        cpuPerMail.put("all", Stats.round(total * 1000 / mails, 2));
+        return cpuPerMail;
+    }
+
+    private static double benchCpuSeconds() {
+        return BenchProcess.cpuSeconds(ProcessHandle.current().pid());
     }
 
     /** A broker process and node processes in one run directory. */
@@ -183,6 +230,11 @@ final class Bench {
             return cpu;
         }
 
+        /** CPU seconds so far of the broker and the nodes together. */
+        double cpuSecondsNow() {
+            return cpuNow().values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
         private List<BenchProcess> allProcesses() {
             List<BenchProcess> all = new ArrayList<>(nodes);
             all.add(0, broker);
@@ -230,11 +282,21 @@ final class Bench {
      * transacted receives committed one by one (as the grabbers), same number of producers and
      * consumers, no Camel, no checks.
      */
-    double rawBroker(int consumers) throws Exception {
+    RawResult rawBroker(int consumers) throws Exception {
         try (Run run = new Run("raw-broker");
                 ActiveMQConnectionFactory factory = BrokerConnection.forCommand(run.client)) {
-            rawRound(factory, consumers, Math.min(warmupMails, settings.mails())); // warm-up, as for the pipeline
-            return rawRound(factory, consumers, settings.mails());
+            // the producers and consumers are threads of this JVM: its CPU is part of what warms up
+            WarmupRule.Summary warm = warmUp(settings.mails(), mails -> rawRound(factory, consumers, mails),
+                    () -> run.cpuSecondsNow() + benchCpuSeconds());
+            double brokerBefore = run.broker.cpuSeconds();
+            double benchBefore = benchCpuSeconds();
+            double rate = rawRound(factory, consumers, settings.mails());
+            List<ProcessFigures> processes = List.of(
+                    new ProcessFigures("broker", Stats.round(run.broker.cpuSeconds() - brokerBefore, 2),
+                            Stats.round(run.broker.peakRssMib(), 1)),
+                    new ProcessFigures("bench", Stats.round(benchCpuSeconds() - benchBefore, 2),
+                            Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
+            return new RawResult(Stats.round(rate, 1), processes, cpuMsPerMail(processes, settings.mails()), warm);
         }
     }
 
@@ -311,27 +373,30 @@ final class Bench {
             }
             // warm-up: JIT compilation and connection set-up are not part of the sustained figures
             Deliveries warm = new Deliveries(names.stream().map(run::outbox).toList());
-            int warmup = Math.min(warmupMails, mails);
-            Map<String, Long> warmed = send(run, names, smtpPorts, warmup, rate, warm);
-            long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
-                BenchProcess.pause(5);
-            }
-            Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList(), warmed.keySet());
+            Set<String> warmed = ConcurrentHashMap.newKeySet();
+            WarmupRule.Summary warmup = warmUp(mails, round -> {
+                warmed.addAll(send(run, names, smtpPorts, round, rate, warm).keySet());
+                long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
+                    BenchProcess.pause(5);
+                }
+                warm.markAllRead();
+            }, run::cpuSecondsNow);
+            Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList(), warmed);
             Map<String, Double> cpuBefore = run.cpuNow();
             Map<String, Long> acceptedAt = send(run, names, smtpPorts, mails, rate, deliveries);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (deliveries.poll() < acceptedAt.size() && System.nanoTime() < deadline) {
                 BenchProcess.pause(5);
             }
-            return result(run, nodes, acceptedAt, deliveries, cpuBefore);
+            return result(run, nodes, acceptedAt, deliveries, cpuBefore, warmup);
         }
     }
 
     /** Figures of one chain of the scanner scenario: SMTP in, relay delivery out, EICAR in some mails. */
     record ScannerResult(String chain, int mails, int infected, double mailsPerSecond, Map<String, Double> latencyMs,
             int delivered, int quarantined, int lost, int duplicates, List<ProcessFigures> processes,
-            Map<String, Double> cpuMsPerMail) {
+            Map<String, Double> cpuMsPerMail, WarmupRule.Summary warmup) {
     }
 
     /** Every tenth mail of the scanner scenario carries the EICAR test file. */
@@ -373,9 +438,12 @@ final class Bench {
             List<Integer> port = List.of(smtp);
 
             Deliveries warm = outcomes.get();
-            Map<String, Long> warmed = send(run, node, port, Math.min(warmupMails, settings.mails()), 0, warm, INFECTED_EVERY);
-            awaitOutcomes(warm, warmed.size());
-            Deliveries measured = new Deliveries(List.of(), warmed.keySet());
+            Set<String> warmed = ConcurrentHashMap.newKeySet();
+            WarmupRule.Summary warmup = warmUp(settings.mails(), round -> {
+                warmed.addAll(send(run, node, port, round, 0, warm, INFECTED_EVERY).keySet());
+                awaitOutcomes(warm, warmed.size());
+            }, run::cpuSecondsNow);
+            Deliveries measured = new Deliveries(List.of(), warmed);
             outcomes.set(measured);
             Map<String, Double> cpuBefore = run.cpuNow();
             double clamdBefore = scanners == null ? 0 : BenchProcess.cpuSeconds(scanners.pid());
@@ -390,7 +458,7 @@ final class Bench {
             }
             processes.add(new ProcessFigures("bench", Stats.round(BenchProcess.cpuSeconds(ProcessHandle.current().pid())
                     - benchBefore, 2), Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
-            return scannerResult(chain, acceptedAt, measured, quarantined, processes);
+            return scannerResult(chain, acceptedAt, measured, quarantined, processes, warmup);
         }
     }
 
@@ -412,7 +480,7 @@ final class Bench {
     }
 
     private static ScannerResult scannerResult(BenchScanners.Chain chain, Map<String, Long> acceptedAt, Deliveries outcomes,
-            Set<String> quarantinedIds, List<ProcessFigures> processes) {
+            Set<String> quarantinedIds, List<ProcessFigures> processes, WarmupRule.Summary warmup) {
         List<Double> latencies = new ArrayList<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -435,16 +503,10 @@ final class Bench {
         latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
         int infected = (int) acceptedAt.size() / INFECTED_EVERY;
         // CPU per mail moves far less with the machine's other load than mails per second do
-        Map<String, Double> cpuPerMail = new LinkedHashMap<>();
-        double total = 0;
-        for (ProcessFigures process : processes) {
-            cpuPerMail.put(process.name(), Stats.round(process.cpuSeconds() * 1000 / acceptedAt.size(), 2));
-            total += process.cpuSeconds();
-        }
-        cpuPerMail.put("all", Stats.round(total * 1000 / acceptedAt.size(), 2));
         return new ScannerResult(chain.label, acceptedAt.size(), infected,
                 Stats.round(latencies.size() / ((last - first) / 1e9), 1), latency, latencies.size() - quarantined,
-                quarantined, lost, outcomes.files() - outcomes.count(), processes, cpuPerMail);
+                quarantined, lost, outcomes.files() - outcomes.count(), processes, cpuMsPerMail(processes, acceptedAt.size()),
+                warmup);
     }
 
     /** Sends mails through the configured ingress; returns accept time (nanoTime) per mail id. */
@@ -532,7 +594,7 @@ final class Bench {
     }
 
     private PipelineResult result(Run run, int nodes, Map<String, Long> acceptedAt, Deliveries deliveries,
-            Map<String, Double> cpuBefore) throws IOException {
+            Map<String, Double> cpuBefore, WarmupRule.Summary warmup) throws IOException {
         deliveries.poll();
         List<Double> latencies = new ArrayList<>();
         long first = Long.MAX_VALUE;
@@ -554,8 +616,9 @@ final class Bench {
         latency.put("p95", Stats.round(Stats.percentile(latencies, 95), 1));
         latency.put("p99", Stats.round(Stats.percentile(latencies, 99), 1));
         latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
+        List<ProcessFigures> processes = run.figures(cpuBefore);
         return new PipelineResult(nodes, acceptedAt.size(), Stats.round(latencies.size() / seconds, 1), latency,
-                run.figures(cpuBefore), lost, deliveries.files() - deliveries.count());
+                processes, cpuMsPerMail(processes, acceptedAt.size()), lost, deliveries.files() - deliveries.count(), warmup);
     }
 
     /** Failover: steady load into n1's mailbox on three nodes, kill -9 of n1, time to first peer delivery and to drain. */

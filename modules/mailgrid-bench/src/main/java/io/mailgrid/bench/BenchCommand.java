@@ -46,10 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Mail size: 2k, 20k, 1m ... (default 20k; 2k for --scanner)")
     String size;
 
-    @Option(names = "--warmup", defaultValue = "" + Bench.WARMUP_MAILS,
-            description = "Mails sent before each measured run and not counted: JIT compilation, connections; at most --mails"
-                    + " (default ${DEFAULT-VALUE})")
-    int warmup;
+    @Option(names = "--warmup", defaultValue = "auto", converter = WarmupConverter.class, paramLabel = "auto|N",
+            description = "Mails sent before each measured run and not counted (JIT compilation, connections): auto = rounds of "
+                    + WarmupRule.ROUND_MAILS + ", " + WarmupRule.ROUND_MAILS + ", then doubling, until a round's CPU per mail is within 10 %% of the round before ("
+                    + WarmupRule.MIN_MAILS + " to " + WarmupRule.MAX_MAILS + " mails, at most 3 min); N = exactly N mails, "
+                    + "at most --mails, as before ADR 0043 (default ${DEFAULT-VALUE})")
+    WarmupRule.Setting warmup;
 
     @Option(names = "--producers", defaultValue = "4", description = "Concurrent ingress clients (default ${DEFAULT-VALUE})")
     int producers;
@@ -98,6 +100,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of tables")
     boolean json;
 
+    /** --warmup: auto or a count, rejected with the option's name otherwise. */
+    static final class WarmupConverter implements CommandLine.ITypeConverter<WarmupRule.Setting> {
+        @Override
+        public WarmupRule.Setting convert(String value) {
+            try {
+                return WarmupRule.Setting.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     public static void main(String[] args) {
         // the sink's SMTP library announces every start and stop at INFO, between the bench's own lines
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.subethamail"))
@@ -120,23 +134,23 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> runSettings = new LinkedHashMap<>(Map.of("mails", mails, "sizeBytes", bytes, "producers", producers,
                 "ingress", ingress, "heap", heap, "runs", runs, "work", dir.toString()));
         runSettings.put("scenarios", List.copyOf(chosen));
-        runSettings.put("warmup", warmup);
+        runSettings.put("warmup", warmup.adaptive() ? warmup.toString() : warmup.fixedMails());
         if (!scanners.isEmpty()) {
             runSettings.put("scanner", Map.of("chains", scanners, "sizeBytes", size == null ? 2048 : bytes, "ingress", "smtp",
                     "delivery", "relay to the bench's sink", "infectedEvery", Bench.INFECTED_EVERY));
         }
         result.put("settings", runSettings);
 
-        List<Double> raw = new ArrayList<>();
+        List<Bench.RawResult> raw = new ArrayList<>();
         List<Bench.PipelineResult> pipelines = new ArrayList<>();
         List<Bench.PipelineResult> halfLoads = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             if (chosen.contains("raw")) {
-                log.printf("[run %d] raw broker, %d x %s ...%n", r + 1, mails, size);
+                log.printf("[run %d] raw broker, %d x %s ...%n", r + 1, mails, size == null ? "20k" : size);
                 raw.add(bench.rawBroker(8)); // as many consumers as a node has grabbers
             }
             if (chosen.contains("pipeline") || chosen.contains("latency")) {
-                log.printf("[run %d] pipeline, 1 node, %d x %s via %s ...%n", r + 1, mails, size, ingress);
+                log.printf("[run %d] pipeline, 1 node, %d x %s via %s ...%n", r + 1, mails, size == null ? "20k" : size, ingress);
                 Bench.PipelineResult max = bench.pipeline("pipeline", 1, mails, 0, 0);
                 pipelines.add(max);
                 if (chosen.contains("latency")) {
@@ -147,21 +161,27 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!raw.isEmpty()) {
-            result.put("rawBroker", Map.of("mailsPerSecond", Stats.round(Stats.median(raw), 1), "runs", raw));
+            Map<String, Object> rawBroker = new LinkedHashMap<>();
+            rawBroker.put("mailsPerSecond", Stats.round(rawMedian(raw).mailsPerSecond(), 1));
+            rawBroker.put("runs", raw.stream().map(Bench.RawResult::mailsPerSecond).toList());
+            rawBroker.put("median", rawMedian(raw));
+            rawBroker.put("perRun", raw);
+            result.put("rawBroker", rawBroker);
         }
         if (!pipelines.isEmpty() && chosen.contains("pipeline")) {
             Bench.PipelineResult median = medianByThroughput(pipelines);
             Map<String, Object> pipeline = new LinkedHashMap<>();
             pipeline.put("median", median);
             pipeline.put("runs", pipelines.stream().map(Bench.PipelineResult::mailsPerSecond).toList());
+            pipeline.put("perRun", pipelines);
             if (!raw.isEmpty()) {
-                pipeline.put("ratioToRaw", Stats.round(median.mailsPerSecond() / Stats.median(raw), 3));
+                pipeline.put("ratioToRaw", Stats.round(median.mailsPerSecond() / rawMedian(raw).mailsPerSecond(), 3));
             }
             result.put("pipeline", pipeline);
         }
         if (!halfLoads.isEmpty()) {
             result.put("halfLoad", Map.of("median", medianByP99(halfLoads),
-                    "p99Runs", halfLoads.stream().map(h -> h.latencyMs().get("p99")).toList()));
+                    "p99Runs", halfLoads.stream().map(h -> h.latencyMs().get("p99")).toList(), "perRun", halfLoads));
         }
         if (chosen.contains("scale")) {
             List<Bench.PipelineResult> scale = new ArrayList<>();
@@ -256,11 +276,32 @@ public final class BenchCommand implements Callable<Integer> {
                 Bench.ScannerResult median = medianByRate(results);
                 figures.put("median", median);
                 figures.put("runs", results.stream().map(Bench.ScannerResult::mailsPerSecond).toList());
+                figures.put("perRun", results);
                 figures.put("ratioToPassAll", Stats.round(median.mailsPerSecond() / passAll, 3));
                 result.put(chain.label, figures);
             });
         }
         return result;
+    }
+
+    private static Bench.RawResult rawMedian(List<Bench.RawResult> results) {
+        List<Bench.RawResult> sorted = new ArrayList<>(results);
+        sorted.sort((a, b) -> Double.compare(a.mailsPerSecond(), b.mailsPerSecond()));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    /** How the run warmed up, and the CPU per mail of its last rounds: a reader sees the JIT settle. */
+    static String warmupLine(WarmupRule.Summary warmup) {
+        List<Double> rounds = warmup.roundCpuMsPerMail();
+        String last = rounds.subList(Math.max(0, rounds.size() - 6), rounds.size()).toString();
+        String outcome = switch (warmup.outcome()) {
+            case WARM -> "warm: a round's CPU per mail within 10 % of the round before";
+            case COUNT_SENT -> "--warmup " + warmup.setting();
+            case GAVE_UP_AT_MAXIMUM -> "MAXIMUM HIT before the CPU per mail settled";
+            case AGAIN -> "unfinished";
+        };
+        return String.format("warm-up %d mails (%s); CPU ms per mail by round%s: %s", warmup.mails(), outcome,
+                rounds.size() > 6 ? " (last 6 of " + rounds.size() + ")" : "", last);
     }
 
     private static Bench.ScannerResult medianByRate(List<Bench.ScannerResult> results) {
@@ -298,15 +339,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void print(PrintStream out, Map<String, Object> result) {
+    static void print(PrintStream out, Map<String, Object> result) {
         out.println();
         out.println("Machine: " + result.get("machine"));
         out.println("Settings: " + result.get("settings"));
         out.println();
-        Object raw = result.get("rawBroker");
+        Map<String, Object> raw = (Map<String, Object>) result.get("rawBroker");
         if (raw != null) {
-            out.printf("Raw broker (plain JMS, persistent, transacted receive):  %8.1f mails/s%n",
-                    ((Map<String, Object>) raw).get("mailsPerSecond"));
+            out.printf("Raw broker (plain JMS, persistent, transacted receive):  %8.1f mails/s%n", raw.get("mailsPerSecond"));
+            Bench.RawResult r = (Bench.RawResult) raw.get("median");
+            out.println("  CPU ms per mail: " + r.cpuMsPerMail());
+            out.println("  " + warmupLine(r.warmup()));
         }
         Map<String, Object> pipeline = (Map<String, Object>) result.get("pipeline");
         if (pipeline != null) {
@@ -315,16 +358,20 @@ public final class BenchCommand implements Callable<Integer> {
                     p.mailsPerSecond(), pipeline.getOrDefault("ratioToRaw", "-"));
             out.printf("  latency at full load ms: %s   lost %d, duplicates %d%n", p.latencyMs(), p.lost(), p.duplicates());
             p.processes().forEach(f -> out.printf("  %-8s cpu %6.1f s   peak RSS %6.1f MiB%n", f.name(), f.cpuSeconds(), f.peakRssMib()));
+            out.println("  CPU ms per mail: " + p.cpuMsPerMail());
+            out.println("  " + warmupLine(p.warmup()));
         }
         Map<String, Object> half = (Map<String, Object>) result.get("halfLoad");
         if (half != null) {
             Bench.PipelineResult h = (Bench.PipelineResult) half.get("median");
             out.printf("Half load (%.1f mails/s): latency ms %s%n", h.mailsPerSecond(), h.latencyMs());
+            out.println("  " + warmupLine(h.warmup()));
         }
         List<Bench.PipelineResult> scale = (List<Bench.PipelineResult>) result.get("scale");
         if (scale != null) {
             out.println("Scale, check waiting 50 ms:");
-            scale.forEach(s -> out.printf("  %d node(s): %8.1f mails/s   p99 %s ms%n", s.nodes(), s.mailsPerSecond(), s.latencyMs().get("p99")));
+            scale.forEach(s -> out.printf("  %d node(s): %8.1f mails/s   p99 %s ms   %s%n", s.nodes(), s.mailsPerSecond(),
+                    s.latencyMs().get("p99"), warmupLine(s.warmup())));
         }
         if (result.get("failover") != null) {
             out.println("Failover (kill -9): " + result.get("failover"));
@@ -376,6 +423,7 @@ public final class BenchCommand implements Callable<Integer> {
                         m.quarantined(), m.lost(), m.duplicates(), cpu.toString().trim());
                 out.println("            runs (mails/s): " + figures.get("runs"));
                 out.println("            CPU ms per mail: " + m.cpuMsPerMail());
+                out.println("            " + warmupLine(m.warmup()));
             });
         }
     }
