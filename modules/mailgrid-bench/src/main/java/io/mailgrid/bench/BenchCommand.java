@@ -242,7 +242,7 @@ public final class BenchCommand implements Callable<Integer> {
         chains.remove(BenchScanners.Chain.PASS_ALL); // it runs first in every run anyway
         Map<String, Object> result = new LinkedHashMap<>();
         StringBuilder why = new StringBuilder();
-        try (BenchScanners clamd = BenchScanners.start(dir.resolve("clamd"), why).orElse(null)) {
+        try (BenchScanners clamd = BenchScanners.start(chains, dir.resolve("clamd"), why).orElse(null)) {
             if (chains.isEmpty()) {
                 log.println("scanner: only the pass-all chain runs");
             } else if (clamd == null) {

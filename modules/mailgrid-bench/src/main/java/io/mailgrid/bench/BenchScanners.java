@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,18 +27,21 @@ final class BenchScanners implements AutoCloseable {
     /** A chain of the scanner scenario. */
     enum Chain {
         /** Every mail CLEAN without looking at it: the pipeline's own cost. */
-        PASS_ALL("pass-all", "check:pass-all"),
+        PASS_ALL("pass-all", "check:pass-all", false),
         /** The shipped chain with the clamd check (INSTREAM over clamd's socket). */
-        CLAMD("clamd", "check:clamd"),
+        CLAMD("clamd", "check:clamd", true),
         /** The shipped chain with the command-line scanner running clamdscan for every mail. */
-        EXEC("exec", "check:virus-scan");
+        EXEC("exec", "check:virus-scan", true);
 
         final String label;
         final String step;
+        /** Whether its nodes scan with the bench's clamd. */
+        final boolean scansWithClamd;
 
-        Chain(String label, String step) {
+        Chain(String label, String step, boolean scansWithClamd) {
             this.label = label;
             this.step = step;
+            this.scansWithClamd = scansWithClamd;
         }
 
         static Chain of(String label) {
@@ -58,8 +62,19 @@ final class BenchScanners implements AutoCloseable {
         this.clamdscan = clamdscan;
     }
 
-    /** Starts a clamd of the bench's own in {@code dir}, or says why it cannot. */
-    static Optional<BenchScanners> start(Path dir, StringBuilder why) {
+    /** Whether any of these chains scans with clamd: pass-all alone runs on a machine without one. */
+    static boolean needClamd(Collection<Chain> chains) {
+        return chains.stream().anyMatch(chain -> chain.scansWithClamd);
+    }
+
+    /**
+     * Starts a clamd of the bench's own in {@code dir} when one of {@code chains} scans with it; empty
+     * when none does (nothing started, {@code why} left empty) or when it cannot start ({@code why} says why).
+     */
+    static Optional<BenchScanners> start(Collection<Chain> chains, Path dir, StringBuilder why) {
+        if (!needClamd(chains)) {
+            return Optional.empty();
+        }
         Optional<Path> program = ClamAv.clamd();
         if (program.isEmpty()) {
             why.append("clamd is not installed (Debian: apt-get install clamav-daemon)");

@@ -38,7 +38,8 @@ final class AioJournal {
         if (!libraryLoaded()) {
             return Optional.of("Artemis's native library (libartemis-native-64.so, x86-64 Linux only) did not load from "
                     + LIBRARY_PATH + "=" + System.getProperty(LIBRARY_PATH)
-                    + ", or libaio is missing (Debian: apt-get install libaio1); start Mailgrid with its launcher,"
+                    + ", or libaio.so.1 is missing (Debian 12: apt-get install libaio1; Debian 13, Ubuntu 24.04: libaio1t64,"
+                    + " with a libaio.so.1 link to its libaio.so.1t64); start Mailgrid with its launcher,"
                     + " which names the library's directory");
         }
         try {

@@ -31,6 +31,7 @@ import io.mailgrid.ingress.PublishException;
 import io.mailgrid.cluster.StatusReport;
 import io.mailgrid.testing.Maildir;
 import io.mailgrid.testing.MailgridProcess;
+import io.mailgrid.testing.ShippedJournal;
 import io.mailgrid.testing.SmtpSink;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -86,6 +87,8 @@ final class Cluster implements AutoCloseable {
         broker = trackBroker(MailgridProcess.start("broker", logs,
                 List.of("mailgrid.redelivery.delay=100ms"),
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
+        // the broker every kill -9 and SIGSTOP of these tests stands beside runs the journal we ship
+        ShippedJournal.assertStartedAsShipped(broker.currentRun());
         return broker;
     }
 

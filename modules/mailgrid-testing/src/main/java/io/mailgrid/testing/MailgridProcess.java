@@ -16,7 +16,9 @@ import static org.awaitility.Awaitility.await;
  * A {@code mailgrid} command (node or broker) running as its own JVM, as an operator would run it,
  * for tests that kill processes. Output goes to a log file; {@link #close()} always stops it.
  *
- * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test. Its virus
+ * <p>The child JVM uses this JVM's class path, so it runs exactly the code under test, and the
+ * launcher's {@code java.library.path} ({@link TestHome#nativeLibraryDir()}), so an embedded broker's
+ * journal is the one the launcher runs (AIO where it can run, see {@link ShippedJournal}). Its virus
  * scans say clean: {@link FakeClamd} (the shipped check:clamd) unless {@code jvmProps} set
  * {@code mailgrid.clamd.address}, {@link FakeScanner#clean()} unless they set
  * {@code mailgrid.virus-scan.command}.
@@ -73,6 +75,9 @@ public final class MailgridProcess implements AutoCloseable {
         // compete with the other test processes for the CPU; what a test measures is behaviour, not peak speed
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a node never goes on after running out of heap
+        // as the launcher: an embedded broker's journal on AIO where it can run, so that a kill -9 or a
+        // SIGSTOP hits the journal we ship (docs/adr/0040)
+        command.add("-Djava.library.path=" + TestHome.nativeLibraryDir());
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-Dmailgrid.smtp.port=0"); // never the shared default port; --smtp-port or jvmProps choose one
         command.add("-Dmailgrid.http.port=0"); // likewise HTTP; jvmProps choose one
@@ -122,6 +127,7 @@ public final class MailgridProcess implements AutoCloseable {
         command.add("-Xmx128m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1"); // a command runs for a second: start-up is all its time
+        command.add("-Djava.library.path=" + TestHome.nativeLibraryDir()); // as the launcher runs every command
         command.add("-Dmailgrid.home=" + TestHome.path());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -44,6 +44,14 @@ public final class TestHome {
         return dir;
     }
 
+    /**
+     * The directory of Artemis's native library (the AIO journal) as the build unpacks it in the checkout:
+     * what {@code ./mailgrid} passes as {@code java.library.path} (docs/adr/0040).
+     */
+    public static Path nativeLibraryDir() {
+        return path().resolve("modules/mailgrid-broker/target/native/lib/linux-x86_64");
+    }
+
     /** The shipped routes directory. */
     public static Path routes() {
         return path().resolve("routes");

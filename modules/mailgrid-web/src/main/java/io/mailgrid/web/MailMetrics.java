@@ -2,9 +2,12 @@ package io.mailgrid.web;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -52,6 +55,20 @@ public final class MailMetrics extends EventNotifierSupport {
     private final MultiGauge nodes;
     private final MultiGauge queueWaiting;
     private final MultiGauge queueInFlight;
+    // Each meter is built and registered once, on its first use (an unused one stays out of the scrape),
+    // then found by its tag values: a mail costs a map lookup per meter, not a builder and a registry search
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
+    private final Map<String, Counter> redelivered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> quarantined = new ConcurrentHashMap<>();
+    private final Map<String, Timer> checkDuration = new ConcurrentHashMap<>();
+    private final Map<CheckVerdict, Counter> checked = new ConcurrentHashMap<>();
+    private volatile Counter delivered;
+    private volatile Timer latency;
+
+    /** The tags of the checked counter. */
+    private record CheckVerdict(String check, String verdict) {
+    }
 
     /**
      * @param deliveryTarget how this node delivers (maildir or relay), the delivered counter's target label
@@ -84,8 +101,8 @@ public final class MailMetrics extends EventNotifierSupport {
 
     /** Counts a mail ingress stored in the broker (SMTP, pickup, submit). */
     public void accepted(Envelope envelope) {
-        Counter.builder("mailgrid.mails.accepted").description("Mails accepted and stored, by ingress")
-                .tag("ingress", envelope.source()).register(registry).increment();
+        accepted.computeIfAbsent(envelope.source(), ingress -> counter("mailgrid.mails.accepted",
+                "Mails accepted and stored, by ingress", Tags.of("ingress", ingress))).increment();
     }
 
     /** Sets the nodes-by-state gauge from the node's view of its cluster (node name to state). */
@@ -134,8 +151,9 @@ public final class MailMetrics extends EventNotifierSupport {
             }
             if (event instanceof ExchangeFailedEvent) {
                 if (route.startsWith("grabber-") || route.startsWith("delivery-")) {
-                    counter("mailgrid.mails.redelivered", "Attempts that failed and rolled back: the broker redelivers the mail",
-                            Tags.of("stage", route.startsWith("grabber-") ? "check" : "delivery")).increment();
+                    redelivered.computeIfAbsent(route.startsWith("grabber-") ? "check" : "delivery", stage -> counter(
+                            "mailgrid.mails.redelivered", "Attempts that failed and rolled back: the broker redelivers the mail",
+                            Tags.of("stage", stage))).increment();
                 }
             } else if (route.startsWith("grabber-")) {
                 grabbed(exchange);
@@ -159,17 +177,17 @@ public final class MailMetrics extends EventNotifierSupport {
         } else {
             verdict = Objects.toString(in.getHeader(MailProperty.VERDICT), "CLEAN");
         }
-        Timer.builder("mailgrid.check.duration").description("Time one check step took on one mail")
-                .tag("check", check).publishPercentileHistogram().register(registry)
-                .record(Duration.ofMillis(sent.getTimeTaken()));
-        counter("mailgrid.mails.checked", "Check steps run on mails, by check and the verdict after it",
-                Tags.of("check", check, "verdict", verdict)).increment();
+        checkDuration.computeIfAbsent(check, name -> Timer.builder("mailgrid.check.duration")
+                .description("Time one check step took on one mail").tag("check", name).publishPercentileHistogram()
+                .register(registry)).record(Duration.ofMillis(sent.getTimeTaken()));
+        checked.computeIfAbsent(new CheckVerdict(check, verdict), key -> counter("mailgrid.mails.checked",
+                "Check steps run on mails, by check and the verdict after it",
+                Tags.of("check", key.check(), "verdict", key.verdict()))).increment();
     }
 
     private void grabbed(Exchange exchange) {
         if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
-            counter("mailgrid.mails.dead.lettered", "Mails moved to " + Queues.DLQ + " with the reason",
-                    Tags.of("stage", "check")).increment();
+            deadLettered("check");
             return;
         }
         if (Boolean.TRUE.equals(exchange.getProperty(DELIVERED_BY_GRABBER, Boolean.class))) {
@@ -178,34 +196,54 @@ public final class MailMetrics extends EventNotifierSupport {
         }
         Object verdict = exchange.getMessage().getHeader(MailProperty.VERDICT);
         if (verdict != null && !"CLEAN".equals(verdict)) {
-            counter("mailgrid.mails.quarantined", "Mails moved to " + Queues.QUARANTINE + ", by verdict",
-                    Tags.of("verdict", verdict.toString())).increment();
+            quarantined.computeIfAbsent(verdict.toString(), name -> counter("mailgrid.mails.quarantined",
+                    "Mails moved to " + Queues.QUARANTINE + ", by verdict", Tags.of("verdict", name))).increment();
         }
     }
 
     private void delivered(Exchange exchange) {
         Message in = exchange.getMessage();
         if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
-            counter("mailgrid.mails.dead.lettered", "Mails moved to " + Queues.DLQ + " with the reason",
-                    Tags.of("stage", "delivery")).increment();
+            deadLettered("delivery");
             return;
         }
         if (in.getHeader(MailProperty.REFUSED_RCPT) != null) {
-            counter("mailgrid.mails.dead.lettered", "Mails moved to " + Queues.DLQ + " with the reason",
-                    Tags.of("stage", "delivery")).increment();
+            deadLettered("delivery");
         }
         if (in.getHeader(MailProperty.DEFERRED_RCPT) != null && in.getHeader(MailProperty.REFUSED_RCPT) == null) {
             return; // not delivered yet: back to the queue for a later attempt
         }
-        counter("mailgrid.mails.delivered", "Mails delivered, by target (maildir or relay)",
-                Tags.of("target", deliveryTarget)).increment();
+        if (delivered == null) {
+            // two mails at once may both get here: the registry hands both the same counter
+            delivered = counter("mailgrid.mails.delivered", "Mails delivered, by target (maildir or relay)",
+                    Tags.of("target", deliveryTarget));
+        }
+        delivered.increment();
+        Optional<Instant> received = receivedAt(in);
+        if (received.isPresent()) {
+            if (latency == null) {
+                latency = Timer.builder("mailgrid.mail.latency").description("From ingress accepting a mail to its delivery")
+                        .publishPercentileHistogram().register(registry);
+            }
+            latency.record(Duration.between(received.get(), clock.instant()));
+        }
+    }
+
+    private void deadLettered(String stage) {
+        deadLettered.computeIfAbsent(stage, name -> counter("mailgrid.mails.dead.lettered",
+                "Mails moved to " + Queues.DLQ + " with the reason", Tags.of("stage", name))).increment();
+    }
+
+    /** When ingress accepted the mail (the one envelope property the latency needs); empty if not a Mailgrid mail. */
+    private static Optional<Instant> receivedAt(Message in) {
+        Object millis = in.getHeader(MailProperty.RECEIVED_AT);
+        if (millis instanceof Number number) {
+            return Optional.of(Instant.ofEpochMilli(number.longValue()));
+        }
         try {
-            Envelope envelope = Envelope.fromHeaders(in.getHeaders());
-            Timer.builder("mailgrid.mail.latency").description("From ingress accepting a mail to its delivery")
-                    .publishPercentileHistogram().register(registry)
-                    .record(Duration.between(envelope.receivedAt(), clock.instant()));
-        } catch (RuntimeException e) {
-            // not a Mailgrid mail: no received time to measure from
+            return millis == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(millis.toString())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

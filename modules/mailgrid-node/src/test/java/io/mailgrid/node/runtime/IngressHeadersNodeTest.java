@@ -224,17 +224,10 @@ class IngressHeadersNodeTest {
             try (RandomAccessFile sparse = new RandomAccessFile(huge.toFile(), "rw")) {
                 sparse.setLength(3L << 30); // 3 GB, no disk used
             }
-            java.io.PrintStream originalErr = System.err;
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit;
-            try {
-                exit = MailgridCommand.execute("submit", "--node", "a", "--broker", a.brokerUrl(), huge.toString());
-            } finally {
-                System.setErr(originalErr);
-            }
-            assertThat(exit).isEqualTo(MailgridCommand.EXIT_FAILURE);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("huge.eml", "larger than", "mailgrid.pickup.size-limit");
+            TestNode.Run submit = TestNode.run("submit", "--node", "a", "--broker", a.brokerUrl(), huge.toString());
+
+            assertThat(submit.exit()).isEqualTo(MailgridCommand.EXIT_FAILURE);
+            assertThat(submit.err()).contains("huge.eml", "larger than", "mailgrid.pickup.size-limit");
             assertThat(a.depth(Queues.mailbox("a"))).isZero();
         }
     }
