@@ -176,6 +176,12 @@ public final class BenchCommand implements Callable<Integer> {
             pipeline.put("perRun", pipelines);
             if (!raw.isEmpty()) {
                 pipeline.put("ratioToRaw", Stats.round(median.mailsPerSecond() / rawMedian(raw).mailsPerSecond(), 3));
+                if (raw.size() == pipelines.size()) {
+                    List<Double> ratios = Stats.sameRunRatios(pipelines.stream().map(Bench.PipelineResult::mailsPerSecond).toList(),
+                            raw.stream().map(Bench.RawResult::mailsPerSecond).toList());
+                    pipeline.put("sameRunRatiosToRaw", ratios);
+                    pipeline.put("sameRunRatioToRawMedian", Stats.median(ratios));
+                }
             }
             result.put("pipeline", pipeline);
         }
@@ -270,7 +276,8 @@ public final class BenchCommand implements Callable<Integer> {
                             .add(bench.scanner(chain, chain == BenchScanners.Chain.PASS_ALL ? null : clamd));
                 }
             }
-            double passAll = medianByRate(runsByChain.get(BenchScanners.Chain.PASS_ALL)).mailsPerSecond();
+            List<Bench.ScannerResult> passAllRuns = runsByChain.get(BenchScanners.Chain.PASS_ALL);
+            double passAll = medianByRate(passAllRuns).mailsPerSecond();
             runsByChain.forEach((chain, results) -> {
                 Map<String, Object> figures = new LinkedHashMap<>();
                 Bench.ScannerResult median = medianByRate(results);
@@ -278,6 +285,11 @@ public final class BenchCommand implements Callable<Integer> {
                 figures.put("runs", results.stream().map(Bench.ScannerResult::mailsPerSecond).toList());
                 figures.put("perRun", results);
                 figures.put("ratioToPassAll", Stats.round(median.mailsPerSecond() / passAll, 3));
+                // issue 12 reads the scanner's cost against pass-all "in the same run"
+                List<Double> ratios = Stats.sameRunRatios(results.stream().map(Bench.ScannerResult::mailsPerSecond).toList(),
+                        passAllRuns.stream().map(Bench.ScannerResult::mailsPerSecond).toList());
+                figures.put("sameRunRatios", ratios);
+                figures.put("sameRunRatioMedian", Stats.median(ratios));
                 result.put(chain.label, figures);
             });
         }
@@ -295,7 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Double> rounds = warmup.roundCpuMsPerMail();
         String last = rounds.subList(Math.max(0, rounds.size() - 6), rounds.size()).toString();
         String outcome = switch (warmup.outcome()) {
-            case WARM -> "warm: a round's CPU per mail within 10 % of the round before";
+            case WARM -> "warm: three rounds in a row within 10 % of each other's CPU per mail";
             case COUNT_SENT -> "--warmup " + warmup.setting();
             case GAVE_UP_AT_MAXIMUM -> "MAXIMUM HIT before the CPU per mail settled";
             case AGAIN -> "unfinished";
@@ -356,6 +368,10 @@ public final class BenchCommand implements Callable<Integer> {
             Bench.PipelineResult p = (Bench.PipelineResult) pipeline.get("median");
             out.printf("Pipeline, 1 node (ingress -> check -> Maildir):          %8.1f mails/s   ratio to raw %s%n",
                     p.mailsPerSecond(), pipeline.getOrDefault("ratioToRaw", "-"));
+            if (pipeline.containsKey("sameRunRatiosToRaw")) {
+                out.println("  ratio to raw in each run: " + pipeline.get("sameRunRatiosToRaw") + ", median "
+                        + pipeline.get("sameRunRatioToRawMedian"));
+            }
             out.printf("  latency at full load ms: %s   lost %d, duplicates %d%n", p.latencyMs(), p.lost(), p.duplicates());
             p.processes().forEach(f -> out.printf("  %-8s cpu %6.1f s   peak RSS %6.1f MiB%n", f.name(), f.cpuSeconds(), f.peakRssMib()));
             out.println("  CPU ms per mail: " + p.cpuMsPerMail());
@@ -421,7 +437,8 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("  %-9s %9.1f %7s %8.1f %8.1f %10d %12d %5d %5d   %s%n", chain, m.mailsPerSecond(),
                         figures.get("ratioToPassAll"), m.latencyMs().get("p50"), m.latencyMs().get("p99"), m.delivered(),
                         m.quarantined(), m.lost(), m.duplicates(), cpu.toString().trim());
-                out.println("            runs (mails/s): " + figures.get("runs"));
+                out.println("            runs (mails/s): " + figures.get("runs") + ", ratio to pass-all in each run: "
+                        + figures.get("sameRunRatios") + ", median " + figures.get("sameRunRatioMedian"));
                 out.println("            CPU ms per mail: " + m.cpuMsPerMail());
                 out.println("            " + warmupLine(m.warmup()));
             });

@@ -25,6 +25,22 @@ final class Stats {
         return percentile(values, 50);
     }
 
+    /**
+     * Each run's figure divided by the other figure of the same run (run i with run i), rounded to
+     * 3 decimals: a comparison the machine's changes from run to run do not skew, as a ratio of two
+     * medians taken from different runs can be.
+     */
+    static List<Double> sameRunRatios(List<Double> figures, List<Double> baselines) {
+        if (figures.size() != baselines.size()) {
+            throw new IllegalArgumentException("runs differ: " + figures.size() + " against " + baselines.size());
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < figures.size(); i++) {
+            ratios.add(round(figures.get(i) / baselines.get(i), 3));
+        }
+        return ratios;
+    }
+
     static double round(double value, int decimals) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return value;
