@@ -146,12 +146,42 @@ public record StatusReport(List<NodeStatus> nodes, List<QueueDepth> queues, List
     }
 
     private static Map<String, JsonNode> consumersBySession(BrokerManagement broker) throws Exception {
-        Object result = broker.invoke("broker", "listConsumers", "", 1, 10_000);
-        Map<String, JsonNode> bySession = new HashMap<>();
-        for (JsonNode consumer : JSON.readTree(result.toString()).path("data")) {
-            bySession.put(consumer.path("session").asText(), consumer);
+        return consumersBySession(() -> broker.invoke("broker", "listConsumers", "", 1, 10_000));
+    }
+
+    /** One read of the broker's consumer listing, as a management call answers it. */
+    @FunctionalInterface
+    interface ConsumerListing {
+        Object read() throws Exception;
+    }
+
+    /** Attempts at the consumer listing before the in-flight rows go without their holders. */
+    static final int LISTING_ATTEMPTS = 3;
+
+    /**
+     * The broker's consumers by session name, to name the node holding each mail in flight. Artemis
+     * can fail the whole listing while a consumer is being created or closed (measured in
+     * HungDeliveryIT: "Cannot invoke ServerSession.getName() because this.session is null" during a
+     * takeover), which is exactly when an operator looks. So the listing is read again; if it keeps
+     * failing, the report is still given, its in-flight mails with "?" for the holder.
+     */
+    static Map<String, JsonNode> consumersBySession(ConsumerListing listing) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            Object result;
+            try {
+                result = listing.read();
+            } catch (IllegalStateException e) { // the broker answered: the operation failed
+                if (attempt == LISTING_ATTEMPTS) {
+                    return Map.of();
+                }
+                continue;
+            }
+            Map<String, JsonNode> bySession = new HashMap<>();
+            for (JsonNode consumer : JSON.readTree(result.toString()).path("data")) {
+                bySession.put(consumer.path("session").asText(), consumer);
+            }
+            return bySession;
         }
-        return bySession;
     }
 
     private static List<InFlightMail> inFlight(BrokerManagement broker, String queue,
