@@ -378,18 +378,19 @@ final class Bench {
                 warmed.addAll(send(run, names, smtpPorts, round, rate, warm).keySet());
                 long warmDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                 while (warm.poll() < warmed.size() && System.nanoTime() < warmDeadline) {
-                    BenchProcess.pause(5);
+                    BenchProcess.pause(Deliveries.LOOK_EVERY_MILLIS);
                 }
                 warm.markAllRead();
             }, run::cpuSecondsNow);
             Deliveries deliveries = new Deliveries(names.stream().map(run::outbox).toList(), warmed);
             Map<String, Double> cpuBefore = run.cpuNow();
+            double benchBefore = benchCpuSeconds();
             Map<String, Long> acceptedAt = send(run, names, smtpPorts, mails, rate, deliveries);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (deliveries.poll() < acceptedAt.size() && System.nanoTime() < deadline) {
-                BenchProcess.pause(5);
+                BenchProcess.pause(Deliveries.LOOK_EVERY_MILLIS);
             }
-            return result(run, nodes, acceptedAt, deliveries, cpuBefore, warmup);
+            return result(run, nodes, acceptedAt, deliveries, cpuBefore, benchBefore, warmup);
         }
     }
 
@@ -475,7 +476,7 @@ final class Bench {
             } else if (System.nanoTime() - progressAt > TimeUnit.SECONDS.toNanos(60)) {
                 return; // stuck: what is missing is reported as lost
             }
-            BenchProcess.pause(5);
+            BenchProcess.pause(Deliveries.LOOK_EVERY_MILLIS);
         }
     }
 
@@ -565,9 +566,6 @@ final class Bench {
                                 publisher.publish(envelope, mail);
                                 acceptedAt.put(envelope.mailId(), System.nanoTime());
                             }
-                            if (n % 200 == 0) {
-                                deliveries.poll();
-                            }
                         }
                     } finally {
                         if (smtp != null) {
@@ -594,7 +592,7 @@ final class Bench {
     }
 
     private PipelineResult result(Run run, int nodes, Map<String, Long> acceptedAt, Deliveries deliveries,
-            Map<String, Double> cpuBefore, WarmupRule.Summary warmup) throws IOException {
+            Map<String, Double> cpuBefore, double benchBefore, WarmupRule.Summary warmup) throws IOException {
         deliveries.poll();
         List<Double> latencies = new ArrayList<>();
         long first = Long.MAX_VALUE;
@@ -616,7 +614,10 @@ final class Bench {
         latency.put("p95", Stats.round(Stats.percentile(latencies, 95), 1));
         latency.put("p99", Stats.round(Stats.percentile(latencies, 99), 1));
         latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
-        List<ProcessFigures> processes = run.figures(cpuBefore);
+        List<ProcessFigures> processes = new ArrayList<>(run.figures(cpuBefore));
+        // the bench's producers (the ingress clients) and its Maildir watch, on the cores the node and broker use
+        processes.add(new ProcessFigures("bench", Stats.round(benchCpuSeconds() - benchBefore, 2),
+                Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
         return new PipelineResult(nodes, acceptedAt.size(), Stats.round(latencies.size() / seconds, 1), latency,
                 processes, cpuMsPerMail(processes, acceptedAt.size()), lost, deliveries.files() - deliveries.count(), warmup);
     }
@@ -641,7 +642,7 @@ final class Bench {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (firstAfter == null && System.nanoTime() < deadline) {
                 if (deliveries.poll() > atKill) {
-                    firstAfter = System.nanoTime();
+                    firstAfter = System.nanoTime(); // the time of the look: here the bench looks often
                 }
                 BenchProcess.pause(5);
             }
