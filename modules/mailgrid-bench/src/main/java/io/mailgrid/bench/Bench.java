@@ -139,6 +139,12 @@ final class Bench {
         return BenchProcess.cpuSeconds(ProcessHandle.current().pid());
     }
 
+    /** The bench's own JVM as a measured process: CPU seconds since {@code cpuBefore}, and its peak RSS. */
+    private static ProcessFigures benchFigures(double cpuBefore) {
+        return new ProcessFigures("bench", Stats.round(benchCpuSeconds() - cpuBefore, 2),
+                Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1));
+    }
+
     /** A broker process and node processes in one run directory. */
     final class Run implements AutoCloseable {
         final Path dir;
@@ -294,8 +300,7 @@ final class Bench {
             List<ProcessFigures> processes = List.of(
                     new ProcessFigures("broker", Stats.round(run.broker.cpuSeconds() - brokerBefore, 2),
                             Stats.round(run.broker.peakRssMib(), 1)),
-                    new ProcessFigures("bench", Stats.round(benchCpuSeconds() - benchBefore, 2),
-                            Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
+                    benchFigures(benchBefore));
             return new RawResult(Stats.round(rate, 1), processes, cpuMsPerMail(processes, settings.mails()), warm);
         }
     }
@@ -457,8 +462,7 @@ final class Bench {
                 processes.add(new ProcessFigures("clamd", Stats.round(BenchProcess.cpuSeconds(scanners.pid()) - clamdBefore, 2),
                         Stats.round(BenchProcess.peakRssMib(scanners.pid()), 1)));
             }
-            processes.add(new ProcessFigures("bench", Stats.round(BenchProcess.cpuSeconds(ProcessHandle.current().pid())
-                    - benchBefore, 2), Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
+            processes.add(benchFigures(benchBefore));
             return scannerResult(chain, acceptedAt, measured, quarantined, processes, warmup);
         }
     }
@@ -616,8 +620,7 @@ final class Bench {
         latency.put("max", Stats.round(Stats.percentile(latencies, 100), 1));
         List<ProcessFigures> processes = new ArrayList<>(run.figures(cpuBefore));
         // the bench's producers (the ingress clients) and its Maildir watch, on the cores the node and broker use
-        processes.add(new ProcessFigures("bench", Stats.round(benchCpuSeconds() - benchBefore, 2),
-                Stats.round(BenchProcess.peakRssMib(ProcessHandle.current().pid()), 1)));
+        processes.add(benchFigures(benchBefore));
         return new PipelineResult(nodes, acceptedAt.size(), Stats.round(latencies.size() / seconds, 1), latency,
                 processes, cpuMsPerMail(processes, acceptedAt.size()), lost, deliveries.files() - deliveries.count(), warmup);
     }

@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "auto", converter = WarmupConverter.class, paramLabel = "auto|N",
             description = "Mails sent before each measured run and not counted (JIT compilation, connections): auto = rounds of "
-                    + WarmupRule.ROUND_MAILS + ", " + WarmupRule.ROUND_MAILS + ", then doubling, until a round's CPU per mail is within 10 %% of the round before ("
+                    + WarmupRule.ROUND_MAILS + ", " + WarmupRule.ROUND_MAILS + ", then doubling, until three rounds in a row agree within 10 %% in CPU per mail ("
                     + WarmupRule.MIN_MAILS + " to " + WarmupRule.MAX_MAILS + " mails, at most 3 min); N = exactly N mails, "
                     + "at most --mails, as before ADR 0043 (default ${DEFAULT-VALUE})")
     WarmupRule.Setting warmup;

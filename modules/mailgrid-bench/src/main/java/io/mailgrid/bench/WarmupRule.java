@@ -24,7 +24,7 @@ final class WarmupRule {
     enum Verdict {
         /** still getting cheaper (or noisy): send another round */
         AGAIN,
-        /** a round's CPU per mail came within the tolerance of the round before, after the minimum */
+        /** three rounds in a row came within the tolerance of each other's CPU per mail, after the minimum */
         WARM,
         /** {@code --warmup N}: the N mails are sent, whatever their figures */
         COUNT_SENT,
