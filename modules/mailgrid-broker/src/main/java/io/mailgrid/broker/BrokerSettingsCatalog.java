@@ -7,7 +7,8 @@ import io.mailgrid.core.SettingsCatalog;
 
 /**
  * The settings of the embedded broker: its configuration file, its TLS key store, the redelivery
- * values broker.xml takes from them, and the quarantine's retention (an expiry the broker enforces).
+ * values broker.xml takes from them, the quarantine's retention (an expiry the broker enforces) and
+ * the free disk space below which it refuses new messages.
  */
 public final class BrokerSettingsCatalog implements SettingsCatalog {
 
@@ -23,6 +24,8 @@ public final class BrokerSettingsCatalog implements SettingsCatalog {
     public static final String REDELIVERY_MAX_ATTEMPTS = "mailgrid.redelivery.max-attempts";
     /** How long quarantined mail is kept before the broker expires it (0 = forever). */
     public static final String QUARANTINE_RETENTION = "mailgrid.quarantine.retention";
+    /** Free space below which the broker refuses new messages (Artemis's min-disk-free). */
+    public static final String MIN_DISK_FREE = "mailgrid.broker.min-disk-free";
 
     @Override
     public List<Setting> settings() {
@@ -32,6 +35,7 @@ public final class BrokerSettingsCatalog implements SettingsCatalog {
                 Setting.node(BROKER_TLS_KEY_STORE_PASSWORD),
                 Setting.node(REDELIVERY_DELAY),
                 Setting.node(REDELIVERY_MAX_ATTEMPTS),
-                Setting.node(QUARANTINE_RETENTION));
+                Setting.node(QUARANTINE_RETENTION),
+                Setting.node(MIN_DISK_FREE));
     }
 }

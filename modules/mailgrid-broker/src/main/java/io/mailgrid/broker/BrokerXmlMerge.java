@@ -42,7 +42,7 @@ import org.xml.sax.SAXException;
  * <p>On a cluster of live brokers, the {@value #STATUS_EXCLUSION} an earlier merge put into a
  * {@code cluster-connection}'s {@code address} list is taken out: every broker's status queue gets
  * every node's status through the cluster (docs/adr/0030). A load balancing other than
- * {@code ON_DEMAND} is reported, not changed.
+ * {@code ON_DEMAND} is reported, not changed, and so is a disk limit that is only a percentage.
  *
  * <p>The {@code ${name:default}} placeholders of the blocks are kept: the broker fills them from
  * {@code -D} system properties (its {@code artemis.profile}) or uses the defaults.
@@ -61,6 +61,8 @@ public final class BrokerXmlMerge {
     static final String ADMIN_ROLE = "amq";
     /** The setting that makes management messages obey the {@code mops.} security settings. */
     static final String RBAC_ELEMENT = "management-message-rbac";
+    /** The disk limit Mailgrid's broker.xml uses instead of Artemis's percentage. */
+    static final String MIN_DISK_FREE = "min-disk-free";
 
     /**
      * The cluster connection's address entry an earlier merge added to keep each broker's status queue
@@ -123,6 +125,7 @@ public final class BrokerXmlMerge {
         text = enableManagementRbac(text, notes);
         text = clusterConnections(text, notes);
         noteClusterWithoutVote(text, notes);
+        noteDiskLimit(text, notes);
         if (withPlugin) {
             text = addPlugin(text);
         }
@@ -386,6 +389,27 @@ public final class BrokerXmlMerge {
      * another live broker of the cluster loses its live broker, it asks the cluster's live brokers for
      * a quorum vote, and only a broker running the replication HA policy answers (docs/adr/0030).
      */
+    /**
+     * A broker limited only by Artemis's percentage (max-disk-usage, 90 unless set) holds every producer
+     * back with tens of gigabytes free on a large disk: SMTP clients then wait, and nodes hang while they
+     * start. Reported, not changed: the disk limit is the whole broker's, not Mailgrid's.
+     */
+    private static void noteDiskLimit(String text, List<String> notes) {
+        String shadow = withoutComments(text);
+        if (shadow.contains("<" + MIN_DISK_FREE + ">")) {
+            return;
+        }
+        Matcher usage = Pattern.compile("<max-disk-usage>\\s*(-?\\d+)\\s*</max-disk-usage>").matcher(shadow);
+        String percent = usage.find() ? usage.group(1) : "90 (Artemis's default)";
+        if (percent.equals("-1")) {
+            return; // the administrator turned the limit off on purpose
+        }
+        notes.add("this broker refuses every new message once its disk is " + percent + " % used (max-disk-usage), however"
+                + " many gigabytes are still free: mail then waits at the SMTP clients and nodes stop while they start;"
+                + " Mailgrid's own broker.xml sets <" + MIN_DISK_FREE + ">1GB</" + MIN_DISK_FREE + "> instead (it overrides"
+                + " max-disk-usage): add it to <core> if this broker is for Mailgrid");
+    }
+
     private static void noteClusterWithoutVote(String text, List<String> notes) {
         String shadow = withoutComments(text);
         if (!CLUSTER_CONNECTION.matcher(shadow).find()) {

@@ -21,6 +21,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.apache.activemq.artemis.utils.ByteUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     private static final Duration MIN_EXPIRY_SCAN = Duration.ofMillis(100);
     private static final Duration MAX_EXPIRY_SCAN = Duration.ofSeconds(30);
+    private static final String DEFAULT_MIN_DISK_FREE = "1GB";
 
     /** The role broker.xml grants the node's permissions to. */
     public static final String NODE_ROLE = "mailgrid";
@@ -154,6 +156,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         values.put("mailgrid.redelivery.max-attempts",
                 String.valueOf(config.integer(BrokerSettingsCatalog.REDELIVERY_MAX_ATTEMPTS, 1)));
         values.put("mailgrid.broker.expiry-scan-period-ms", String.valueOf(expiryScanPeriod(config).toMillis()));
+        values.put("mailgrid.broker.min-disk-free", String.valueOf(minDiskFree(config)));
         boolean tls = BrokerConnection.tlsEnabled(config);
         values.put("mailgrid.broker.tls.enabled", String.valueOf(tls));
         values.put("mailgrid.broker.tls.key-store", tls ? readable(config, BrokerSettingsCatalog.BROKER_TLS_KEY_STORE) : "");
@@ -191,6 +194,28 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + " such as 30d, got '" + text + "'");
         }
         return retention;
+    }
+
+    /**
+     * Free bytes below which the broker refuses new messages ({@code mailgrid.broker.min-disk-free}),
+     * read with Artemis's own parser of sizes, so what passes here is what the broker understands.
+     *
+     * @throws ConfigException naming the key if it is not a size of zero or more
+     */
+    static long minDiskFree(MailgridConfig config) {
+        // a properties file from before the key keeps the shipped default rather than failing the start
+        String text = config.isSet(BrokerSettingsCatalog.MIN_DISK_FREE) ? config.string(BrokerSettingsCatalog.MIN_DISK_FREE).trim()
+                : DEFAULT_MIN_DISK_FREE;
+        long bytes;
+        try {
+            bytes = ByteUtil.convertTextBytes(text);
+        } catch (IllegalArgumentException e) {
+            bytes = -1;
+        }
+        if (bytes < 0) {
+            throw new ConfigException(BrokerSettingsCatalog.MIN_DISK_FREE + ": expected a size such as 512MB or 1GB, got '" + text + "'");
+        }
+        return bytes;
     }
 
     private static String readable(MailgridConfig config, String key) {

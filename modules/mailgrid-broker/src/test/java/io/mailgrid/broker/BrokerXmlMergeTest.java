@@ -88,7 +88,7 @@ class BrokerXmlMergeTest {
                 .isEqualTo("mailgrid-operator,admin");
         assertThat(roles(entry(merged, "security-setting", "match", Queues.QUARANTINE), "consume")).isEqualTo("mailgrid-operator,admin");
         assertThat(result.text()).doesNotContainPattern("roles=\"[^\"]*\\bamq\\b");
-        assertThat(result.notes()).isEmpty();
+        assertThat(result.notes()).noneMatch(note -> note.contains("mops") || note.contains("administrator"));
     }
 
     @Test
@@ -102,7 +102,8 @@ class BrokerXmlMergeTest {
         assertThat(result.text()).contains("<management-message-rbac>true</management-message-rbac>")
                 .doesNotContain("<management-message-rbac>false");
         assertThat(xml(result.text()).getElementsByTagNameNS(BrokerXmlMerge.CORE_NS, BrokerXmlMerge.RBAC_ELEMENT).getLength()).isOne();
-        assertThat(result.notes()).singleElement().asString().contains("management-message-rbac was false");
+        assertThat(result.notes()).filteredOn(note -> note.contains("management-message-rbac")).singleElement().asString()
+                .contains("management-message-rbac was false");
     }
 
     @Test
@@ -159,7 +160,8 @@ class BrokerXmlMergeTest {
 
         BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
 
-        assertThat(result.notes()).hasSize(2).anySatisfy(note -> assertThat(note).contains("activemq.management")
+        assertThat(result.notes()).filteredOn(note -> !note.contains("min-disk-free")).hasSize(2)
+                .anySatisfy(note -> assertThat(note).contains("activemq.management")
                 .contains("mailgrid-operator")).anySatisfy(note -> assertThat(note).contains("no administrator role"));
     }
 
@@ -236,6 +238,26 @@ class BrokerXmlMergeTest {
         // nor on a broker that is not in a cluster
         Files.writeString(target, clustered.replaceAll("(?s)<cluster-connections>.*</cluster-connections>", ""));
         assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("ha-policy"));
+    }
+
+    @Test
+    void aBrokerLimitedOnlyByAPercentageOfItsDiskShouldGetANoteNamingMinDiskFreeAndKeepItsSetting() throws Exception {
+        Path target = target();
+        String distribution = Files.readString(target);
+
+        BrokerXmlMerge.Result result = BrokerXmlMerge.from(ours).merge(target, false);
+        assertThat(result.notes()).filteredOn(note -> note.contains("min-disk-free")).singleElement().satisfies(note ->
+                assertThat(note).contains("90 (Artemis's default) % used", "<min-disk-free>1GB</min-disk-free>").doesNotContain("\n"));
+        assertThat(result.text()).doesNotContain("<min-disk-free>");
+
+        Files.writeString(target, distribution.replace("</core>", "<max-disk-usage>95</max-disk-usage></core>"));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).anyMatch(note -> note.contains("95 % used"));
+
+        // an administrator who set a floor, or turned the limit off, hears nothing
+        Files.writeString(target, distribution.replace("</core>", "<min-disk-free>5GB</min-disk-free></core>"));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("min-disk-free"));
+        Files.writeString(target, distribution.replace("</core>", "<max-disk-usage>-1</max-disk-usage></core>"));
+        assertThat(BrokerXmlMerge.from(ours).merge(target, false).notes()).noneMatch(note -> note.contains("min-disk-free"));
     }
 
     private Path target() throws IOException {
