@@ -97,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work", description = "Directory for journals, Maildirs and logs (default: target/bench-<time>)")
     Path work;
 
+    @Option(names = "--keep-data", description = "Keep each run's journals and Maildirs (by default only its logs stay:"
+            + " a set of runs writes gigabytes)")
+    boolean keepData;
+
     @Option(names = "--json", description = "Print one JSON object instead of tables")
     boolean json;
 
@@ -125,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = work != null ? work : Path.of("target", "bench-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(dir);
-        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions)).warmup(warmup);
+        Bench bench = new Bench(new Bench.Settings(dir, mails, bytes, producers, ingress, heap, nodeJvmOptions)).warmup(warmup)
+                .keepData(keepData);
         PrintStream log = json ? System.err : System.out;
         Set<String> chosen = Set.copyOf(scenarios != null ? scenarios
                 : scanners.isEmpty() ? List.of(DEFAULT_SCENARIOS.split(",")) : List.of());
@@ -229,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!scanners.isEmpty()) {
             int scannerBytes = size == null ? 2048 : bytes;
             Bench scannerBench = new Bench(new Bench.Settings(dir, mails, scannerBytes, producers, "smtp", heap, nodeJvmOptions))
-                    .warmup(warmup);
+                    .warmup(warmup).keepData(keepData);
             result.put("scanner", scanners(scannerBench, dir, scannerBytes, log));
         }
 
