@@ -385,11 +385,6 @@ public final class BrokerXmlMerge {
     }
 
     /**
-     * Notes a broker in a cluster without the replication HA policy: when a replicating backup of
-     * another live broker of the cluster loses its live broker, it asks the cluster's live brokers for
-     * a quorum vote, and only a broker running the replication HA policy answers (docs/adr/0030).
-     */
-    /**
      * A broker limited only by Artemis's percentage (max-disk-usage, 90 unless set) holds every producer
      * back with tens of gigabytes free on a large disk: SMTP clients then wait, and nodes hang while they
      * start. Reported, not changed: the disk limit is the whole broker's, not Mailgrid's.
@@ -410,6 +405,11 @@ public final class BrokerXmlMerge {
                 + " max-disk-usage): add it to <core> if this broker is for Mailgrid");
     }
 
+    /**
+     * Notes a broker in a cluster without the replication HA policy: when a replicating backup of
+     * another live broker of the cluster loses its live broker, it asks the cluster's live brokers for
+     * a quorum vote, and only a broker running the replication HA policy answers (docs/adr/0030).
+     */
     private static void noteClusterWithoutVote(String text, List<String> notes) {
         String shadow = withoutComments(text);
         if (!CLUSTER_CONNECTION.matcher(shadow).find()) {
