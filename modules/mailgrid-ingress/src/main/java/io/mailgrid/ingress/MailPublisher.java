@@ -2,9 +2,12 @@ package io.mailgrid.ingress;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
@@ -23,9 +26,11 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
+import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
 import io.mailgrid.core.Stage;
@@ -50,6 +55,12 @@ import io.mailgrid.core.Stage;
  * is dropped and the publish is tried once more on a new one, so a broker restart costs no mail a
  * spurious failure when the factory does not reconnect by itself; if both tries reached the broker,
  * the second is refused as a duplicate and reported as already stored.
+ *
+ * <p>A publish waits for the broker at most {@code mailgrid.ingress.publish-timeout}
+ * ({@link PublishDeadline}): a broker whose disk is full withholds the credits a send needs, and
+ * Artemis's client would wait for them without end. Past the deadline the publish is abandoned
+ * before its commit, nothing is stored, and {@link PublishHeldBackException} says why (docs/adr/0045).
+ * The commit itself is not cut short: a commit that fails keeps the outcome described above.
  */
 public final class MailPublisher implements AutoCloseable {
 
@@ -67,9 +78,13 @@ public final class MailPublisher implements AutoCloseable {
     private static final String BODY_STREAM = "JMS_AMQ_InputStream";
     private static final int STREAM_FROM = ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
     private static final long RESEND_KEYS_RECHECK_NANOS = 300_000_000_000L;
+    /** {@code mailgrid.ingress.publish-timeout}'s default, for publishers built without the settings (tools, tests). */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConnectionFactory factory;
     private final RequiredChecks required;
+    private final Duration publishTimeout;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     /** Told of every mail the broker stored (the node's metrics count accepted mail). */
@@ -79,16 +94,46 @@ public final class MailPublisher implements AutoCloseable {
 
     /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
-        this(factory, null);
+        this(factory, null, DEFAULT_PUBLISH_TIMEOUT);
+    }
+
+    /** A publisher waiting at most {@link #DEFAULT_PUBLISH_TIMEOUT} for the broker (tools and tests). */
+    public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
+        this(factory, required, DEFAULT_PUBLISH_TIMEOUT);
     }
 
     /**
-     * @param factory  connections to the broker
-     * @param required the checks the origin node requires of every mail it publishes, or null for none stamped
+     * @param factory        connections to the broker
+     * @param required       the checks the origin node requires of every mail it publishes, or null for none stamped
+     * @param publishTimeout how long one publish may wait for the broker before it is abandoned uncommitted
      */
-    public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
+    public MailPublisher(ConnectionFactory factory, RequiredChecks required, Duration publishTimeout) {
+        if (publishTimeout.isZero() || publishTimeout.isNegative()) {
+            throw new IllegalArgumentException("publish timeout must be longer than 0, got " + publishTimeout);
+        }
         this.factory = factory;
         this.required = required;
+        this.publishTimeout = publishTimeout;
+        this.deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "mailgrid-publish-deadline");
+            thread.setDaemon(true); // never keeps a command's JVM alive
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true); // a publish in time leaves nothing behind in the queue
+    }
+
+    /**
+     * Reads {@code mailgrid.ingress.publish-timeout}.
+     *
+     * @throws ConfigException naming the key when it is not a duration longer than 0
+     */
+    public static Duration publishTimeout(MailgridConfig config) {
+        Duration timeout = config.duration(IngressSettingsCatalog.PUBLISH_TIMEOUT);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new ConfigException(IngressSettingsCatalog.PUBLISH_TIMEOUT + ": must be longer than 0, got '"
+                    + config.string(IngressSettingsCatalog.PUBLISH_TIMEOUT) + "'");
+        }
+        return timeout;
     }
 
     /**
@@ -104,6 +149,7 @@ public final class MailPublisher implements AutoCloseable {
      * Publishes one mail to {@code mailgrid.mailbox.<origin>}, with its resend key when it has one.
      *
      * @return whether the broker stored it now or already had it
+     * @throws PublishHeldBackException if the broker did not take it within the publish timeout: nothing stored
      * @throws PublishException if the broker did not confirm either
      */
     public Outcome publish(Envelope envelope, MailBody body, Optional<String> resendKey) throws PublishException {
@@ -118,18 +164,21 @@ public final class MailPublisher implements AutoCloseable {
         if (closed) {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
+        PublishDeadline deadline = new PublishDeadline(deadlines, publishTimeout, System::nanoTime);
         JMSContext pooled = idle.poll();
         Outcome outcome = null;
         if (pooled != null) {
             try {
-                outcome = send(pooled, envelope, body, resendKey);
+                outcome = send(pooled, envelope, body, resendKey, deadline);
+            } catch (PublishHeldBackException e) {
+                throw e; // the time is up: a second try would wait as long again
             } catch (PublishException e) {
                 // the pooled context's connection may have died while idle (broker restarted): try once
                 // more on a fresh one; if both reached the broker, the second is refused as a duplicate
             }
         }
         if (outcome == null) {
-            outcome = send(null, envelope, body, resendKey);
+            outcome = send(null, envelope, body, resendKey, deadline);
         }
         if (outcome == Outcome.STORED) {
             stored.accept(envelope);
@@ -142,9 +191,24 @@ public final class MailPublisher implements AutoCloseable {
         this.stored = listener;
     }
 
-    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey)
-            throws PublishException {
+    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey,
+            PublishDeadline deadline) throws PublishException {
         JMSContext context = reuse;
+        boolean inTime;
+        try {
+            inTime = deadline.arm();
+        } catch (RejectedExecutionException e) {
+            inTime = false; // closed meanwhile: the node is stopping
+        }
+        if (!inTime) {
+            if (context != null) {
+                closeQuietly(context);
+            }
+            if (closed) {
+                throw new PublishException("publisher is closed (node stopping)", null);
+            }
+            throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+        }
         try {
             if (context == null) {
                 context = factory.createContext(JMSContext.SESSION_TRANSACTED);
@@ -165,9 +229,10 @@ public final class MailPublisher implements AutoCloseable {
                     LOG.warn("Cannot send to {} ({}): resent mail is not recognised and may be delivered twice;"
                             + " update the broker's broker.xml (./mailgrid merge-broker-config). Trying again in 5 minutes",
                             Queues.RESEND_KEYS, e.getMessage());
+                    deadline.disarm();
                     closeQuietly(context);
                     context = null;
-                    return send(null, envelope, body, Optional.empty());
+                    return send(null, envelope, body, Optional.empty(), deadline);
                 }
             }
             BytesMessage message = context.createBytesMessage();
@@ -183,13 +248,27 @@ public final class MailPublisher implements AutoCloseable {
                 message.writeBytes(stream.readAllBytes());
             }
             producer.send(context.createQueue(Queues.mailbox(envelope.origin())), message);
+            if (deadline.disarm()) {
+                // the sends finished, but past the deadline (an interrupt not heeded): never commit late
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+            }
             Outcome outcome = commit(context);
             idle.offer(context);
             context = null;
             return outcome;
         } catch (JMSException | JMSRuntimeException | IOException e) {
+            if (deadline.disarm()) {
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+            }
             throw new PublishException("broker did not accept mail " + envelope.mailId() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Artemis's client reports an interrupted wait for credits as its own unchecked exception
+            if (deadline.disarm()) {
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+            }
+            throw e;
         } finally {
+            deadline.disarm(); // before the close, which must not meet this deadline's interrupt
             if (context != null) {
                 closeQuietly(context); // a context that failed may be broken: never reuse it
             }
@@ -229,6 +308,7 @@ public final class MailPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        deadlines.shutdownNow();
         JMSContext context;
         while ((context = idle.poll()) != null) {
             closeQuietly(context);

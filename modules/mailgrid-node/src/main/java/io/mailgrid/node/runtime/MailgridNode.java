@@ -258,7 +258,7 @@ public final class MailgridNode implements AutoCloseable {
             throw new ConfigException(CoreSettingsCatalog.ROUTES_DIR + ": the policy chain cannot be required of mail: "
                     + e.getMessage(), e);
         }
-        publisher = new MailPublisher(factory, required);
+        publisher = new MailPublisher(factory, required, MailPublisher.publishTimeout(config));
         publisher.onStored(metrics::accepted);
         publish.notifyQuarantine(QuarantineNotice.of(publisher, NodeSettingsCatalog.QUARANTINE_NOTIFY,
                 config.string(NodeSettingsCatalog.QUARANTINE_NOTIFY, ""), NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS,
@@ -281,7 +281,7 @@ public final class MailgridNode implements AutoCloseable {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
-        smtpPublisher = new MailPublisher(smtpFactory, required);
+        smtpPublisher = new MailPublisher(smtpFactory, required, MailPublisher.publishTimeout(config));
         smtpPublisher.onStored(metrics::accepted);
         smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
