@@ -16,8 +16,6 @@ public final class IngressSettingsCatalog implements SettingsCatalog {
     public static final String PICKUP_SIZE_LIMIT = "mailgrid.pickup.size-limit";
     /** How long a pickup file must have stayed unchanged before it is read. */
     public static final String PICKUP_MIN_AGE = "mailgrid.pickup.min-age";
-    /** Longest one publish (SMTP, pickup, submit) may wait for the broker before it is abandoned uncommitted. */
-    public static final String PUBLISH_TIMEOUT = "mailgrid.ingress.publish-timeout";
     /** Port of the SMTP listener; 0 disables it. */
     public static final String SMTP_PORT = "mailgrid.smtp.port";
     /** Address the SMTP listener binds to. */
@@ -73,7 +71,6 @@ public final class IngressSettingsCatalog implements SettingsCatalog {
                 Setting.node(PICKUP_ENABLED),
                 Setting.node(PICKUP_INTERVAL),
                 Setting.node(PICKUP_SIZE_LIMIT),
-                Setting.node(PICKUP_MIN_AGE),
-                Setting.node(PUBLISH_TIMEOUT));
+                Setting.node(PICKUP_MIN_AGE));
     }
 }

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
@@ -26,13 +24,12 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
-import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.core.Stage;
 
 /**
@@ -56,8 +53,8 @@ import io.mailgrid.core.Stage;
  * spurious failure when the factory does not reconnect by itself; if both tries reached the broker,
  * the second is refused as a duplicate and reported as already stored.
  *
- * <p>A publish waits for the broker at most {@code mailgrid.ingress.publish-timeout}
- * ({@link PublishDeadline}): a broker whose disk is full withholds the credits a send needs, and
+ * <p>A publish waits for the broker at most {@code mailgrid.broker.send-timeout}
+ * ({@link SendDeadline}): a broker whose disk is full withholds the credits a send needs, and
  * Artemis's client would wait for them without end. Past the deadline the publish is abandoned
  * before its commit, nothing is stored, and {@link PublishHeldBackException} says why (docs/adr/0045).
  * The commit itself is not cut short: a commit that fails keeps the outcome described above.
@@ -78,13 +75,12 @@ public final class MailPublisher implements AutoCloseable {
     private static final String BODY_STREAM = "JMS_AMQ_InputStream";
     private static final int STREAM_FROM = ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
     private static final long RESEND_KEYS_RECHECK_NANOS = 300_000_000_000L;
-    /** {@code mailgrid.ingress.publish-timeout}'s default, for publishers built without the settings (tools, tests). */
+    /** {@code mailgrid.broker.send-timeout}'s default, for publishers built without the settings (tools, tests). */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConnectionFactory factory;
     private final RequiredChecks required;
     private final Duration publishTimeout;
-    private final ScheduledThreadPoolExecutor deadlines;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     /** Told of every mail the broker stored (the node's metrics count accepted mail). */
@@ -106,6 +102,7 @@ public final class MailPublisher implements AutoCloseable {
      * @param factory        connections to the broker
      * @param required       the checks the origin node requires of every mail it publishes, or null for none stamped
      * @param publishTimeout how long one publish may wait for the broker before it is abandoned uncommitted
+     *                       ({@link SendDeadline#timeout})
      */
     public MailPublisher(ConnectionFactory factory, RequiredChecks required, Duration publishTimeout) {
         if (publishTimeout.isZero() || publishTimeout.isNegative()) {
@@ -114,26 +111,6 @@ public final class MailPublisher implements AutoCloseable {
         this.factory = factory;
         this.required = required;
         this.publishTimeout = publishTimeout;
-        this.deadlines = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "mailgrid-publish-deadline");
-            thread.setDaemon(true); // never keeps a command's JVM alive
-            return thread;
-        });
-        deadlines.setRemoveOnCancelPolicy(true); // a publish in time leaves nothing behind in the queue
-    }
-
-    /**
-     * Reads {@code mailgrid.ingress.publish-timeout}.
-     *
-     * @throws ConfigException naming the key when it is not a duration longer than 0
-     */
-    public static Duration publishTimeout(MailgridConfig config) {
-        Duration timeout = config.duration(IngressSettingsCatalog.PUBLISH_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ConfigException(IngressSettingsCatalog.PUBLISH_TIMEOUT + ": must be longer than 0, got '"
-                    + config.string(IngressSettingsCatalog.PUBLISH_TIMEOUT) + "'");
-        }
-        return timeout;
     }
 
     /**
@@ -164,7 +141,7 @@ public final class MailPublisher implements AutoCloseable {
         if (closed) {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
-        PublishDeadline deadline = new PublishDeadline(deadlines, publishTimeout, System::nanoTime);
+        SendDeadline deadline = SendDeadline.start(publishTimeout);
         JMSContext pooled = idle.poll();
         Outcome outcome = null;
         if (pooled != null) {
@@ -192,20 +169,11 @@ public final class MailPublisher implements AutoCloseable {
     }
 
     private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey,
-            PublishDeadline deadline) throws PublishException {
+            SendDeadline deadline) throws PublishException {
         JMSContext context = reuse;
-        boolean inTime;
-        try {
-            inTime = deadline.arm();
-        } catch (RejectedExecutionException e) {
-            inTime = false; // closed meanwhile: the node is stopping
-        }
-        if (!inTime) {
+        if (!deadline.arm()) {
             if (context != null) {
                 closeQuietly(context);
-            }
-            if (closed) {
-                throw new PublishException("publisher is closed (node stopping)", null);
             }
             throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
         }
@@ -308,7 +276,6 @@ public final class MailPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        deadlines.shutdownNow();
         JMSContext context;
         while ((context = idle.poll()) != null) {
             closeQuietly(context);

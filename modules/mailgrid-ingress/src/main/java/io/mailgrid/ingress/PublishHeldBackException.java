@@ -2,8 +2,10 @@ package io.mailgrid.ingress;
 
 import java.time.Duration;
 
+import io.mailgrid.core.BrokerHoldsBackException;
+
 /**
- * The broker did not take a mail within the publish deadline, most likely because it holds back new
+ * The broker did not take a mail within {@code mailgrid.broker.send-timeout}, most likely because it holds back new
  * messages (its disk is full); the publish was abandoned before its commit, so nothing was stored.
  */
 public class PublishHeldBackException extends PublishException {
@@ -11,8 +13,6 @@ public class PublishHeldBackException extends PublishException {
     private static final long serialVersionUID = 1L;
 
     public PublishHeldBackException(String mailId, Duration timeout, Throwable cause) {
-        super("broker did not take mail " + mailId + " within " + IngressSettingsCatalog.PUBLISH_TIMEOUT + " ("
-                + timeout.toMillis() + " ms): it holds back new messages, most likely because its disk is full"
-                + " (min-disk-free / max-disk-usage in broker.xml); nothing was stored", cause);
+        super(BrokerHoldsBackException.message("mail " + mailId, timeout), cause);
     }
 }

@@ -47,7 +47,7 @@ import io.mailgrid.core.MemoryBudget;
  * budget is exhausted the client hears {@code 452 4.3.1}: at MAIL FROM when its declared SIZE (or
  * one chunk) does not fit, after DATA when the mail outgrew the free budget while it arrived.
  * After DATA it is also {@code 452 4.3.1} when the broker did not take the mail within
- * {@code mailgrid.ingress.publish-timeout}: it holds back new messages, its disk being full
+ * {@code mailgrid.broker.send-timeout}: it holds back new messages, its disk being full
  * ({@link PublishHeldBackException}); nothing was stored.
  *
  * <p>A mail with a Message-ID is published with its {@link ResendKey}: a mail the cluster already

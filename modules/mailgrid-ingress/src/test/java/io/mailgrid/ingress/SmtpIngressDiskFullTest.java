@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.mailgrid.broker.BrokerSettingsCatalog;
 import io.mailgrid.broker.EmbeddedBroker;
 import io.mailgrid.core.BrokerConnection;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -47,7 +49,7 @@ class SmtpIngressDiskFullTest {
         int brokerPort = TestHome.freePort();
         Map<String, String> settings = new HashMap<>();
         settings.put(IngressSettingsCatalog.SMTP_PORT, String.valueOf(smtpPort));
-        settings.put(IngressSettingsCatalog.PUBLISH_TIMEOUT, "1s");
+        settings.put(CoreSettingsCatalog.BROKER_SEND_TIMEOUT, "1s");
         // more than any disk here has free: the broker counts its disk as full from its first scan
         settings.put(BrokerSettingsCatalog.MIN_DISK_FREE, "1000000GB");
         MailgridConfig full = TestHome.config("a", dir, brokerPort, settings);
@@ -56,7 +58,7 @@ class SmtpIngressDiskFullTest {
 
         EmbeddedBroker broker = EmbeddedBroker.start(full, dir.resolve("broker"));
         try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(full);
-                MailPublisher publisher = new MailPublisher(factory, null, MailPublisher.publishTimeout(full));
+                MailPublisher publisher = new MailPublisher(factory, null, SendDeadline.timeout(full));
                 SmtpIngress ingress = new SmtpIngress(SmtpSettings.from(full), publisher, new MemoryBudget(64 << 20), "a",
                         Clock.systemUTC(), Duration.ofSeconds(5))) {
             EmbeddedBroker fullBroker = broker;

@@ -24,6 +24,7 @@ import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.ingress.HeaderEnvelope;
 import io.mailgrid.ingress.IngressHeaders;
 import io.mailgrid.ingress.IngressSettingsCatalog;
@@ -78,7 +79,7 @@ final class SubmitCommand implements Callable<Integer> {
         int failures = 0;
         ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
         try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin),
-                MailPublisher.publishTimeout(config))) {
+                SendDeadline.timeout(config))) {
             for (Path file : files) {
                 try {
                     byte[] read = MailFile.read(file, sizeLimit, IngressSettingsCatalog.PICKUP_SIZE_LIMIT, true);

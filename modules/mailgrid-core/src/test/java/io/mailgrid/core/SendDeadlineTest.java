@@ -1,4 +1,4 @@
-package io.mailgrid.ingress;
+package io.mailgrid.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,10 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.mailgrid.core.ConfigException;
-import io.mailgrid.core.MailgridConfig;
 
-class PublishDeadlineTest {
+class SendDeadlineTest {
 
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
 
@@ -32,7 +30,7 @@ class PublishDeadlineTest {
 
     @Test
     void aSendWaitingForCreditsPastTheDeadlineShouldBeInterruptedAndTheInterruptClearedAfterwards() {
-        PublishDeadline deadline = new PublishDeadline(timer, Duration.ofMillis(50), System::nanoTime);
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(50), System::nanoTime);
         Semaphore credits = new Semaphore(0); // the broker grants none, as with a full disk
         assertThat(deadline.arm()).isTrue();
         long start = System.nanoTime();
@@ -46,7 +44,7 @@ class PublishDeadlineTest {
     @Test
     void aDeadlineDisarmedBeforeItPassesShouldNeverInterruptTheCommitThatFollows() {
         AtomicLong now = new AtomicLong();
-        PublishDeadline deadline = new PublishDeadline(timer, Duration.ofMillis(20), now::get);
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(20), now::get);
         assertThat(deadline.arm()).isTrue();
         assertThat(deadline.disarm()).isFalse();
         assertThat(timer.getQueue()).as("its alarm is gone: nothing can interrupt the commit").isEmpty();
@@ -57,19 +55,19 @@ class PublishDeadlineTest {
     @Test
     void aDeadlineAlreadyPassedShouldRefuseToArm() {
         AtomicLong now = new AtomicLong();
-        PublishDeadline deadline = new PublishDeadline(timer, Duration.ofSeconds(1), now::get);
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofSeconds(1), now::get);
         now.set(Duration.ofSeconds(1).toNanos());
         assertThat(deadline.arm()).isFalse();
         assertThat(deadline.passed()).isTrue();
     }
 
     @Test
-    void aPublishTimeoutThatIsNotALengthOfTimeShouldStopTheStartNamingTheKey() {
+    void aSendTimeoutThatIsNotALengthOfTimeShouldStopTheStartNamingTheKey() {
         for (String bad : new String[] {"0", "-5s", "soon"}) {
-            assertThatThrownBy(() -> MailPublisher.publishTimeout(MailgridConfig.of(Map.of(IngressSettingsCatalog.PUBLISH_TIMEOUT, bad))))
-                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining(IngressSettingsCatalog.PUBLISH_TIMEOUT);
+            assertThatThrownBy(() -> SendDeadline.timeout(MailgridConfig.of(Map.of(CoreSettingsCatalog.BROKER_SEND_TIMEOUT, bad))))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining(CoreSettingsCatalog.BROKER_SEND_TIMEOUT);
         }
-        assertThat(MailPublisher.publishTimeout(MailgridConfig.of(Map.of(IngressSettingsCatalog.PUBLISH_TIMEOUT, "30s"))))
+        assertThat(SendDeadline.timeout(MailgridConfig.of(Map.of(CoreSettingsCatalog.BROKER_SEND_TIMEOUT, "30s"))))
                 .isEqualTo(Duration.ofSeconds(30));
     }
 }
