@@ -27,6 +27,7 @@ import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /**
  * Heartbeats on the broker: published to the multicast address {@code mailgrid.heartbeat}
@@ -138,15 +139,29 @@ public final class HeartbeatChannel implements AutoCloseable {
      * on a cluster, the status queues of the other brokers hold the node too.
      */
     public synchronized void publishForget(String node, String requestedBy) {
+        publishForget(node, requestedBy, Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #publishForget(String, String)}, waiting at most {@code sendTimeout} for the broker
+     * ({@code mailgrid.broker.send-timeout}).
+     *
+     * @throws io.mailgrid.core.BrokerHoldsBackException if the broker did not take it in time (its disk
+     *         is full): nothing was sent
+     */
+    public synchronized void publishForget(String node, String requestedBy, Duration sendTimeout) {
         NodeNames.requireValid(node);
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+        try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
             TextMessage message = context.createTextMessage("forget " + node + " (requested by " + requestedBy + ")");
             message.setStringProperty(MailProperty.NODE, node);
             message.setBooleanProperty(MailProperty.FORGET, true);
-            context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .send(context.createTopic(Queues.HEARTBEAT), message);
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(context.createTopic(Queues.STATUS), message);
+            // in a transaction, so sends abandoned at the deadline are never delivered
+            SendDeadline.sendThenCommit(context, sendTimeout, "the forget announcement for node " + node, () -> {
+                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                        .send(context.createTopic(Queues.HEARTBEAT), message);
+                context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                        .send(context.createTopic(Queues.STATUS), message);
+            });
         } catch (JMSException e) {
             throw new JMSRuntimeException("cannot announce that " + node + " is forgotten: " + e.getMessage());
         }
