@@ -159,7 +159,8 @@ public final class ClusterAgent implements AutoCloseable {
         }
         this.configHash = policyHash;
         this.membership = new Membership(settings.name(), interval, timeout);
-        this.heartbeats = new HeartbeatChannel(factory);
+        // a heartbeat later than the timeout is worthless, and a full broker disk must not hold the start or the stop
+        this.heartbeats = new HeartbeatChannel(factory, timeout);
         this.control = new ControlChannel(factory);
         this.startedAt = clock.millis();
     }

@@ -1,5 +1,6 @@
 package io.mailgrid.cluster;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import jakarta.jms.ConnectionFactory;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /**
  * Operator commands to one node, through the last-value queue {@code mailgrid.control}: the
@@ -41,20 +43,38 @@ public final class ControlChannel implements AutoCloseable {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final ConnectionFactory factory;
+    private final Duration sendTimeout;
     private JMSContext listening;
 
+    /** A channel that only listens, or sends waiting at most 30 s for the broker. */
     public ControlChannel(ConnectionFactory factory) {
-        this.factory = factory;
+        this(factory, Duration.ofSeconds(30));
     }
 
-    /** Records a command for a node (persistent; replaces the previous one). */
+    /**
+     * @param sendTimeout how long {@link #send} waits for the broker to take the command
+     *                    ({@code mailgrid.broker.send-timeout})
+     */
+    public ControlChannel(ConnectionFactory factory, Duration sendTimeout) {
+        this.factory = factory;
+        this.sendTimeout = sendTimeout;
+    }
+
+    /**
+     * Records a command for a node (persistent; replaces the previous one).
+     *
+     * @throws io.mailgrid.core.BrokerHoldsBackException if the broker did not take it within the send
+     *         timeout (its disk is full): nothing was stored
+     */
     public void send(String node, Command command) {
         NodeNames.requireValid(node);
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+        try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
             TextMessage message = context.createTextMessage(JSON.writeValueAsString(command));
             message.setStringProperty(MailProperty.NODE, node);
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(context.createQueue(Queues.CONTROL), message);
+            // in a transaction, so a send abandoned at the deadline is never stored
+            SendDeadline.sendThenCommit(context, sendTimeout, "the maintenance command for node " + node,
+                    () -> context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                            .send(context.createQueue(Queues.CONTROL), message));
         } catch (JMSException | JsonProcessingException e) {
             throw new IllegalStateException("cannot send the command to " + node + ": " + e.getMessage(), e);
         }

@@ -23,10 +23,12 @@ import jakarta.jms.TextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.BrokerHoldsBackException;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /**
  * Heartbeats on the broker: published to the multicast address {@code mailgrid.heartbeat}
@@ -42,12 +44,24 @@ public final class HeartbeatChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatChannel.class);
 
     private final ConnectionFactory factory;
+    private final Duration publishTimeout;
     private JMSContext publishing;
     private JMSContext listening;
     private volatile boolean publishFailing;
 
+    /** A channel whose publish waits at most 30 s for the broker (commands; nodes give their heartbeat timeout). */
     public HeartbeatChannel(ConnectionFactory factory) {
+        this(factory, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param publishTimeout how long one {@link #publish} may wait for the broker: a broker that holds
+     *                       back new messages (its disk is full) would otherwise hold the publishing
+     *                       thread (a node's start, its ticker, its stop) for good
+     */
+    public HeartbeatChannel(ConnectionFactory factory, Duration publishTimeout) {
         this.factory = factory;
+        this.publishTimeout = publishTimeout;
     }
 
     /**
@@ -55,9 +69,17 @@ public final class HeartbeatChannel implements AutoCloseable {
      * The status first: once the (blocking) persistent send returns it is in the queue, so a node that
      * subscribed too late for the heartbeat finds the status when it reads the queue afterwards
      * ({@link ClusterAgent#start}).
+     *
+     * <p>A publish the broker does not take within the publish timeout is given up (the broker holds
+     * back new messages, its disk being full): said once as an ERROR, and tried again with the next
+     * heartbeat.
      */
     public synchronized void publish(Heartbeat heartbeat) {
+        SendDeadline deadline = SendDeadline.start(publishTimeout);
         try {
+            if (!deadline.arm()) {
+                throw new BrokerHoldsBackException("the status of " + heartbeat.node(), publishTimeout, null);
+            }
             if (publishing == null) {
                 publishing = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                 ensureStatusQueue(publishing);
@@ -68,12 +90,23 @@ public final class HeartbeatChannel implements AutoCloseable {
                     .send(publishing.createTopic(Queues.STATUS), beat);
             publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                     .send(publishing.createTopic(Queues.HEARTBEAT), beat);
+            if (deadline.disarm()) {
+                throw new BrokerHoldsBackException("the status of " + heartbeat.node(), publishTimeout, null);
+            }
             if (publishFailing) {
                 LOG.info("Heartbeats are published again");
                 publishFailing = false;
             }
         } catch (Exception e) {
-            if (!publishFailing) {
+            boolean heldBack = deadline.disarm() || e instanceof BrokerHoldsBackException;
+            if (!publishFailing && heldBack) {
+                LOG.error("The broker holds back this node's status and heartbeats: not taken within {} ms, most likely"
+                        + " because the broker's disk is full (min-disk-free / max-disk-usage in broker.xml), else it does"
+                        + " not answer. Peers cannot"
+                        + " hear this node and no mail can be stored: free disk space on the broker (or lower"
+                        + " mailgrid.broker.min-disk-free); trying again every heartbeat", publishTimeout.toMillis());
+                publishFailing = true;
+            } else if (!publishFailing) {
                 LOG.warn("Cannot publish heartbeat (will retry every interval): {}", e.getMessage());
                 publishFailing = true;
             }
@@ -138,15 +171,29 @@ public final class HeartbeatChannel implements AutoCloseable {
      * on a cluster, the status queues of the other brokers hold the node too.
      */
     public synchronized void publishForget(String node, String requestedBy) {
+        publishForget(node, requestedBy, Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #publishForget(String, String)}, waiting at most {@code sendTimeout} for the broker
+     * ({@code mailgrid.broker.send-timeout}).
+     *
+     * @throws io.mailgrid.core.BrokerHoldsBackException if the broker did not take it in time (its disk
+     *         is full): nothing was sent
+     */
+    public synchronized void publishForget(String node, String requestedBy, Duration sendTimeout) {
         NodeNames.requireValid(node);
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+        try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
             TextMessage message = context.createTextMessage("forget " + node + " (requested by " + requestedBy + ")");
             message.setStringProperty(MailProperty.NODE, node);
             message.setBooleanProperty(MailProperty.FORGET, true);
-            context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .send(context.createTopic(Queues.HEARTBEAT), message);
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(context.createTopic(Queues.STATUS), message);
+            // in a transaction, so sends abandoned at the deadline are never delivered
+            SendDeadline.sendThenCommit(context, sendTimeout, "the forget announcement for node " + node, () -> {
+                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                        .send(context.createTopic(Queues.HEARTBEAT), message);
+                context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                        .send(context.createTopic(Queues.STATUS), message);
+            });
         } catch (JMSException e) {
             throw new JMSRuntimeException("cannot announce that " + node + " is forgotten: " + e.getMessage());
         }

@@ -45,6 +45,8 @@ public final class CoreSettingsCatalog implements SettingsCatalog {
     public static final String BROKER_RECONNECT_ATTEMPTS = "mailgrid.broker.reconnect-attempts";
     /** Client prefetch in bytes; 0 means a consumer gets one mail at a time. */
     public static final String BROKER_CONSUMER_WINDOW = "mailgrid.broker.consumer-window-size";
+    /** Longest a send (a received mail, a command) may wait for the broker to take it before it is abandoned uncommitted. */
+    public static final String BROKER_SEND_TIMEOUT = "mailgrid.broker.send-timeout";
     /** Concurrent grabber consumers per mailbox. */
     public static final String GRABBER_CONSUMERS = "mailgrid.grabber.consumers";
     /** Bytes of mail grabbers and deliveries may hold in memory at once; empty means 40% of the heap. */
@@ -73,6 +75,7 @@ public final class CoreSettingsCatalog implements SettingsCatalog {
                 Setting.node(BROKER_FAILURE_CHECK_PERIOD),
                 Setting.node(BROKER_RECONNECT_ATTEMPTS),
                 Setting.node(BROKER_CONSUMER_WINDOW),
+                Setting.node(BROKER_SEND_TIMEOUT),
                 Setting.node(GRABBER_CONSUMERS),
                 Setting.node(MEMORY_MAIL_BUDGET),
                 Setting.policy(POLICY_REQUIRED_CHECKS));

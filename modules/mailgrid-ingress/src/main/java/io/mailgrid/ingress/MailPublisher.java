@@ -2,6 +2,7 @@ package io.mailgrid.ingress;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,6 +29,7 @@ import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.core.Stage;
 
 /**
@@ -50,6 +52,12 @@ import io.mailgrid.core.Stage;
  * is dropped and the publish is tried once more on a new one, so a broker restart costs no mail a
  * spurious failure when the factory does not reconnect by itself; if both tries reached the broker,
  * the second is refused as a duplicate and reported as already stored.
+ *
+ * <p>A publish waits for the broker at most {@code mailgrid.broker.send-timeout}
+ * ({@link SendDeadline}): a broker whose disk is full withholds the credits a send needs, and
+ * Artemis's client would wait for them without end. Past the deadline the publish is abandoned
+ * before its commit, nothing is stored, and {@link PublishHeldBackException} says why (docs/adr/0045).
+ * The commit itself is not cut short: a commit that fails keeps the outcome described above.
  */
 public final class MailPublisher implements AutoCloseable {
 
@@ -67,9 +75,12 @@ public final class MailPublisher implements AutoCloseable {
     private static final String BODY_STREAM = "JMS_AMQ_InputStream";
     private static final int STREAM_FROM = ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
     private static final long RESEND_KEYS_RECHECK_NANOS = 300_000_000_000L;
+    /** {@code mailgrid.broker.send-timeout}'s default, for publishers built without the settings (tools, tests). */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConnectionFactory factory;
     private final RequiredChecks required;
+    private final Duration publishTimeout;
     private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     /** Told of every mail the broker stored (the node's metrics count accepted mail). */
@@ -79,16 +90,27 @@ public final class MailPublisher implements AutoCloseable {
 
     /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
-        this(factory, null);
+        this(factory, null, DEFAULT_PUBLISH_TIMEOUT);
+    }
+
+    /** A publisher waiting at most {@link #DEFAULT_PUBLISH_TIMEOUT} for the broker (tools and tests). */
+    public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
+        this(factory, required, DEFAULT_PUBLISH_TIMEOUT);
     }
 
     /**
-     * @param factory  connections to the broker
-     * @param required the checks the origin node requires of every mail it publishes, or null for none stamped
+     * @param factory        connections to the broker
+     * @param required       the checks the origin node requires of every mail it publishes, or null for none stamped
+     * @param publishTimeout how long one publish may wait for the broker before it is abandoned uncommitted
+     *                       ({@link SendDeadline#timeout})
      */
-    public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
+    public MailPublisher(ConnectionFactory factory, RequiredChecks required, Duration publishTimeout) {
+        if (publishTimeout.isZero() || publishTimeout.isNegative()) {
+            throw new IllegalArgumentException("publish timeout must be longer than 0, got " + publishTimeout);
+        }
         this.factory = factory;
         this.required = required;
+        this.publishTimeout = publishTimeout;
     }
 
     /**
@@ -104,6 +126,7 @@ public final class MailPublisher implements AutoCloseable {
      * Publishes one mail to {@code mailgrid.mailbox.<origin>}, with its resend key when it has one.
      *
      * @return whether the broker stored it now or already had it
+     * @throws PublishHeldBackException if the broker did not take it within the publish timeout: nothing stored
      * @throws PublishException if the broker did not confirm either
      */
     public Outcome publish(Envelope envelope, MailBody body, Optional<String> resendKey) throws PublishException {
@@ -118,18 +141,21 @@ public final class MailPublisher implements AutoCloseable {
         if (closed) {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
+        SendDeadline deadline = SendDeadline.start(publishTimeout);
         JMSContext pooled = idle.poll();
         Outcome outcome = null;
         if (pooled != null) {
             try {
-                outcome = send(pooled, envelope, body, resendKey);
+                outcome = send(pooled, envelope, body, resendKey, deadline);
+            } catch (PublishHeldBackException e) {
+                throw e; // the time is up: a second try would wait as long again
             } catch (PublishException e) {
                 // the pooled context's connection may have died while idle (broker restarted): try once
                 // more on a fresh one; if both reached the broker, the second is refused as a duplicate
             }
         }
         if (outcome == null) {
-            outcome = send(null, envelope, body, resendKey);
+            outcome = send(null, envelope, body, resendKey, deadline);
         }
         if (outcome == Outcome.STORED) {
             stored.accept(envelope);
@@ -142,9 +168,15 @@ public final class MailPublisher implements AutoCloseable {
         this.stored = listener;
     }
 
-    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey)
-            throws PublishException {
+    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey,
+            SendDeadline deadline) throws PublishException {
         JMSContext context = reuse;
+        if (!deadline.arm()) {
+            if (context != null) {
+                closeQuietly(context);
+            }
+            throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+        }
         try {
             if (context == null) {
                 context = factory.createContext(JMSContext.SESSION_TRANSACTED);
@@ -165,9 +197,10 @@ public final class MailPublisher implements AutoCloseable {
                     LOG.warn("Cannot send to {} ({}): resent mail is not recognised and may be delivered twice;"
                             + " update the broker's broker.xml (./mailgrid merge-broker-config). Trying again in 5 minutes",
                             Queues.RESEND_KEYS, e.getMessage());
+                    deadline.disarm();
                     closeQuietly(context);
                     context = null;
-                    return send(null, envelope, body, Optional.empty());
+                    return send(null, envelope, body, Optional.empty(), deadline);
                 }
             }
             BytesMessage message = context.createBytesMessage();
@@ -183,13 +216,27 @@ public final class MailPublisher implements AutoCloseable {
                 message.writeBytes(stream.readAllBytes());
             }
             producer.send(context.createQueue(Queues.mailbox(envelope.origin())), message);
+            if (deadline.disarm()) {
+                // the sends finished, but past the deadline (an interrupt not heeded): never commit late
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+            }
             Outcome outcome = commit(context);
             idle.offer(context);
             context = null;
             return outcome;
         } catch (JMSException | JMSRuntimeException | IOException e) {
+            if (deadline.disarm()) {
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+            }
             throw new PublishException("broker did not accept mail " + envelope.mailId() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Artemis's client reports an interrupted wait for credits as its own unchecked exception
+            if (deadline.disarm()) {
+                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+            }
+            throw e;
         } finally {
+            deadline.disarm(); // before the close, which must not meet this deadline's interrupt
             if (context != null) {
                 closeQuietly(context); // a context that failed may be broken: never reuse it
             }

@@ -46,6 +46,9 @@ import io.mailgrid.core.MemoryBudget;
  * the grabbers and deliveries) as it arrives, and streamed from there to the broker. While the
  * budget is exhausted the client hears {@code 452 4.3.1}: at MAIL FROM when its declared SIZE (or
  * one chunk) does not fit, after DATA when the mail outgrew the free budget while it arrived.
+ * After DATA it is also {@code 452 4.3.1} when the broker did not take the mail within
+ * {@code mailgrid.broker.send-timeout}: it holds back new messages, its disk being full
+ * ({@link PublishHeldBackException}); nothing was stored.
  *
  * <p>A mail with a Message-ID is published with its {@link ResendKey}: a mail the cluster already
  * stored, sent again to any node because its 250 was lost, is answered 250 and not stored again.
@@ -67,6 +70,8 @@ public final class SmtpIngress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
     private static final String INSUFFICIENT_STORAGE = "4.3.1 Insufficient system storage (memory for mail in use), try again later";
+    private static final String BROKER_HOLDS_BACK = "4.3.1 Mail system full (the queue store takes no new mail now,"
+            + " its disk is full), try again later";
 
     private final SmtpSettings settings;
     private final SmtpAccess access;
@@ -354,6 +359,10 @@ public final class SmtpIngress implements AutoCloseable {
                 MailPublisher.Outcome outcome;
                 try {
                     outcome = publisher.publish(envelope, mail, resendKey);
+                } catch (PublishHeldBackException e) {
+                    LOG.warn("SMTP mail from {} ({}) deferred with 452, client told to retry: {}", printable(from), client,
+                            e.getMessage());
+                    throw endTransaction(452, BROKER_HOLDS_BACK);
                 } catch (PublishException e) {
                     LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
                     throw endTransaction(451, "4.3.0 Mail not stored, try again later");

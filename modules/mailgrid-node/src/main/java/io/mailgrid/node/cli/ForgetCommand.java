@@ -1,6 +1,7 @@
 package io.mailgrid.node.cli;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.QueueDepths;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /**
  * {@code mailgrid forget NODE}: a node that is gone for good (a container that got a new host name)
@@ -45,6 +47,7 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeNames.requireValid(node);
         MailgridConfig config = login.config();
+        Duration sendTimeout = SendDeadline.timeout(config);
         Clock clock = Clock.systemUTC();
         try (BrokerManagement management = BrokerManagement.connect(config);
                 ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
@@ -68,7 +71,7 @@ final class ForgetCommand implements Callable<Integer> {
                 }
             }
             try (HeartbeatChannel channel = new HeartbeatChannel(factory)) {
-                channel.publishForget(node, Quarantine.currentOperator());
+                channel.publishForget(node, Quarantine.currentOperator(), sendTimeout);
             }
             HeartbeatChannel.removeStatus(management, node);
             System.out.println("Forgot " + node + ": removed from " + Queues.STATUS + "; its peers stop consuming its"

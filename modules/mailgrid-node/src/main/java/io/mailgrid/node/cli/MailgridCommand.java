@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.mailgrid.broker.BrokerStartException;
+import io.mailgrid.core.BrokerHoldsBackException;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Setting;
@@ -74,7 +75,7 @@ public final class MailgridCommand implements Runnable {
                 cmd.getErr().println("mailgrid: " + e.getMessage());
                 return EXIT_USAGE;
             }
-            if (e instanceof BrokerStartException) {
+            if (e instanceof BrokerStartException || e instanceof BrokerHoldsBackException) {
                 cmd.getErr().println("mailgrid: " + e.getMessage());
                 return EXIT_FAILURE;
             }

@@ -26,6 +26,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.QueueDepths;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /**
  * {@code mailgrid maintenance NODE on|off}: the node stops (or resumes) grabbing, finishes or
@@ -61,12 +62,13 @@ final class MaintenanceCommand implements Callable<Integer> {
         NodeNames.requireValid(node);
         MailgridConfig config = login.config();
         Duration wait = MailgridConfig.of(Map.of("wait", waitFor)).duration("wait");
+        Duration sendTimeout = SendDeadline.timeout(config);
 
         Clock clock = Clock.systemUTC();
         try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 // listening before the request: the node's answer is judged by when it arrives, not by its clock
                 ClusterWatch watch = ClusterWatch.start(factory, config, clock)) {
-            new ControlChannel(factory).send(node, new ControlChannel.Command(mode == Switch.on,
+            new ControlChannel(factory, sendTimeout).send(node, new ControlChannel.Command(mode == Switch.on,
                     System.getProperty("user.name") + "@" + NodeNames.fromHostName(), System.currentTimeMillis()));
             System.out.println("Maintenance " + mode + " requested for " + node + ".");
             if (wait.isZero()) {

@@ -26,6 +26,7 @@ import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.core.Stage;
 
 /**
@@ -95,18 +96,28 @@ public final class Quarantine {
     private final BrokerManagement management;
     private final Clock clock;
     private final String operator;
+    private final Duration sendTimeout;
+
+    /** A quarantine whose release waits at most 30 s for the broker to take the released copy. */
+    public Quarantine(ConnectionFactory factory, BrokerManagement management, Clock clock, String operator) {
+        this(factory, management, clock, operator, Duration.ofSeconds(30));
+    }
 
     /**
-     * @param factory    connections to the broker
-     * @param management management calls on the same broker (move and remove, which reach paged mail)
-     * @param clock      the release time
-     * @param operator   who releases, recorded in the released mail ("user@host")
+     * @param factory     connections to the broker
+     * @param management  management calls on the same broker (move and remove, which reach paged mail)
+     * @param clock       the release time
+     * @param operator    who releases, recorded in the released mail ("user@host")
+     * @param sendTimeout how long a release waits for the broker to take the released copy
+     *                    ({@code mailgrid.broker.send-timeout}); past it the release is rolled back
      */
-    public Quarantine(ConnectionFactory factory, BrokerManagement management, Clock clock, String operator) {
+    public Quarantine(ConnectionFactory factory, BrokerManagement management, Clock clock, String operator,
+            Duration sendTimeout) {
         this.factory = factory;
         this.management = management;
         this.clock = clock;
         this.operator = operator;
+        this.sendTimeout = sendTimeout;
     }
 
     /** The operator running this process: {@code user@host}. */
@@ -200,8 +211,10 @@ public final class Quarantine {
             }
             MailMessage.stamp(stage, properties);
             BytesMessage copy = MailMessage.toMessage(context, message.getBody(byte[].class), properties);
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(destination), copy);
-            context.commit();
+            // a send abandoned at the deadline (the broker's disk is full) is rolled back: the mail stays
+            // in mailgrid.quarantine.releasing, where the next release finds it
+            SendDeadline.sendThenCommit(context, sendTimeout, "the released copy of mail " + mailId,
+                    () -> context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(destination), copy));
             return entry;
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import io.mailgrid.core.ControlCharacters;
 import io.mailgrid.core.Queues;
+import io.mailgrid.core.SendDeadline;
 
 /** {@code mailgrid quarantine list|show|release|delete}: the operator's view of mailgrid.quarantine. */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
@@ -39,8 +41,10 @@ final class QuarantineCommand implements Runnable {
     /** Runs a quarantine subcommand on the quarantine, with the operator's login. */
     static int onQuarantine(OperatorConnection connection, String command, OperatorConnection.Action<Quarantine> action)
             throws Exception {
+        Duration sendTimeout = SendDeadline.timeout(connection.config());
         return connection.run("quarantine " + command,
-                (factory, management) -> new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator()),
+                (factory, management) -> new Quarantine(factory, management, Clock.systemUTC(), Quarantine.currentOperator(),
+                        sendTimeout),
                 action);
     }
 

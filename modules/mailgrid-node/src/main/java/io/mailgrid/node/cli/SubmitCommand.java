@@ -24,6 +24,7 @@ import io.mailgrid.core.IngressSource;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.ingress.HeaderEnvelope;
 import io.mailgrid.ingress.IngressHeaders;
 import io.mailgrid.ingress.IngressSettingsCatalog;
@@ -31,6 +32,7 @@ import io.mailgrid.ingress.MailFile;
 import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.PublishException;
+import io.mailgrid.ingress.PublishHeldBackException;
 import io.mailgrid.ingress.RejectedMailException;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -76,7 +78,8 @@ final class SubmitCommand implements Callable<Integer> {
 
         int failures = 0;
         ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
-        try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin))) {
+        try (factory; MailPublisher publisher = new MailPublisher(factory, required(factory, config, origin),
+                SendDeadline.timeout(config))) {
             for (Path file : files) {
                 try {
                     byte[] read = MailFile.read(file, sizeLimit, IngressSettingsCatalog.PICKUP_SIZE_LIMIT, true);
@@ -90,6 +93,10 @@ final class SubmitCommand implements Callable<Integer> {
                     System.out.println(envelope.mailId());
                 } catch (RejectedMailException | IllegalArgumentException e) {
                     System.err.println("mailgrid submit: " + file + ": rejected: " + e.getMessage());
+                    failures++;
+                } catch (PublishHeldBackException e) {
+                    System.err.println("mailgrid submit: " + file + ": not accepted, try again once the broker has room: "
+                            + e.getMessage());
                     failures++;
                 } catch (PublishException e) {
                     System.err.println("mailgrid submit: " + file + ": not accepted, try again: " + e.getMessage());

@@ -43,6 +43,7 @@ import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.core.SendDeadline;
 import io.mailgrid.delivery.DeliverySettingsCatalog;
 import io.mailgrid.delivery.MailDelivery;
 import io.mailgrid.delivery.MaildirDelivery;
@@ -258,7 +259,7 @@ public final class MailgridNode implements AutoCloseable {
             throw new ConfigException(CoreSettingsCatalog.ROUTES_DIR + ": the policy chain cannot be required of mail: "
                     + e.getMessage(), e);
         }
-        publisher = new MailPublisher(factory, required);
+        publisher = new MailPublisher(factory, required, SendDeadline.timeout(config));
         publisher.onStored(metrics::accepted);
         publish.notifyQuarantine(QuarantineNotice.of(publisher, NodeSettingsCatalog.QUARANTINE_NOTIFY,
                 config.string(NodeSettingsCatalog.QUARANTINE_NOTIFY, ""), NodeSettingsCatalog.QUARANTINE_NOTIFY_RECIPIENTS,
@@ -281,7 +282,7 @@ public final class MailgridNode implements AutoCloseable {
             return;
         }
         smtpFactory = BrokerConnection.forCommand(config);
-        smtpPublisher = new MailPublisher(smtpFactory, required);
+        smtpPublisher = new MailPublisher(smtpFactory, required, SendDeadline.timeout(config));
         smtpPublisher.onStored(metrics::accepted);
         smtp = new SmtpIngress(smtpSettings, smtpAccess, smtpPublisher, memoryBudget, name, clock, grace);
         smtp.start();
