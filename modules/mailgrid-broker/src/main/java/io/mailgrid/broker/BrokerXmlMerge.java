@@ -386,8 +386,8 @@ public final class BrokerXmlMerge {
 
     /**
      * A broker limited only by Artemis's percentage (max-disk-usage, 90 unless set) holds every producer
-     * back with tens of gigabytes free on a large disk: SMTP clients then wait, and nodes hang while they
-     * start. Reported, not changed: the disk limit is the whole broker's, not Mailgrid's.
+     * back with tens of gigabytes free on a large disk: SMTP clients then hear 452 and nodes cannot send
+     * their heartbeats (docs/adr/0045). Reported, not changed: the disk limit is the whole broker's.
      */
     private static void noteDiskLimit(String text, List<String> notes) {
         String shadow = withoutComments(text);
@@ -400,7 +400,7 @@ public final class BrokerXmlMerge {
             return; // the administrator turned the limit off on purpose
         }
         notes.add("this broker refuses every new message once its disk is " + percent + " % used (max-disk-usage), however"
-                + " many gigabytes are still free: mail then waits at the SMTP clients and nodes stop while they start;"
+                + " many gigabytes are still free: SMTP clients then hear 452 and nodes cannot send their heartbeats;"
                 + " Mailgrid's own broker.xml sets <" + MIN_DISK_FREE + ">1GB</" + MIN_DISK_FREE + "> instead (it overrides"
                 + " max-disk-usage): add it to <core> if this broker is for Mailgrid");
     }
