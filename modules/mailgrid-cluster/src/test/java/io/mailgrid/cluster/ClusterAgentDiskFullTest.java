@@ -8,13 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +19,7 @@ import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.NodeSettings;
 import io.mailgrid.core.RequiredChecks;
+import io.mailgrid.testing.Bounded;
 import io.mailgrid.testing.LogCapture;
 import io.mailgrid.testing.TestHome;
 
@@ -37,17 +33,6 @@ class ClusterAgentDiskFullTest {
     @TempDir
     Path dir;
 
-    private final ExecutorService node = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "node");
-        thread.setDaemon(true); // a start that hangs must not keep the test JVM alive
-        return thread;
-    });
-
-    @AfterEach
-    void stopNode() {
-        node.shutdownNow();
-    }
-
     @Test
     void aNodeWhoseBrokersDiskIsFullShouldSaySoOnceAndStillStartAndStop() throws Exception {
         MailgridConfig config = TestHome.config("a", dir, TestHome.freePort(), Map.of(
@@ -60,53 +45,19 @@ class ClusterAgentDiskFullTest {
                 LogCapture log = LogCapture.of(HeartbeatChannel.class.getName())) {
             await().atMost(Duration.ofSeconds(15)).until(() -> broker.server().getPagingManager().isDiskFull());
             ClusterAgent agent = new ClusterAgent(config, new NodeSettings("a", NodeSettings.Role.WORKER, dir.resolve("a")),
-                    factory, new NoRoutes(), new Idle(), () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")),
+                    factory, AgentStubs.noRoutes(), AgentStubs.idle(), () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")),
                     "hash", "maildir:" + dir.resolve("a"), Clock.systemUTC());
 
             long start = System.nanoTime();
-            node.submit(() -> {
-                agent.start();
-                return null;
-            }).get(20, TimeUnit.SECONDS); // before the deadline, the first status publish waited forever
+            Bounded.run("node", Duration.ofSeconds(20), agent::start); // before the deadline, the first status publish waited forever
             System.out.printf("start on a full disk returned after %d ms%n", (System.nanoTime() - start) / 1_000_000);
             assertThat(log.mentioning("disk is full")).as("said once, with what to do").singleElement()
                     .satisfies(line -> assertThat(line.message()).contains("min-disk-free").contains("free disk space"));
 
             long stop = System.nanoTime();
-            node.submit(agent::close).get(10, TimeUnit.SECONDS); // as the SIGTERM hook does
+            Bounded.run("node", Duration.ofSeconds(10), agent::close); // as the SIGTERM hook does
             System.out.printf("stop on a full disk took %d ms%n", (System.nanoTime() - stop) / 1_000_000);
             assertThat(log.mentioning("disk is full")).as("not once per heartbeat").hasSize(1);
-        }
-    }
-
-    private static final class NoRoutes implements ClusterAgent.Routes {
-        @Override
-        public void grab(String mailboxNode, int priority, boolean acceptUnmarked) {
-        }
-
-        @Override
-        public void stopGrabbing(String mailboxNode) {
-        }
-
-        @Override
-        public Optional<String> deliverFor(String peer, String peerTarget) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void stopDeliveringFor(String peer) {
-        }
-    }
-
-    private static final class Idle implements ClusterAgent.Workload {
-        @Override
-        public int inFlight() {
-            return 0;
-        }
-
-        @Override
-        public long processed() {
-            return 0;
         }
     }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,7 +130,7 @@ class ClusterAgentStartTest {
     private static ClusterAgent agent(MailgridConfig config, ConnectionFactory factory, Set<String> grabbed) {
         String node = config.string(CoreSettingsCatalog.NODE_NAME);
         return new ClusterAgent(config, new NodeSettings(node, NodeSettings.Role.WORKER, dir.resolve(node)), factory,
-                recording(grabbed), idle(), () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")),
+                AgentStubs.recording(grabbed), AgentStubs.idle(), () -> Map.of("pass-all", true), RequiredChecks.of(List.of("pass-all")),
                 "same-policy", "maildir:" + dir.resolve(node), Clock.systemUTC());
     }
 
@@ -155,43 +154,6 @@ class ClusterAgentStartTest {
             channel.publish(new Heartbeat(node, "worker", NodeState.UP, null, 1, now, now, 0, 4, 0, Map.of("pass-all", true),
                     "same-policy", null, List.of("pass-all"), Map.of()));
         }
-    }
-
-    private static ClusterAgent.Routes recording(Set<String> grabbed) {
-        return new ClusterAgent.Routes() {
-            @Override
-            public void grab(String mailboxNode, int priority, boolean acceptUnmarked) {
-                grabbed.add(mailboxNode);
-            }
-
-            @Override
-            public void stopGrabbing(String mailboxNode) {
-                grabbed.remove(mailboxNode);
-            }
-
-            @Override
-            public Optional<String> deliverFor(String peer, String peerTarget) {
-                return Optional.empty();
-            }
-
-            @Override
-            public void stopDeliveringFor(String peer) {
-            }
-        };
-    }
-
-    private static ClusterAgent.Workload idle() {
-        return new ClusterAgent.Workload() {
-            @Override
-            public int inFlight() {
-                return 0;
-            }
-
-            @Override
-            public long processed() {
-                return 0;
-            }
-        };
     }
 
     /** A connection factory that runs {@code action} once, on the caller's thread, before its n-th context. */

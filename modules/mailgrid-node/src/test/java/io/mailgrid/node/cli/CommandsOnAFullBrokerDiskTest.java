@@ -6,22 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.jms.BytesMessage;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +22,11 @@ import io.mailgrid.cluster.HeartbeatChannel;
 import io.mailgrid.cluster.NodeState;
 import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.CoreSettingsCatalog;
-import io.mailgrid.core.Envelope;
-import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Queues;
-import io.mailgrid.core.Stage;
+import io.mailgrid.node.runtime.QuarantineTestSupport;
 import io.mailgrid.node.runtime.TestNode;
+import io.mailgrid.testing.Bounded;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
 
@@ -53,17 +42,6 @@ class CommandsOnAFullBrokerDiskTest {
     @TempDir
     Path dir;
 
-    private final ExecutorService operator = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "operator");
-        thread.setDaemon(true); // a command that hangs must not keep the test JVM alive
-        return thread;
-    });
-
-    @AfterEach
-    void stopOperator() {
-        operator.shutdownNow();
-    }
-
     @Test
     void commandsThatSendShouldExit1SayingTheBrokersDiskIsFullInsteadOfHanging() throws Exception {
         int port = TestHome.freePort();
@@ -72,7 +50,7 @@ class CommandsOnAFullBrokerDiskTest {
         MailgridConfig full = TestHome.config("a", dir, port, Map.of(BrokerSettingsCatalog.MIN_DISK_FREE, "1000000GB"));
         String quarantined;
         try (EmbeddedBroker broker = EmbeddedBroker.start(roomy, dir.resolve("broker"))) {
-            quarantined = quarantineOne(roomy);
+            quarantined = QuarantineTestSupport.quarantineAsAGrabberDoes(roomy, 1).get(0);
             try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(roomy);
                     HeartbeatChannel heartbeats = new HeartbeatChannel(factory)) {
                 // a node b that ran once and is gone: DOWN, with empty queues, so forget goes as far as its send
@@ -94,8 +72,8 @@ class CommandsOnAFullBrokerDiskTest {
                     new String[] {"submit", "--node", "a", "--broker", url, timeout, eml.toString()},
                     new String[] {"forget", "b", "--broker", url, timeout})) {
                 long start = System.nanoTime();
-                Future<TestNode.Run> running = operator.submit(() -> TestNode.run(command));
-                TestNode.Run run = running.get(20, TimeUnit.SECONDS); // before the deadline, this waited forever
+                // before the deadline, this waited forever
+                TestNode.Run run = Bounded.call("operator", Duration.ofSeconds(20), () -> TestNode.run(command));
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 System.out.printf("%s on a full disk: exit %d after %d ms: %s%n", command[0] + " " + command[1], run.exit(),
                         millis, run.err().strip());
@@ -109,26 +87,6 @@ class CommandsOnAFullBrokerDiskTest {
             assertThat(statusesAdded(broker)).as("no forget mark stored").isEqualTo(statusesBefore);
             assertThat(TestNode.run("quarantine", "list", "--broker", url).out())
                     .as("the mail waits in the quarantine for the next release").contains(quarantined);
-        }
-    }
-
-    /** Puts one mail into the quarantine as a grabber does; returns its id. */
-    private static String quarantineOne(MailgridConfig config) throws Exception {
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(config);
-                JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-            byte[] bytes = TestMail.to("bob@example.com").subject("blocked").bytes();
-            Envelope envelope = Envelope.received("a", "alice@example.com", List.of("bob@example.com"), "test",
-                    Instant.now(), bytes.length);
-            BytesMessage message = context.createBytesMessage();
-            message.writeBytes(bytes);
-            envelope.writeTo(message);
-            message.setStringProperty(MailProperty.VERDICT, "BLOCKED_ATTACHMENT");
-            message.setStringProperty(MailProperty.REASON, "attachment-policy: 'run.exe' is blocked");
-            message.setStringProperty(MailProperty.PROCESSED_BY, "a");
-            message.setLongProperty(MailProperty.PROCESSED_AT, System.currentTimeMillis());
-            message.setStringProperty(MailProperty.DUPLICATE_ID, Stage.QUARANTINE.duplicateId(envelope.mailId(), 0));
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue(Queues.QUARANTINE), message);
-            return envelope.mailId();
         }
     }
 

@@ -5,30 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.jms.BytesMessage;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
-
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mailgrid.core.BrokerConnection;
-import io.mailgrid.core.Envelope;
-import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.Queues;
-import io.mailgrid.core.Stage;
+import io.mailgrid.node.runtime.QuarantineTestSupport;
 import io.mailgrid.node.runtime.TestNode;
 import io.mailgrid.testing.Maildir;
-import io.mailgrid.testing.TestMail;
 
 /**
  * The quarantine command on a quarantine that pages (issue 10, case 7). Paging is forced with
@@ -49,7 +37,7 @@ class PagedQuarantineTest {
             a.node.embeddedBroker().server().getAddressSettingsRepository().addMatch(Queues.QUARANTINE,
                     new AddressSettings().setMaxSizeBytes(64 * 1024).setMaxReadPageBytes(16 * 1024)
                             .setPageSizeBytes(32 * 1024).setMaxDeliveryAttempts(-1).setRedeliveryDelay(0));
-            List<String> ids = quarantine(a, 120); // 4 KB each: about 480 KB, most of it paged
+            List<String> ids = QuarantineTestSupport.quarantineAsAGrabberDoes(a.config, 120); // 4 KB each: about 480 KB, most of it paged
             assertThat(a.node.embeddedBroker().server().getPagingManager()
                     .getPageStore(SimpleString.of(Queues.QUARANTINE)).isPaging()).as("the quarantine pages").isTrue();
             String released = ids.get(100);
@@ -76,30 +64,5 @@ class PagedQuarantineTest {
             assertThat(MailgridCommand.execute("quarantine", "delete", "--broker", a.brokerUrl(), deleted))
                     .isEqualTo(MailgridCommand.EXIT_FAILURE);
         }
-    }
-
-    /** Puts mails into the quarantine as a grabber does (verdict, reason, stage id); returns their ids in order. */
-    private static List<String> quarantine(TestNode a, int count) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (ActiveMQConnectionFactory factory = BrokerConnection.forCommand(a.config);
-                JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-            JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 0; i < count; i++) {
-                byte[] bytes = TestMail.to("bob@example.com").subject("blocked " + i).body("x".repeat(4000) + "\r\n").bytes();
-                Envelope envelope = Envelope.received("a", "alice@example.com", List.of("bob@example.com"), "test",
-                        Instant.now(), bytes.length);
-                BytesMessage message = context.createBytesMessage();
-                message.writeBytes(bytes);
-                envelope.writeTo(message);
-                message.setStringProperty(MailProperty.VERDICT, "BLOCKED_ATTACHMENT");
-                message.setStringProperty(MailProperty.REASON, "attachment-policy: 'run.exe' is blocked");
-                message.setStringProperty(MailProperty.PROCESSED_BY, "a");
-                message.setLongProperty(MailProperty.PROCESSED_AT, System.currentTimeMillis());
-                message.setStringProperty(MailProperty.DUPLICATE_ID, Stage.QUARANTINE.duplicateId(envelope.mailId(), 0));
-                producer.send(context.createQueue(Queues.QUARANTINE), message);
-                ids.add(envelope.mailId());
-            }
-        }
-        return ids;
     }
 }

@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +16,7 @@ import io.mailgrid.core.BrokerConnection;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.IngressSettingsCatalog;
+import io.mailgrid.testing.Bounded;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -33,17 +30,6 @@ class NodeOnAFullBrokerDiskTest {
 
     @TempDir
     Path dir;
-
-    private final ExecutorService operator = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "operator");
-        thread.setDaemon(true); // a start that hangs must not keep the test JVM alive
-        return thread;
-    });
-
-    @AfterEach
-    void stopOperator() {
-        operator.shutdownNow();
-    }
 
     @Test
     void aNodeStartingOnABrokerWhoseDiskIsFullShouldStartDefer452AndStop() throws Exception {
@@ -59,7 +45,7 @@ class NodeOnAFullBrokerDiskTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> broker.server().getPagingManager().isDiskFull());
 
             long start = System.nanoTime();
-            TestNode a = operator.submit(() -> TestNode.start(nodeConfig)).get(60, TimeUnit.SECONDS);
+            TestNode a = Bounded.call("operator", Duration.ofSeconds(60), () -> TestNode.start(nodeConfig));
             System.out.printf("node start on a full disk took %d ms%n", (System.nanoTime() - start) / 1_000_000);
             try (SmtpConversation smtp = SmtpConversation.open(smtpPort).readTimeout(Duration.ofSeconds(20))) {
                 smtp.send("EHLO client");
@@ -68,7 +54,7 @@ class NodeOnAFullBrokerDiskTest {
                 assertThat(smtp.data(TestMail.to("bob@example.com").bytes())).startsWith("452 4.3.1");
             }
             long stop = System.nanoTime();
-            operator.submit(a::close).get(30, TimeUnit.SECONDS); // as the SIGTERM hook does
+            Bounded.run("operator", Duration.ofSeconds(30), a::close); // as the SIGTERM hook does
             System.out.printf("node stop on a full disk took %d ms%n", (System.nanoTime() - stop) / 1_000_000);
         }
     }
