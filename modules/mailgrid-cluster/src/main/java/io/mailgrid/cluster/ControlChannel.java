@@ -48,7 +48,7 @@ public final class ControlChannel implements AutoCloseable {
 
     /** A channel that only listens, or sends waiting at most 30 s for the broker. */
     public ControlChannel(ConnectionFactory factory) {
-        this(factory, Duration.ofSeconds(30));
+        this(factory, SendDeadline.DEFAULT_TIMEOUT);
     }
 
     /**

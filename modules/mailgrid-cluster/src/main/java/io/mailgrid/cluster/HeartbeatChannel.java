@@ -51,7 +51,7 @@ public final class HeartbeatChannel implements AutoCloseable {
 
     /** A channel whose publish waits at most 30 s for the broker (commands; nodes give their heartbeat timeout). */
     public HeartbeatChannel(ConnectionFactory factory) {
-        this(factory, Duration.ofSeconds(30));
+        this(factory, SendDeadline.DEFAULT_TIMEOUT);
     }
 
     /**
@@ -171,7 +171,7 @@ public final class HeartbeatChannel implements AutoCloseable {
      * on a cluster, the status queues of the other brokers hold the node too.
      */
     public synchronized void publishForget(String node, String requestedBy) {
-        publishForget(node, requestedBy, Duration.ofSeconds(30));
+        publishForget(node, requestedBy, SendDeadline.DEFAULT_TIMEOUT);
     }
 
     /**

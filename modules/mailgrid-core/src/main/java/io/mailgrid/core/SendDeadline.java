@@ -24,6 +24,12 @@ import jakarta.jms.JMSContext;
  */
 public final class SendDeadline {
 
+    /**
+     * {@code mailgrid.broker.send-timeout}'s default, for senders built without the settings (tools,
+     * tests): Artemis's own timeout for a blocking call such as the commit.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final ScheduledExecutorService timer;

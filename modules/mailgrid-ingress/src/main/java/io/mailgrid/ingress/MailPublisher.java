@@ -75,8 +75,6 @@ public final class MailPublisher implements AutoCloseable {
     private static final String BODY_STREAM = "JMS_AMQ_InputStream";
     private static final int STREAM_FROM = ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
     private static final long RESEND_KEYS_RECHECK_NANOS = 300_000_000_000L;
-    /** {@code mailgrid.broker.send-timeout}'s default, for publishers built without the settings (tools, tests). */
-    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConnectionFactory factory;
     private final RequiredChecks required;
@@ -90,12 +88,12 @@ public final class MailPublisher implements AutoCloseable {
 
     /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
-        this(factory, null, DEFAULT_PUBLISH_TIMEOUT);
+        this(factory, null, SendDeadline.DEFAULT_TIMEOUT);
     }
 
-    /** A publisher waiting at most {@link #DEFAULT_PUBLISH_TIMEOUT} for the broker (tools and tests). */
+    /** A publisher waiting at most {@link SendDeadline#DEFAULT_TIMEOUT} for the broker (tools and tests). */
     public MailPublisher(ConnectionFactory factory, RequiredChecks required) {
-        this(factory, required, DEFAULT_PUBLISH_TIMEOUT);
+        this(factory, required, SendDeadline.DEFAULT_TIMEOUT);
     }
 
     /**

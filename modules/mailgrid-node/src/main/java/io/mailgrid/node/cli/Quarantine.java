@@ -100,7 +100,7 @@ public final class Quarantine {
 
     /** A quarantine whose release waits at most 30 s for the broker to take the released copy. */
     public Quarantine(ConnectionFactory factory, BrokerManagement management, Clock clock, String operator) {
-        this(factory, management, clock, operator, Duration.ofSeconds(30));
+        this(factory, management, clock, operator, SendDeadline.DEFAULT_TIMEOUT);
     }
 
     /**
