@@ -63,8 +63,8 @@ public final class ControlChannel implements AutoCloseable {
     /**
      * Records a command for a node (persistent; replaces the previous one).
      *
-     * @throws io.mailgrid.core.BrokerHoldsBackException if the broker did not take it within the send
-     *         timeout (its disk is full): nothing was stored
+     * @throws io.mailgrid.core.BrokerDidNotTakeException if the broker did not take it within the send
+     *         timeout (its disk is full, it cannot be reached or does not answer): nothing was stored
      */
     public void send(String node, Command command) {
         NodeNames.requireValid(node);

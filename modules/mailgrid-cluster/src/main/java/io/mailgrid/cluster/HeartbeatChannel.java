@@ -23,8 +23,11 @@ import jakarta.jms.TextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailgrid.core.BrokerHoldsBackException;
+import io.mailgrid.core.BrokerDidNotTakeException;
+import io.mailgrid.core.BrokerFault;
 import io.mailgrid.core.BrokerManagement;
+import io.mailgrid.core.ConnectionWatch;
+import io.mailgrid.core.DetachedClose;
 import io.mailgrid.core.MailProperty;
 import io.mailgrid.core.NodeNames;
 import io.mailgrid.core.Queues;
@@ -46,6 +49,8 @@ public final class HeartbeatChannel implements AutoCloseable {
     private final ConnectionFactory factory;
     private final Duration publishTimeout;
     private JMSContext publishing;
+    /** Whether {@link #publishing}'s connection is up, to tell why a publish is late (docs/adr/0048). */
+    private ConnectionWatch publishingWatch;
     private JMSContext listening;
     private volatile boolean publishFailing;
 
@@ -76,12 +81,15 @@ public final class HeartbeatChannel implements AutoCloseable {
      */
     public synchronized void publish(Heartbeat heartbeat) {
         SendDeadline deadline = SendDeadline.start(publishTimeout);
+        ConnectionWatch watch = publishing == null ? new ConnectionWatch() : publishingWatch;
+        String what = "the status of " + heartbeat.node();
         try {
-            if (!deadline.arm()) {
-                throw new BrokerHoldsBackException("the status of " + heartbeat.node(), publishTimeout, null);
+            if (!deadline.arm(watch::diagnose)) {
+                throw new BrokerDidNotTakeException(BrokerFault.NO_ANSWER, what, publishTimeout, null);
             }
             if (publishing == null) {
                 publishing = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                publishingWatch = watch.connected(publishing);
                 ensureStatusQueue(publishing);
             }
             TextMessage beat = publishing.createTextMessage(heartbeat.withBroker(connectedBroker(publishing)).toJson());
@@ -91,27 +99,37 @@ public final class HeartbeatChannel implements AutoCloseable {
             publishing.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                     .send(publishing.createTopic(Queues.HEARTBEAT), beat);
             if (deadline.disarm()) {
-                throw new BrokerHoldsBackException("the status of " + heartbeat.node(), publishTimeout, null);
+                throw new BrokerDidNotTakeException(deadline.fault(), what, publishTimeout, null);
             }
             if (publishFailing) {
                 LOG.info("Heartbeats are published again");
                 publishFailing = false;
             }
         } catch (Exception e) {
-            boolean heldBack = deadline.disarm() || e instanceof BrokerHoldsBackException;
-            if (!publishFailing && heldBack) {
+            BrokerFault fault = deadline.disarm() ? deadline.fault()
+                    : e instanceof BrokerDidNotTakeException late ? late.fault() : null;
+            if (!publishFailing && fault == BrokerFault.HELD_BACK) {
                 LOG.error("The broker holds back this node's status and heartbeats: not taken within {} ms, most likely"
                         + " because the broker's disk is full (min-disk-free / max-disk-usage in broker.xml), else it does"
                         + " not answer. Peers cannot"
                         + " hear this node and no mail can be stored: free disk space on the broker (or lower"
                         + " mailgrid.broker.min-disk-free); trying again every heartbeat", publishTimeout.toMillis());
                 publishFailing = true;
+            } else if (!publishFailing && fault != null) {
+                // down or silent, not full: sending the operator to free disk space would mislead
+                LOG.error("The broker did not take this node's status and heartbeats within {} ms: {}. Peers cannot hear"
+                        + " this node; trying again every heartbeat", publishTimeout.toMillis(),
+                        fault == BrokerFault.UNREACHABLE ? "it cannot be reached" : "it did not answer in time");
+                publishFailing = true;
             } else if (!publishFailing) {
                 LOG.warn("Cannot publish heartbeat (will retry every interval): {}", e.getMessage());
                 publishFailing = true;
             }
-            closeQuietly(publishing);
+            if (publishing != null) {
+                DetachedClose.of(publishing); // failed: its close may wait for a broker that is gone
+            }
             publishing = null;
+            publishingWatch = null;
         }
     }
 
@@ -178,8 +196,8 @@ public final class HeartbeatChannel implements AutoCloseable {
      * As {@link #publishForget(String, String)}, waiting at most {@code sendTimeout} for the broker
      * ({@code mailgrid.broker.send-timeout}).
      *
-     * @throws io.mailgrid.core.BrokerHoldsBackException if the broker did not take it in time (its disk
-     *         is full): nothing was sent
+     * @throws io.mailgrid.core.BrokerDidNotTakeException if the broker did not take it in time (its disk
+     *         is full, it cannot be reached or does not answer): nothing was sent
      */
     public synchronized void publishForget(String node, String requestedBy, Duration sendTimeout) {
         NodeNames.requireValid(node);

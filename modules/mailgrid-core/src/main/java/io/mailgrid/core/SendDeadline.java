@@ -20,6 +20,10 @@ import jakarta.jms.JMSContext;
  * discards what it sent). The interrupt this deadline caused is cleared again by {@link #disarm()},
  * so the thread goes on (an SMTP session, a poll, a command) unaffected (docs/adr/0045).
  *
+ * <p>At the deadline, before the interrupt, the sender's {@link Diagnosis} says what the send is
+ * waiting for ({@link #fault()}): a broker that holds messages back is told from one that cannot be
+ * reached or does not answer (docs/adr/0048).
+ *
  * <p>One deadline, one thread: start it on the thread that sends.
  */
 public final class SendDeadline {
@@ -32,6 +36,16 @@ public final class SendDeadline {
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
+    /** What a guarded send is waiting for, asked on the timer's thread at the deadline, before the interrupt. */
+    @FunctionalInterface
+    public interface Diagnosis {
+        /** @param sender the thread that sends, still waiting */
+        BrokerFault of(Thread sender);
+    }
+
+    /** Without a connection to watch: the sender's stack alone tells a wait for credits. */
+    private static final Diagnosis BY_STACK = sender -> CreditWait.holds(sender) ? BrokerFault.HELD_BACK : BrokerFault.NO_ANSWER;
+
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
     private final Thread owner = Thread.currentThread();
@@ -40,6 +54,8 @@ public final class SendDeadline {
     private boolean armed;
     private boolean passed;
     private boolean interrupted;
+    private Diagnosis diagnosis = BY_STACK;
+    private BrokerFault fault;
 
     /**
      * @param timer    runs the interrupt at the deadline
@@ -61,27 +77,34 @@ public final class SendDeadline {
      * Runs {@code send} on a transacted context within {@code timeout}, then commits, never after the deadline.
      *
      * @param what named in the exception, e.g. "the maintenance command for node a"
-     * @throws BrokerHoldsBackException if the send did not finish in time: nothing was committed (the
-     *         caller closes the context, which discards what was sent)
+     * @throws BrokerDidNotTakeException if the send did not finish in time, or the connection was lost
+     *         before it did: nothing was committed (the caller closes the context, which discards what was
+     *         sent). Its {@link BrokerDidNotTakeException#fault() fault} says why
      */
     public static void sendThenCommit(JMSContext transacted, Duration timeout, String what, Runnable send) {
         SendDeadline deadline = start(timeout);
-        if (!deadline.arm()) {
-            throw new BrokerHoldsBackException(what, timeout, null);
+        ConnectionWatch watch = new ConnectionWatch();
+        if (!deadline.arm(watch::diagnose)) {
+            throw new BrokerDidNotTakeException(BrokerFault.NO_ANSWER, what, timeout, null);
         }
         try {
+            watch.connected(transacted);
             send.run();
         } catch (RuntimeException e) {
             // Artemis reports an interrupted wait for credits as an exception of its own, or wrapped in JMS's
             if (deadline.disarm()) {
-                throw new BrokerHoldsBackException(what, timeout, e);
+                throw new BrokerDidNotTakeException(deadline.fault(), what, timeout, e);
+            }
+            if (watch.lost() || BrokerFault.of(e).isPresent()) {
+                throw new BrokerDidNotTakeException(BrokerFault.UNREACHABLE, what, e);
             }
             throw e;
         } finally {
             deadline.disarm();
         }
         if (deadline.passed()) {
-            throw new BrokerHoldsBackException(what, timeout, null); // sent, but too late to commit
+            // sent, but too late to commit
+            throw new BrokerDidNotTakeException(deadline.fault(), what, timeout, null);
         }
         transacted.commit();
     }
@@ -102,10 +125,21 @@ public final class SendDeadline {
 
     /**
      * Guards what follows, until {@link #disarm()}: at the deadline the owning thread is interrupted.
+     * Why it had not finished is then read from its stack alone ({@link CreditWait}).
      *
      * @return false if the deadline has already passed (do not start)
      */
     public synchronized boolean arm() {
+        return arm(BY_STACK);
+    }
+
+    /**
+     * As {@link #arm()}, with what tells why the send had not finished at the deadline.
+     *
+     * @return false if the deadline has already passed (do not start)
+     */
+    public synchronized boolean arm(Diagnosis diagnosis) {
+        this.diagnosis = diagnosis;
         long left = deadline - nanoTime.getAsLong();
         if (passed || left <= 0) {
             passed = true;
@@ -135,6 +169,14 @@ public final class SendDeadline {
         return passed;
     }
 
+    /**
+     * Why the deadline passed: what the guarded send was waiting for then, or {@link BrokerFault#NO_ANSWER}
+     * when it passed before a part could start; null while it has not passed.
+     */
+    public synchronized BrokerFault fault() {
+        return passed && fault == null ? BrokerFault.NO_ANSWER : fault;
+    }
+
     /** Whether the deadline passed while a part was guarded, or before one could start. */
     public synchronized boolean passed() {
         return passed;
@@ -143,8 +185,19 @@ public final class SendDeadline {
     private synchronized void expire() {
         if (armed && !passed) {
             passed = true;
+            fault = diagnose();
             interrupted = true;
             owner.interrupt();
+        }
+    }
+
+    /** What the sender waits for; a diagnosis that fails must not keep the interrupt from coming. */
+    private BrokerFault diagnose() {
+        try {
+            BrokerFault found = diagnosis.of(owner);
+            return found == null ? BrokerFault.NO_ANSWER : found;
+        } catch (RuntimeException e) {
+            return BrokerFault.NO_ANSWER;
         }
     }
 

@@ -42,6 +42,42 @@ class SendDeadlineTest {
     }
 
     @Test
+    void theDiagnosisShouldBeAskedAtTheDeadlineWhileTheSenderStillWaitsAndGiveTheFault() throws Exception {
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(50), System::nanoTime);
+        Thread sender = Thread.currentThread();
+        java.util.List<Thread.State> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(deadline.arm(waiting -> {
+            seen.add(waiting.getState());
+            return waiting == sender ? BrokerFault.UNREACHABLE : null;
+        })).isTrue();
+        assertThat(deadline.fault()).as("not passed yet").isNull();
+        assertThatThrownBy(() -> new Semaphore(0).tryAcquire(1, 10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(deadline.disarm()).isTrue();
+        assertThat(deadline.fault()).isEqualTo(BrokerFault.UNREACHABLE);
+        assertThat(seen).as("asked once, before the interrupt ended the wait").containsExactly(Thread.State.TIMED_WAITING);
+    }
+
+    @Test
+    void aSendWaitingForSomethingElseThanCreditsShouldCountAsNoAnswerNeverAsHeldBack() {
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(50), System::nanoTime);
+        assertThat(deadline.arm()).isTrue(); // a plain semaphore: not Artemis's credit wait
+        assertThatThrownBy(() -> new Semaphore(0).tryAcquire(1, 10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        deadline.disarm();
+        assertThat(deadline.fault()).isEqualTo(BrokerFault.NO_ANSWER);
+    }
+
+    @Test
+    void aDiagnosisThatFailsShouldNotKeepTheInterruptFromComing() {
+        SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(50), System::nanoTime);
+        assertThat(deadline.arm(waiting -> {
+            throw new IllegalStateException("broken");
+        })).isTrue();
+        assertThatThrownBy(() -> new Semaphore(0).tryAcquire(1, 10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        deadline.disarm();
+        assertThat(deadline.fault()).isEqualTo(BrokerFault.NO_ANSWER);
+    }
+
+    @Test
     void aDeadlineDisarmedBeforeItPassesShouldNeverInterruptTheCommitThatFollows() {
         AtomicLong now = new AtomicLong();
         SendDeadline deadline = new SendDeadline(timer, Duration.ofMillis(20), now::get);

@@ -24,6 +24,9 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailgrid.core.BrokerFault;
+import io.mailgrid.core.ConnectionWatch;
+import io.mailgrid.core.DetachedClose;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.MailMessage;
 import io.mailgrid.core.MailProperty;
@@ -56,8 +59,14 @@ import io.mailgrid.core.Stage;
  * <p>A publish waits for the broker at most {@code mailgrid.broker.send-timeout}
  * ({@link SendDeadline}): a broker whose disk is full withholds the credits a send needs, and
  * Artemis's client would wait for them without end. Past the deadline the publish is abandoned
- * before its commit, nothing is stored, and {@link PublishHeldBackException} says why (docs/adr/0045).
- * The commit itself is not cut short: a commit that fails keeps the outcome described above.
+ * before its commit, nothing is stored, and the exception says why, as far as the client can tell
+ * (docs/adr/0048): {@link PublishHeldBackException} when the send waited for credits on a live
+ * connection (the broker holds mail back), {@link PublishUnavailableException} when the connection
+ * could not be made or was lost ({@link ConnectionWatch}), or for anything else that kept the broker
+ * from answering. A connection that fails before the deadline ends the publish at once with
+ * {@link PublishUnavailableException} too. The commit itself is not cut short: a commit that fails
+ * keeps the outcome described above (a plain {@link PublishException}: whether it was stored is not
+ * known).
  */
 public final class MailPublisher implements AutoCloseable {
 
@@ -79,12 +88,16 @@ public final class MailPublisher implements AutoCloseable {
     private final ConnectionFactory factory;
     private final RequiredChecks required;
     private final Duration publishTimeout;
-    private final BlockingQueue<JMSContext> idle = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pooled> idle = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     /** Told of every mail the broker stored (the node's metrics count accepted mail). */
     private volatile java.util.function.Consumer<Envelope> stored = envelope -> { };
     /** When a publish last found {@link Queues#RESEND_KEYS} missing (System.nanoTime), or null. */
     private volatile Long resendKeysMissingSince;
+
+    /** A context kept for the next publish, with what tells whether its connection is still up. */
+    private record Pooled(JMSContext context, ConnectionWatch watch) {
+    }
 
     /** A publisher whose mails carry no required checks (tests and tools; ingress uses the other constructor). */
     public MailPublisher(ConnectionFactory factory) {
@@ -124,7 +137,9 @@ public final class MailPublisher implements AutoCloseable {
      * Publishes one mail to {@code mailgrid.mailbox.<origin>}, with its resend key when it has one.
      *
      * @return whether the broker stored it now or already had it
-     * @throws PublishHeldBackException if the broker did not take it within the publish timeout: nothing stored
+     * @throws PublishHeldBackException if the broker held it back past the publish timeout: nothing stored
+     * @throws PublishUnavailableException if the broker could not be reached, or did not answer within the
+     *         publish timeout: nothing stored
      * @throws PublishException if the broker did not confirm either
      */
     public Outcome publish(Envelope envelope, MailBody body, Optional<String> resendKey) throws PublishException {
@@ -140,14 +155,19 @@ public final class MailPublisher implements AutoCloseable {
             throw new PublishException("publisher is closed (node stopping)", null);
         }
         SendDeadline deadline = SendDeadline.start(publishTimeout);
-        JMSContext pooled = idle.poll();
+        Pooled pooled = idle.poll();
+        if (pooled != null && pooled.watch().lost()) {
+            DetachedClose.of(pooled.context()); // its connection failed while idle: nothing to wait for on it
+            pooled = null;
+        }
         Outcome outcome = null;
         if (pooled != null) {
             try {
                 outcome = send(pooled, envelope, body, resendKey, deadline);
-            } catch (PublishHeldBackException e) {
-                throw e; // the time is up: a second try would wait as long again
             } catch (PublishException e) {
+                if (deadline.passed()) {
+                    throw e; // the time is up: a second try would wait as long again
+                }
                 // the pooled context's connection may have died while idle (broker restarted): try once
                 // more on a fresh one; if both reached the broker, the second is refused as a duplicate
             }
@@ -166,18 +186,22 @@ public final class MailPublisher implements AutoCloseable {
         this.stored = listener;
     }
 
-    private Outcome send(JMSContext reuse, Envelope envelope, MailBody body, Optional<String> resendKey,
+    private Outcome send(Pooled reuse, Envelope envelope, MailBody body, Optional<String> resendKey,
             SendDeadline deadline) throws PublishException {
-        JMSContext context = reuse;
-        if (!deadline.arm()) {
+        JMSContext context = reuse == null ? null : reuse.context();
+        // a new one counts as unreachable until its connection is made: a deadline that passes while connecting says so
+        ConnectionWatch watch = reuse == null ? new ConnectionWatch() : reuse.watch();
+        boolean committing = false;
+        if (!deadline.arm(watch::diagnose)) {
             if (context != null) {
-                closeQuietly(context);
+                DetachedClose.of(context);
             }
-            throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+            throw late(envelope, deadline, null);
         }
         try {
             if (context == null) {
                 context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                watch.connected(context);
             }
             JMSProducer producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
             if (resendKey.isPresent()) {
@@ -216,29 +240,44 @@ public final class MailPublisher implements AutoCloseable {
             producer.send(context.createQueue(Queues.mailbox(envelope.origin())), message);
             if (deadline.disarm()) {
                 // the sends finished, but past the deadline (an interrupt not heeded): never commit late
-                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, null);
+                throw late(envelope, deadline, null);
             }
+            committing = true;
             Outcome outcome = commit(context);
-            idle.offer(context);
+            idle.offer(new Pooled(context, watch));
             context = null;
             return outcome;
         } catch (JMSException | JMSRuntimeException | IOException e) {
             if (deadline.disarm()) {
-                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+                throw late(envelope, deadline, e);
+            }
+            if (!committing && (watch.lost() || BrokerFault.of(e).isPresent())) {
+                // before the commit nothing is stored: the connection's failure is the whole story
+                throw new PublishUnavailableException(envelope.mailId(), e);
             }
             throw new PublishException("broker did not accept mail " + envelope.mailId() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // Artemis's client reports an interrupted wait for credits as its own unchecked exception
             if (deadline.disarm()) {
-                throw new PublishHeldBackException(envelope.mailId(), publishTimeout, e);
+                throw late(envelope, deadline, e);
             }
             throw e;
         } finally {
             deadline.disarm(); // before the close, which must not meet this deadline's interrupt
             if (context != null) {
-                closeQuietly(context); // a context that failed may be broken: never reuse it
+                // a context that failed may be broken: never reuse it, never wait for its close
+                DetachedClose.of(context);
             }
         }
+    }
+
+    /** The publish abandoned at its deadline, as what the send was waiting for then. */
+    private PublishException late(Envelope envelope, SendDeadline deadline, Throwable cause) {
+        BrokerFault fault = deadline.fault();
+        if (fault == BrokerFault.HELD_BACK) {
+            return new PublishHeldBackException(envelope.mailId(), publishTimeout, cause);
+        }
+        return new PublishUnavailableException(fault, envelope.mailId(), publishTimeout, cause);
     }
 
     /** Commits; a transaction refused for a known duplicate-detection id means the mail is already stored. */
@@ -274,9 +313,13 @@ public final class MailPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        JMSContext context;
-        while ((context = idle.poll()) != null) {
-            closeQuietly(context);
+        Pooled pooled;
+        while ((pooled = idle.poll()) != null) {
+            if (pooled.watch().lost()) {
+                DetachedClose.of(pooled.context()); // a stop must not wait for a broker that is gone
+            } else {
+                closeQuietly(pooled.context());
+            }
         }
     }
 

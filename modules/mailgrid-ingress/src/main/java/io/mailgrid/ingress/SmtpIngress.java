@@ -27,6 +27,7 @@ import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
+import io.mailgrid.core.BrokerFault;
 import io.mailgrid.core.ConfigException;
 import io.mailgrid.core.Envelope;
 import io.mailgrid.core.IngressSource;
@@ -48,7 +49,9 @@ import io.mailgrid.core.MemoryBudget;
  * one chunk) does not fit, after DATA when the mail outgrew the free budget while it arrived.
  * After DATA it is also {@code 452 4.3.1} when the broker did not take the mail within
  * {@code mailgrid.broker.send-timeout}: it holds back new messages, its disk being full
- * ({@link PublishHeldBackException}); nothing was stored.
+ * ({@link PublishHeldBackException}); nothing was stored. A broker that cannot be reached, or does not
+ * answer in time for a reason its client cannot see, is not full: the client hears {@code 451 4.3.0
+ * Mail system unavailable} ({@link PublishUnavailableException}, docs/adr/0048).
  *
  * <p>A mail with a Message-ID is published with its {@link ResendKey}: a mail the cluster already
  * stored, sent again to any node because its 250 was lost, is answered 250 and not stored again.
@@ -72,6 +75,10 @@ public final class SmtpIngress implements AutoCloseable {
     private static final String INSUFFICIENT_STORAGE = "4.3.1 Insufficient system storage (memory for mail in use), try again later";
     private static final String BROKER_HOLDS_BACK = "4.3.1 Mail system full (the queue store takes no new mail now,"
             + " its disk is full), try again later";
+    private static final String BROKER_UNREACHABLE = "4.3.0 Mail system unavailable (the queue store cannot be reached"
+            + " now), try again later";
+    private static final String BROKER_SILENT = "4.3.0 Mail system unavailable (the queue store did not answer in"
+            + " time), try again later";
 
     private final SmtpSettings settings;
     private final SmtpAccess access;
@@ -363,6 +370,10 @@ public final class SmtpIngress implements AutoCloseable {
                     LOG.warn("SMTP mail from {} ({}) deferred with 452, client told to retry: {}", printable(from), client,
                             e.getMessage());
                     throw endTransaction(452, BROKER_HOLDS_BACK);
+                } catch (PublishUnavailableException e) {
+                    LOG.warn("SMTP mail from {} ({}) deferred with 451, client told to retry: {}", printable(from), client,
+                            e.getMessage());
+                    throw endTransaction(451, e.fault() == BrokerFault.UNREACHABLE ? BROKER_UNREACHABLE : BROKER_SILENT);
                 } catch (PublishException e) {
                     LOG.warn("SMTP mail from {} ({}) not accepted, client told to retry: {}", printable(from), client, e.getMessage());
                     throw endTransaction(451, "4.3.0 Mail not stored, try again later");

@@ -18,8 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.mailgrid.broker.BrokerStartException;
-import io.mailgrid.core.BrokerHoldsBackException;
+import io.mailgrid.core.BrokerDidNotTakeException;
+import io.mailgrid.core.BrokerFault;
 import io.mailgrid.core.ConfigException;
+import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.Setting;
 import io.mailgrid.core.SettingsCatalog;
@@ -75,8 +77,14 @@ public final class MailgridCommand implements Runnable {
                 cmd.getErr().println("mailgrid: " + e.getMessage());
                 return EXIT_USAGE;
             }
-            if (e instanceof BrokerStartException || e instanceof BrokerHoldsBackException) {
+            if (e instanceof BrokerStartException || e instanceof BrokerDidNotTakeException) {
                 cmd.getErr().println("mailgrid: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+            if (BrokerFault.of(e).isPresent()) {
+                // a command that could not connect: one line naming the cause, not a stack trace
+                cmd.getErr().println("mailgrid: cannot reach the broker (stopped, or the network or --broker / "
+                        + CoreSettingsCatalog.BROKER_URL + " is wrong): " + e.getMessage());
                 return EXIT_FAILURE;
             }
             throw e;

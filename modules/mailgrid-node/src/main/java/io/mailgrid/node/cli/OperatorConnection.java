@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.mailgrid.core.BrokerConnection;
-import io.mailgrid.core.BrokerHoldsBackException;
+import io.mailgrid.core.BrokerDidNotTakeException;
 import io.mailgrid.core.BrokerManagement;
 import io.mailgrid.core.BrokerUnavailableException;
 import io.mailgrid.core.CoreSettingsCatalog;
@@ -61,7 +61,7 @@ final class OperatorConnection {
         try (ActiveMQConnectionFactory factory = BrokerConnection.forOperator(config);
                 BrokerManagement management = BrokerManagement.connect(config)) {
             return action.run(opening.open(factory, management));
-        } catch (NoSuchMailException | BrokerUnavailableException | BrokerHoldsBackException e) {
+        } catch (NoSuchMailException | BrokerUnavailableException | BrokerDidNotTakeException e) {
             System.err.println("mailgrid " + command + ": " + e.getMessage());
             return MailgridCommand.EXIT_FAILURE;
         } catch (JMSException | JMSRuntimeException | IllegalStateException e) {

@@ -33,6 +33,7 @@ import io.mailgrid.ingress.MailPublisher;
 import io.mailgrid.ingress.PickupSettings;
 import io.mailgrid.ingress.PublishException;
 import io.mailgrid.ingress.PublishHeldBackException;
+import io.mailgrid.ingress.PublishUnavailableException;
 import io.mailgrid.ingress.RejectedMailException;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -96,6 +97,10 @@ final class SubmitCommand implements Callable<Integer> {
                     failures++;
                 } catch (PublishHeldBackException e) {
                     System.err.println("mailgrid submit: " + file + ": not accepted, try again once the broker has room: "
+                            + e.getMessage());
+                    failures++;
+                } catch (PublishUnavailableException e) {
+                    System.err.println("mailgrid submit: " + file + ": not accepted, try again once the broker answers: "
                             + e.getMessage());
                     failures++;
                 } catch (PublishException e) {
