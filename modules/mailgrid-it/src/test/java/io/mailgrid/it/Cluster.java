@@ -196,6 +196,19 @@ final class Cluster implements AutoCloseable {
                 "--routes", routes.toString()));
     }
 
+    /**
+     * {@code mailgrid run} for a node with its own embedded broker on this cluster's port (no
+     * {@link #startBroker()}), without waiting: {@link #url()} and the cluster's clients reach that broker.
+     */
+    MailgridProcess launchNodeWithEmbeddedBroker(String node, Path routes, String... jvmProps) {
+        List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
+        props.add("mailgrid.broker.port=" + port);
+        props.addAll(List.of(jvmProps));
+        routesByNode.put(node, routes);
+        return track(MailgridProcess.launch(node, logs, props,
+                "run", "--node", node, "--data", dataDir(node).toString(), "--routes", routes.toString()));
+    }
+
     Path dataDir(String node) {
         return dir.resolve("nodes").resolve(node);
     }
