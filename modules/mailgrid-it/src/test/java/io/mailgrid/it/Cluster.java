@@ -84,8 +84,17 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
     MailgridProcess startBroker() {
-        broker = trackBroker(MailgridProcess.start("broker", logs,
-                List.of("mailgrid.redelivery.delay=100ms"),
+        return startBroker(new String[0]);
+    }
+
+    /**
+     * {@link #startBroker()} with extra settings (e.g. {@code mailgrid.broker.min-disk-free}); a later
+     * call starts the broker again on the same journal and port.
+     */
+    MailgridProcess startBroker(String... jvmProps) {
+        List<String> props = new ArrayList<>(List.of("mailgrid.redelivery.delay=100ms"));
+        props.addAll(List.of(jvmProps));
+        broker = trackBroker(MailgridProcess.start("broker", logs, props,
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
         // the broker every kill -9 and SIGSTOP of these tests stands beside runs the journal we ship
         ShippedJournal.assertStartedAsShipped(broker.currentRun());
