@@ -84,8 +84,17 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the standalone broker ({@code mailgrid broker}); redelivery waits 100 ms in tests. */
     MailgridProcess startBroker() {
-        broker = trackBroker(MailgridProcess.start("broker", logs,
-                List.of("mailgrid.redelivery.delay=100ms"),
+        return startBroker(new String[0]);
+    }
+
+    /**
+     * {@link #startBroker()} with extra settings (e.g. {@code mailgrid.broker.min-disk-free}); a later
+     * call starts the broker again on the same journal and port.
+     */
+    MailgridProcess startBroker(String... jvmProps) {
+        List<String> props = new ArrayList<>(List.of("mailgrid.redelivery.delay=100ms"));
+        props.addAll(List.of(jvmProps));
+        broker = trackBroker(MailgridProcess.start("broker", logs, props,
                 "broker", "--data", dir.resolve("broker").toString(), "--port", String.valueOf(port)));
         // the broker every kill -9 and SIGSTOP of these tests stands beside runs the journal we ship
         ShippedJournal.assertStartedAsShipped(broker.currentRun());
@@ -194,6 +203,19 @@ final class Cluster implements AutoCloseable {
         return track(MailgridProcess.launch(node, logs, props,
                 "run", "--node", node, "--data", dataDir(node).toString(), "--broker", brokerUrl,
                 "--routes", routes.toString()));
+    }
+
+    /**
+     * {@code mailgrid run} for a node with its own embedded broker on this cluster's port (no
+     * {@link #startBroker()}), without waiting: {@link #url()} and the cluster's clients reach that broker.
+     */
+    MailgridProcess launchNodeWithEmbeddedBroker(String node, Path routes, String... jvmProps) {
+        List<String> props = new java.util.ArrayList<>(TEST_CONCURRENCY);
+        props.add("mailgrid.broker.port=" + port);
+        props.addAll(List.of(jvmProps));
+        routesByNode.put(node, routes);
+        return track(MailgridProcess.launch(node, logs, props,
+                "run", "--node", node, "--data", dataDir(node).toString(), "--routes", routes.toString()));
     }
 
     Path dataDir(String node) {

@@ -230,6 +230,21 @@ public final class MailgridProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -TERM}, as systemd or Ctrl-C stop a node, and waits at most {@code within} for the
+     * process to end by itself; one that does not is killed with {@code kill -9}.
+     *
+     * @return whether it ended by itself within the time
+     */
+    public boolean terminate(Duration within) {
+        process.destroy();
+        if (waitFor(within)) {
+            return true;
+        }
+        kill9();
+        return false;
+    }
+
     private boolean waitFor(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +17,7 @@ import io.mailgrid.checks.VirusScanSettings;
 import io.mailgrid.core.CoreSettingsCatalog;
 import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.ingress.IngressSettingsCatalog;
-import io.mailgrid.node.runtime.MailgridNode;
+import io.mailgrid.node.runtime.NodeRun;
 import io.mailgrid.node.logging.LogFormat;
 
 /** {@code mailgrid run}: runs a node until SIGTERM or Ctrl-C. */
@@ -54,15 +53,11 @@ final class RunCommand implements Callable<Integer> {
         overrides.put(IngressSettingsCatalog.SMTP_PORT, smtpPort == null ? null : smtpPort.toString());
         MailgridConfig config = options.load(overrides);
         LogFormat.apply(config);
+        // the hook before anything starts: a SIGTERM at any moment of the start stops the node too
+        NodeRun run = new NodeRun(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(run::stop, "mailgrid-shutdown"));
         sayWhatIsMissing(config);
-
-        MailgridNode running = MailgridNode.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stopped.countDown();
-        }, "mailgrid-shutdown"));
-        stopped.await();
+        run.run();
         return 0;
     }
 

@@ -11,11 +11,13 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
@@ -89,6 +91,7 @@ public final class MailgridNode implements AutoCloseable {
     private final NodeSettings settings;
     private final Clock clock;
     private final Map<String, Object> extraBeans;
+    private final BooleanSupplier stopRequested;
     private EmbeddedBroker broker;
     private MailPublisher publisher;
     private Reservation reservation;
@@ -113,6 +116,7 @@ public final class MailgridNode implements AutoCloseable {
         this.settings = NodeSettings.from(config);
         this.clock = builder.clock;
         this.extraBeans = builder.beans;
+        this.stopRequested = builder.stopRequested;
     }
 
     /** Starts a node with these settings. */
@@ -130,6 +134,7 @@ public final class MailgridNode implements AutoCloseable {
         private final MailgridConfig config;
         private final Map<String, Object> beans = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
+        private BooleanSupplier stopRequested = () -> false;
 
         private Builder(MailgridConfig config) {
             this.config = config;
@@ -144,6 +149,15 @@ public final class MailgridNode implements AutoCloseable {
         /** The clock for received and processed times. */
         public Builder clock(Clock value) {
             this.clock = value;
+            return this;
+        }
+
+        /**
+         * Gives the start up at its next step once this says so (a SIGTERM during the start): the
+         * start then throws {@link StartAbandonedException} after stopping what had started.
+         */
+        public Builder abandonWhen(BooleanSupplier value) {
+            this.stopRequested = value;
             return this;
         }
 
@@ -174,16 +188,25 @@ public final class MailgridNode implements AutoCloseable {
         PickupSettings pickupSettings = PickupSettings.from(config);
         SmtpAccess smtpAccess = SmtpAccess.from(config, smtpSettings);
         HttpSettings http = MailgridWeb.settings(config); // a taken port fails here, before the broker starts
+        abandonIfStopRequested("before its broker connection");
         if (!config.isSet(CoreSettingsCatalog.BROKER_URL)) {
             broker = EmbeddedBroker.start(config, settings.brokerDir());
+            abandonIfStopRequested("after its embedded broker started");
         }
         BrokerRedelivery redelivery = brokerRedelivery(Queues.mailbox(name));
+        abandonIfStopRequested("before Camel");
         ActiveMQConnectionFactory factory = BrokerConnection.forNode(config);
         MailDelivery delivery = delivery(redelivery);
         pauses = PauseDetector.forConnection(config.duration(CoreSettingsCatalog.BROKER_CONNECTION_TTL),
                 config.duration(CoreSettingsCatalog.BROKER_FAILURE_CHECK_PERIOD));
 
         main = new Main();
+        // the SIGTERM hook is Mailgrid's (NodeRun, docs/adr/0047). Camel Main's own, added as Camel starts,
+        // only waits (the shutdown timeout plus 15 s) for someone else to stop Camel: a SIGTERM it caught
+        // during the start left the node running on to ready and past it, then the JVM ended mid-work
+        if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy camelHook) {
+            camelHook.disableHangupSupport();
+        }
         Properties camelProperties = camelProperties();
         camelProperties.putAll(MailgridWeb.camelProperties(http, name));
         main.setInitialProperties(camelProperties);
@@ -214,10 +237,12 @@ public final class MailgridNode implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport loaded) {
                 loadPolicy(loaded.getCamelContext(), factory, pickupSettings);
+                abandonIfStopRequested("before Camel started its routes");
             }
         });
         extraBeans.forEach(main::bind);
         main.start();
+        abandonIfStopRequested("after Camel started its routes");
 
         CamelContext camel = main.getCamelContext();
         checks.logStatus();
@@ -227,6 +252,7 @@ public final class MailgridNode implements AutoCloseable {
                 required, policyHash, delivery.target(), clock);
         cluster.checkVersions(checks::chainVersions);
         cluster.start();
+        abandonIfStopRequested("after it joined the cluster");
         metrics.gauges(reservation::inFlight, () -> memoryBudget.totalBytes() - memoryBudget.availableBytes());
         if (http.enabled()) {
             brokerLink = BrokerLink.open(factory);
@@ -235,12 +261,20 @@ public final class MailgridNode implements AutoCloseable {
                     clock), timeout, clock, this::queues);
         }
         MailgridWeb.serve(camel, http, new Health(), metrics, page);
+        abandonIfStopRequested("before its SMTP listener");
         startSmtp(smtpSettings, smtpAccess, memoryBudget, name, grace());
         LOG.info("Mailgrid node {} ready: role {}, mailbox {}, mail requires {}, {}, pickup {}, broker {}, smtp {}", name,
                 settings.role().wireName(), Queues.mailbox(name),
                 required.names().isEmpty() ? "no check" : String.join(",", required.names()), delivery.describe(),
                 settings.pickupDir(), broker == null ? BrokerConnection.url(config)
                         : "embedded on " + BrokerConnection.url(config), smtp == null ? "off" : smtp.address());
+    }
+
+    /** Ends the start here if the node was told to stop meanwhile (the caller then stops what has started). */
+    private void abandonIfStopRequested(String step) {
+        if (stopRequested.getAsBoolean()) {
+            throw new StartAbandonedException(settings.name(), step);
+        }
     }
 
     /**
