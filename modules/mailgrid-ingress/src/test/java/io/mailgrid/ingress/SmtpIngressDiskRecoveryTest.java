@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
-import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +23,7 @@ import io.mailgrid.core.MailgridConfig;
 import io.mailgrid.core.MemoryBudget;
 import io.mailgrid.core.Queues;
 import io.mailgrid.core.SendDeadline;
+import io.mailgrid.testing.BrokerDisk;
 import io.mailgrid.testing.SmtpConversation;
 import io.mailgrid.testing.TestHome;
 import io.mailgrid.testing.TestMail;
@@ -41,9 +40,6 @@ import io.mailgrid.testing.TestMail;
  */
 class SmtpIngressDiskRecoveryTest {
 
-    /** More than any disk here has free: the broker counts its disk as full. */
-    private static final long FULL = Long.MAX_VALUE / 4;
-    private static final long ROOMY = 1 << 20;
     private static final String BODY_40K = ("x".repeat(78) + "\r\n").repeat(512);
 
     @TempDir
@@ -69,7 +65,7 @@ class SmtpIngressDiskRecoveryTest {
                     Clock.systemUTC());
             assertThat(send(smtpPort, "<before@example.com>", "Hi\r\n")).as("room: accepted").startsWith("250");
 
-            diskFloor(broker, FULL);
+            BrokerDisk.fill(broker.server());
             // Artemis holds back only credit it has not granted yet: the publisher may still send what its
             // producer window (64 KiB) covers, and then hears "full"
             int acceptedOnCredit = 0;
@@ -85,7 +81,7 @@ class SmtpIngressDiskRecoveryTest {
             assertThatThrownBy(() -> folder.publish(held)).isInstanceOf(PublishHeldBackException.class);
             assertThat(held.file()).as("kept for the next poll").exists();
 
-            diskFloor(broker, ROOMY);
+            BrokerDisk.empty(broker.server());
             assertThat(send(smtpPort, "<while-full@example.com>", BODY_40K))
                     .as("room again, same broker, same publisher: the retried mail is accepted").startsWith("250");
             PickupIngress.Claim again = folder.claim().get(0);
@@ -99,15 +95,6 @@ class SmtpIngressDiskRecoveryTest {
                     .as("before, those sent on credit, the retried mail and the pickup file, each once")
                     .isEqualTo(expected);
         }
-    }
-
-    /** Moves the running broker's free-space floor and runs its disk check now, as its next scan would. */
-    private static void diskFloor(EmbeddedBroker broker, long bytes) {
-        FileStoreMonitor monitor = ((ActiveMQServerImpl) broker.server()).getMonitor();
-        monitor.setMinDiskFree(bytes);
-        monitor.tick();
-        boolean full = bytes == FULL;
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.server().getPagingManager().isDiskFull() == full);
     }
 
     private static String send(int smtpPort, String messageId, String body) throws Exception {

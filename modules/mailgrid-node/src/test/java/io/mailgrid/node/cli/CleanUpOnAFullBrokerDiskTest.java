@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
-import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.camel.Processor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +18,7 @@ import io.mailgrid.core.Queues;
 import io.mailgrid.node.runtime.QuarantineTestSupport;
 import io.mailgrid.node.runtime.TestNode;
 import io.mailgrid.testing.Bounded;
+import io.mailgrid.testing.BrokerDisk;
 import io.mailgrid.testing.TestMail;
 
 /**
@@ -30,9 +29,6 @@ import io.mailgrid.testing.TestMail;
  */
 class CleanUpOnAFullBrokerDiskTest {
 
-    /** More than any disk here has free: the broker counts its disk as full. */
-    private static final long FULL = Long.MAX_VALUE / 4;
-    private static final long ROOMY = 1 << 20;
 
     @TempDir
     Path dir;
@@ -54,7 +50,7 @@ class CleanUpOnAFullBrokerDiskTest {
             String quarantined = QuarantineTestSupport.quarantineAsAGrabberDoes(a.config, 1).get(0);
             poisoned.set(false);
 
-            diskFloor(a, FULL);
+            BrokerDisk.fill(a.node.embeddedBroker().server());
             String timeout = "-D" + CoreSettingsCatalog.BROKER_SEND_TIMEOUT + "=1s";
             for (String[] command : new String[][] {
                     {"quarantine", "delete", "--broker", url, timeout, quarantined},
@@ -66,22 +62,12 @@ class CleanUpOnAFullBrokerDiskTest {
             }
             assertThat(a.depth(Queues.QUARANTINE)).as("quarantined mail deleted on a full disk").isZero();
 
-            diskFloor(a, ROOMY);
+            BrokerDisk.empty(a.node.embeddedBroker().server());
             await().atMost(Duration.ofSeconds(30)).until(() -> a.outbox().count() == 1);
             assertThat(a.outbox().mails().get(0).stamp("Id")).as("the retried dead letter, delivered").contains(retried);
             assertThat(a.depth(Queues.DLQ)).as("one retried, one deleted").isZero();
             assertThat(a.depth(Queues.mailbox("a"))).isZero();
             assertThat(a.outbox().count()).as("delivered once").isEqualTo(1);
         }
-    }
-
-    /** Moves the running broker's free-space floor and runs its disk check now, as its next scan would. */
-    private static void diskFloor(TestNode a, long bytes) {
-        ActiveMQServerImpl server = (ActiveMQServerImpl) a.node.embeddedBroker().server();
-        FileStoreMonitor monitor = server.getMonitor();
-        monitor.setMinDiskFree(bytes);
-        monitor.tick();
-        boolean full = bytes == FULL;
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.getPagingManager().isDiskFull() == full);
     }
 }
