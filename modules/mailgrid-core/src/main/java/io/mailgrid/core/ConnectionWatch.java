@@ -43,6 +43,11 @@ public final class ConnectionWatch implements FailoverEventListener {
         return !connected || lost || (core != null && core.isClosed());
     }
 
+    /** Whether {@code failure} of a send before its deadline is this connection failing: the broker is unreachable. */
+    public boolean failedBy(Throwable failure) {
+        return lost() || BrokerFault.of(failure).isPresent();
+    }
+
     /**
      * Why a send on this connection has not finished: called at its deadline, before the sender is interrupted.
      *
@@ -52,7 +57,7 @@ public final class ConnectionWatch implements FailoverEventListener {
         if (lost()) {
             return BrokerFault.UNREACHABLE;
         }
-        return CreditWait.holds(sender) ? BrokerFault.HELD_BACK : BrokerFault.NO_ANSWER;
+        return CreditWait.fault(sender);
     }
 
     @Override

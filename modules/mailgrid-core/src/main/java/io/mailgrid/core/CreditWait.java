@@ -29,6 +29,11 @@ public final class CreditWait {
         return false;
     }
 
+    /** What a send on a connection that is up waits for: credits ({@link BrokerFault#HELD_BACK}) or an answer. */
+    public static BrokerFault fault(Thread sender) {
+        return holds(sender) ? BrokerFault.HELD_BACK : BrokerFault.NO_ANSWER;
+    }
+
     private static boolean isCredits(String className) {
         try {
             return ClientProducerCredits.class.isAssignableFrom(

@@ -44,7 +44,7 @@ public final class SendDeadline {
     }
 
     /** Without a connection to watch: the sender's stack alone tells a wait for credits. */
-    private static final Diagnosis BY_STACK = sender -> CreditWait.holds(sender) ? BrokerFault.HELD_BACK : BrokerFault.NO_ANSWER;
+    private static final Diagnosis BY_STACK = CreditWait::fault;
 
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
@@ -95,7 +95,7 @@ public final class SendDeadline {
             if (deadline.disarm()) {
                 throw new BrokerDidNotTakeException(deadline.fault(), what, timeout, e);
             }
-            if (watch.lost() || BrokerFault.of(e).isPresent()) {
+            if (watch.failedBy(e)) {
                 throw new BrokerDidNotTakeException(BrokerFault.UNREACHABLE, what, e);
             }
             throw e;

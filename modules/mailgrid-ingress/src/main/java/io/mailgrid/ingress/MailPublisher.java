@@ -251,7 +251,7 @@ public final class MailPublisher implements AutoCloseable {
             if (deadline.disarm()) {
                 throw late(envelope, deadline, e);
             }
-            if (!committing && (watch.lost() || BrokerFault.of(e).isPresent())) {
+            if (!committing && watch.failedBy(e)) {
                 // before the commit nothing is stored: the connection's failure is the whole story
                 throw new PublishUnavailableException(envelope.mailId(), e);
             }

@@ -39,7 +39,7 @@ class NodeStopsOnAFullBrokerDiskIT {
             String grace = "mailgrid.shutdown.grace-period=5s";
             MailgridProcess broker = cluster.startBroker();
             List<String> sent = cluster.publish("a", 3, "accepted while the disk had room");
-            assertThat(broker.terminate(STOPS_WITHIN)).as("broker stopped").isTrue();
+            assertThat(broker.stop(STOPS_WITHIN)).as("broker stopped").isTrue();
 
             MailgridProcess fullBroker = cluster.startBroker(DISK_FULL);
             // its first disk scan (5 s after its start) must have found the disk full before the node takes mail
@@ -51,13 +51,13 @@ class NodeStopsOnAFullBrokerDiskIT {
             assertThat(cluster.status().inFlight()).as("mail reserved by the held-back grabber").isNotEmpty();
 
             long start = System.nanoTime();
-            boolean ended = a.terminate(STOPS_WITHIN);
+            boolean ended = a.stop(STOPS_WITHIN);
             System.out.printf("SIGTERM with held-back grabber publishes: %s after %d ms%n",
                     ended ? "ended" : "still running, killed -9", (System.nanoTime() - start) / 1_000_000);
             assertThat(ended).as("node ended by itself within %s; log:%n%s", STOPS_WITHIN, a.currentRun()).isTrue();
             assertThat(a.currentRun()).contains("Mailgrid node a stopped");
             assertThat(relay.mailIdCounts()).as("nothing delivered while the disk was full").isEmpty();
-            assertThat(fullBroker.terminate(STOPS_WITHIN)).as("broker stopped").isTrue();
+            assertThat(fullBroker.stop(STOPS_WITHIN)).as("broker stopped").isTrue();
 
             cluster.startBroker();
             cluster.startNode("a", TestHome.routes(), relayed, grace);

@@ -113,7 +113,7 @@ class NodeStopsWhileStartingIT {
     private static void assertStopsByItself(MailgridProcess node, String when) {
         long pid = node.pid();
         long start = System.nanoTime();
-        boolean ended = node.terminate(STOPS_WITHIN);
+        boolean ended = node.stop(STOPS_WITHIN);
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("SIGTERM %s: %s after %d ms%n", when, ended ? "ended" : "still running, killed -9", millis);
         assertThat(ended).as("node told to stop while %s ended within %s; log:%n%s", when, STOPS_WITHIN,

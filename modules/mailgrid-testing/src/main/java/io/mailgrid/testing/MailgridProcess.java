@@ -222,21 +222,13 @@ public final class MailgridProcess implements AutoCloseable {
         signal("CONT");
     }
 
-    /** {@code kill -TERM} and wait for the graceful stop. */
-    public void stop(Duration timeout) {
-        process.destroy();
-        if (!waitFor(timeout)) {
-            kill9();
-        }
-    }
-
     /**
      * {@code kill -TERM}, as systemd or Ctrl-C stop a node, and waits at most {@code within} for the
      * process to end by itself; one that does not is killed with {@code kill -9}.
      *
      * @return whether it ended by itself within the time
      */
-    public boolean terminate(Duration within) {
+    public boolean stop(Duration within) {
         process.destroy();
         if (waitFor(within)) {
             return true;
